@@ -41,6 +41,24 @@ CREATE TABLE IF NOT EXISTS crime_counts (
     vintage        VARCHAR NOT NULL,
     PRIMARY KEY (month, geo_level, area_code, major_category, minor_category, measure)
 );
+-- The area hierarchy: wards come from the files that name them; the rest from the workspace.
+CREATE TABLE IF NOT EXISTS areas (
+    geo_level   VARCHAR NOT NULL,
+    area_code   VARCHAR NOT NULL,
+    area_name   VARCHAR NOT NULL,
+    parent_code VARCHAR,
+    source_id   INTEGER NOT NULL,
+    PRIMARY KEY (geo_level, area_code)
+);
+CREATE TABLE IF NOT EXISTS population (
+    area_code   VARCHAR NOT NULL,
+    area_name   VARCHAR NOT NULL,
+    region      VARCHAR,
+    year        INTEGER NOT NULL,
+    population  BIGINT NOT NULL,
+    source_id   INTEGER NOT NULL,
+    PRIMARY KEY (area_code, year)
+);
 CREATE TABLE IF NOT EXISTS street_crimes (
     crime_id       VARCHAR,
     month          DATE NOT NULL,
@@ -87,6 +105,8 @@ CELL_KEYS: dict[str, tuple[str, ...]] = {
     "crime_counts": (
         "month", "geo_level", "area_code", "major_category", "minor_category", "measure",
     ),
+    "areas": ("geo_level", "area_code"),
+    "population": ("area_code", "year"),
     # Street-level and stop-and-search records have no natural key: a force-month is the cell.
     "street_crimes": ("force", "month"),
     "stop_searches": ("force", "month"),
@@ -106,6 +126,8 @@ class Batch:
     table: str
     rows: pa.Table
     vintage: str
+    #: Rows for other tables that the same file yields (e.g. the wards a ward-level file names).
+    also: tuple[tuple[str, pa.Table], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,7 +200,9 @@ class Warehouse:
             return IngestResult(batch.path, batch.table, 0, skipped=True)
         with self.transaction() as con:
             source_id = self._record_source(con, batch, sha256)
-            replaced, changed = self._merge(con, batch, source_id)
+            replaced, changed = self._merge(con, batch.table, batch.rows, batch.vintage, source_id)
+            for table, rows in batch.also:
+                self._merge(con, table, rows, batch.vintage, source_id)
         return IngestResult(batch.path, batch.table, batch.rows.num_rows, False, replaced, changed)
 
     def _record_source(self, con: duckdb.DuckDBPyConnection, batch: Batch, sha256: str) -> int:
@@ -197,20 +221,23 @@ class Warehouse:
         return int(row[0])
 
     def _merge(
-        self, con: duckdb.DuckDBPyConnection, batch: Batch, source_id: int
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        rows: pa.Table,
+        vintage: str,
+        source_id: int,
     ) -> tuple[int, int]:
-        """Insert ``batch`` so each cell keeps the newest vintage's figure.
+        """Insert ``rows`` so each cell keeps the newest vintage's figure.
 
         Returns (cells replaced, of which with a different figure). Vintages compare as text, so
         they are written ``YYYYMM`` (the last month a publication covers).
         """
-        table, keys = batch.table, CELL_KEYS[batch.table]
-        incoming = batch.rows.append_column(
-            "source_id", pa.array([source_id] * batch.rows.num_rows, pa.int32())
-        )
+        keys = CELL_KEYS[table]
+        incoming = rows.append_column("source_id", pa.array([source_id] * rows.num_rows, pa.int32()))
         if table == "crime_counts":
             incoming = incoming.append_column(
-                "vintage", pa.array([batch.vintage] * batch.rows.num_rows, pa.string())
+                "vintage", pa.array([vintage] * rows.num_rows, pa.string())
             )
         con.register("incoming", incoming)
         try:
@@ -226,7 +253,7 @@ class Warehouse:
                 SELECT DISTINCT {", ".join("t." + k for k in keys)}
                 FROM {table} t JOIN (SELECT DISTINCT {", ".join(keys)} FROM incoming) i ON {on}
                 WHERE {existing_vintage} <= ?""",
-                [batch.vintage],
+                [vintage],
             )
             replaced = _scalar(con, "SELECT count(*) FROM stale")
             changed = 0
@@ -252,6 +279,17 @@ class Warehouse:
         finally:
             con.unregister("incoming")
         return replaced, changed
+
+    def set_derived_areas(self, rows: pa.Table) -> None:
+        """Replace the areas the workspace defines (force, BCUs, boroughs); wards stay as loaded."""
+        rows = rows.append_column("source_id", pa.array([0] * rows.num_rows, pa.int32()))
+        with self.transaction() as con:
+            con.register("derived", rows)
+            try:
+                con.execute("DELETE FROM areas WHERE source_id = 0")
+                con.execute(f"INSERT INTO areas ({', '.join(rows.column_names)}) SELECT * FROM derived")
+            finally:
+                con.unregister("derived")
 
     def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
         """Every row of every table, in order: for tests that a failed ingest changed nothing."""

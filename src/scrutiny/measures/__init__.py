@@ -1,0 +1,1 @@
+"""Measures: indicator definitions as Ibis expressions over the canonical tables."""

@@ -1,0 +1,172 @@
+"""The ``scrutiny`` command: thin Typer commands, each calling one library function."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scrutiny import __version__
+from scrutiny.ingest import IngestReport, ingest_workspace
+from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
+from scrutiny.warehouse import IngestError
+from scrutiny.workspace import Workspace, WorkspaceError, demo_root, json_schema_text, open_workspace
+
+app = typer.Typer(
+    help="Hold a police force to account: numbers, judgments and reports from raw data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+# Pipes and CI logs get a wide table rather than Rich's 80-column default.
+console = Console() if sys.stdout.isatty() else Console(width=200)
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
+]
+
+
+class Level(StrEnum):
+    force = "force"
+    bcu = "bcu"
+    borough = "borough"
+    ward = "ward"
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def load(workspace: Path | None) -> Workspace:
+    try:
+        return open_workspace(workspace)
+    except WorkspaceError as exc:
+        raise fail(str(exc)) from None
+
+
+def run_ingest(ws: Workspace, quiet: bool = False) -> IngestReport:
+    """Ingest with a progress bar; a bad file stops with its one-line error."""
+    with Progress(
+        TextColumn("[bold]Loading[/] {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} files"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("sources", total=None)
+
+        def progress(path: Path, done: int, total: int) -> None:
+            bar.update(task, description=path.name, completed=done, total=total)
+
+        try:
+            return ingest_workspace(ws, progress)
+        except (IngestError, ValueError) as exc:
+            raise fail(str(exc)) from None
+
+
+@app.command()
+def ingest(workspace: WorkspaceOpt = None) -> None:
+    """Load the workspace's sources into its warehouse (files already loaded are skipped)."""
+    ws = load(workspace)
+    report = run_ingest(ws)
+    for result in report.results:
+        console.print(result.describe(), highlight=False)
+    console.print(f"Warehouse: {ws.warehouse_path}", highlight=False)
+
+
+@app.command()
+def crime(
+    quarter: Annotated[
+        str | None, typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)")
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", help="Category or named group; repeat for more; 'all'"),
+    ] = None,
+    by: Annotated[Level, typer.Option("--by", help="Geography level")] = Level.force,
+    area: Annotated[
+        list[str] | None, typer.Option("--area", "-a", help="Area name or code; repeat for more")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format")] = Format.table,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Recorded-crime volumes and changes for a quarter: discrete quarter and rolling 12 months."""
+    ws = load(workspace)
+    run_ingest(ws, quiet=fmt != Format.table)
+    try:
+        result = crime_summary(ws, quarter, category or [], by.value, area or [])
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if fmt == Format.csv:
+        result.frame.to_csv(sys.stdout, index=False, float_format="%.2f")
+    elif fmt == Format.json:
+        typer.echo(json.dumps(result.records(), indent=2))
+    else:
+        console.print(crime_table(result))
+        for note in result.notes:
+            console.print(f"[dim]{note}[/]", highlight=False)
+
+
+def crime_table(result: CrimeSummary) -> Table:
+    q = result.query
+    table = Table(
+        title=f"Recorded crime, {q.quarter.label} ({q.level})", title_justify="left"
+    )
+    for key, heading in COLUMNS.items():
+        table.add_column(heading, justify="left" if key in ("category", "area_name") else "right")
+    for row in result.records():
+        table.add_row(*(_cell(key, row[key]) for key in COLUMNS))
+    return table
+
+
+def _cell(key: str, value: object) -> str:
+    if value is None:
+        return "–"
+    if key.startswith("change_"):
+        return f"{value:+.1f}"
+    if key == "r12_rate_per_1000":
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scrutiny.yaml (for editors)."""
+    typer.echo(json_schema_text())
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="New workspace folder (must not exist)")],
+) -> None:
+    """Start a workspace of your own: a copy of the demo to edit."""
+    if folder.exists():
+        raise fail(f"{folder}: already exists; choose a new folder")
+    shutil.copytree(demo_root(), folder, ignore=shutil.ignore_patterns("*.duckdb*", "__pycache__"))
+    console.print(f"Created {folder}: edit {folder / 'scrutiny.yaml'}", highlight=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)

@@ -1,0 +1,460 @@
+"""Statistical process control: XmR charts as in NHS England's "Making Data Count".
+
+The rules follow NHSRplotthedots, the reference implementation:
+
+* limits are ``mean ± 2.66 × mean moving range``, computed per segment (rebasing);
+* a point is *near* a limit when it is beyond two-thirds of the way from the mean to a limit
+  but not outside it;
+* four special-cause rules, each a small pure function returning signed per-point flags
+  (``+1`` high / rising, ``-1`` low / falling, ``0`` not flagged);
+* one precedence (:data:`RULE_PRECEDENCE`), and the measure's good direction applied last.
+
+Missing values (``None`` or NaN) are kept in place: they have no side of the mean, so they
+break runs, and moving ranges are only taken between neighbouring present values.
+
+Examples
+--------
+>>> r = xmr([10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 30], improvement="down")
+>>> r.variation_icon.value
+'concern_high'
+>>> r.summary_text()
+'Special cause of concern: the latest month is above the upper limit.'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import pairwise
+from typing import Literal
+
+Direction = Literal["up", "down", "neutral"]
+
+LIMIT_FACTOR = 2.66
+NEAR_LIMIT_FACTOR = LIMIT_FACTOR * 2 / 3
+MR_SCREEN_FACTOR = 3.267
+DEFAULT_RUN_LENGTH = 7
+DEFAULT_MIN_POINTS = 12
+
+
+class Rule(StrEnum):
+    """The four special-cause rules."""
+
+    OUTSIDE_LIMITS = "outside limits"
+    TREND = "trend"
+    TWO_OF_THREE = "two of three near a limit"
+    SHIFT = "run on one side of the mean"
+
+
+#: The first rule that flags a point decides its reading (order as NHSRplotthedots).
+RULE_PRECEDENCE: tuple[Rule, ...] = (
+    Rule.OUTSIDE_LIMITS,
+    Rule.TREND,
+    Rule.TWO_OF_THREE,
+    Rule.SHIFT,
+)
+
+
+class Verdict(StrEnum):
+    """Reading of one point once the good direction is applied."""
+
+    COMMON_CAUSE = "common cause"
+    IMPROVEMENT = "special cause improvement"
+    CONCERN = "special cause concern"
+    NEITHER = "special cause neither"
+
+
+class VariationIcon(StrEnum):
+    """Variation icon of the latest point."""
+
+    COMMON_CAUSE = "common_cause"
+    IMPROVEMENT_HIGH = "improvement_high"
+    IMPROVEMENT_LOW = "improvement_low"
+    CONCERN_HIGH = "concern_high"
+    CONCERN_LOW = "concern_low"
+    NEITHER_HIGH = "neither_high"
+    NEITHER_LOW = "neither_low"
+
+
+class AssuranceIcon(StrEnum):
+    """Whether the process can be relied on to meet a target."""
+
+    CONSISTENTLY_MEETS = "consistently_meets"
+    CONSISTENTLY_FAILS = "consistently_fails"
+    INCONSISTENT = "inconsistent"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Centre line and limits of one segment ``[start, stop)`` between rebases."""
+
+    start: int
+    stop: int
+    n: int
+    mean: float | None
+    mean_moving_range: float | None
+    lower: float | None
+    upper: float | None
+    near_lower: float | None
+    near_upper: float | None
+
+
+@dataclass(frozen=True)
+class SpcPoint:
+    """One point of an XmR chart with its limits, rule flags and verdict.
+
+    ``side`` is ``+1`` (high/rising), ``-1`` (low/falling) or ``0`` for the winning rule.
+    """
+
+    index: int
+    label: str | None
+    value: float | None
+    segment: int
+    mean: float | None
+    lower: float | None
+    upper: float | None
+    outside_limits: bool
+    trend: bool
+    two_of_three: bool
+    shift: bool
+    rule: Rule | None
+    side: int
+    verdict: Verdict
+
+    @property
+    def special_cause(self) -> bool:
+        return self.rule is not None
+
+
+# --- the building blocks -------------------------------------------------------------------
+
+
+def _clean(values: Sequence[float | None]) -> list[float | None]:
+    return [None if v is None or math.isnan(v) else float(v) for v in values]
+
+
+def moving_ranges(values: Sequence[float | None]) -> list[float]:
+    """Absolute differences between neighbouring present values (a gap breaks the pair)."""
+    return [abs(b - a) for a, b in pairwise(values) if a is not None and b is not None]
+
+
+def segment_limits(
+    values: Sequence[float | None], *, start: int = 0, screen_outliers: bool = False
+) -> Limits:
+    """Mean and XmR limits of one segment.
+
+    With ``screen_outliers`` moving ranges at or above 3.267 × their mean are dropped and the
+    mean moving range recomputed (NHSRplotthedots keeps only ``mr < 3.267 × mMR``). A flat
+    segment (mean moving range 0) is not screened, because that would drop every range.
+    """
+    present = [v for v in values if v is not None]
+    stop = start + len(values)
+    if not present:
+        return Limits(start, stop, 0, None, None, None, None, None, None)
+    mean = sum(present) / len(present)
+    ranges = moving_ranges(values)
+    if not ranges:
+        return Limits(start, stop, len(present), mean, None, None, None, None, None)
+    mmr = sum(ranges) / len(ranges)
+    if screen_outliers and mmr > 0:
+        kept = [r for r in ranges if r < MR_SCREEN_FACTOR * mmr]
+        mmr = sum(kept) / len(kept)
+    return Limits(
+        start=start,
+        stop=stop,
+        n=len(present),
+        mean=mean,
+        mean_moving_range=mmr,
+        lower=mean - LIMIT_FACTOR * mmr,
+        upper=mean + LIMIT_FACTOR * mmr,
+        near_lower=mean - NEAR_LIMIT_FACTOR * mmr,
+        near_upper=mean + NEAR_LIMIT_FACTOR * mmr,
+    )
+
+
+def sides_of_mean(values: Sequence[float | None], mean: float | None) -> list[int]:
+    """``+1`` above, ``-1`` below, ``0`` equal to the mean or missing.
+
+    A point equal to the mean is on neither side, so it breaks a run (NHSRplotthedots).
+    """
+    if mean is None:
+        return [0] * len(values)
+    return [0 if v is None else (v > mean) - (v < mean) for v in values]
+
+
+def outside_limits(values: Sequence[float | None], limits: Limits) -> list[int]:
+    """Rule (a): ``+1`` above the upper limit, ``-1`` below the lower limit (strictly)."""
+    if limits.lower is None or limits.upper is None:
+        return [0] * len(values)
+    lo, hi = limits.lower, limits.upper
+    return [0 if v is None else (v > hi) - (v < lo) for v in values]
+
+
+def near_limits(values: Sequence[float | None], limits: Limits) -> list[int]:
+    """Beyond two-thirds of the way to a limit but not outside it: ``+1`` / ``-1`` / ``0``."""
+    if limits.near_lower is None or limits.near_upper is None:
+        return [0] * len(values)
+    outside = outside_limits(values, limits)
+    return [
+        0 if v is None or out else (v > limits.near_upper) - (v < limits.near_lower)
+        for v, out in zip(values, outside, strict=True)
+    ]
+
+
+def shift_run(sides: Sequence[int], length: int = DEFAULT_RUN_LENGTH) -> list[int]:
+    """Rule (b): every point of a run of ``length`` or more on one side of the mean."""
+    flags = [0] * len(sides)
+    i = 0
+    while i < len(sides):
+        j = i
+        while j + 1 < len(sides) and sides[j + 1] == sides[i]:
+            j += 1
+        if sides[i] != 0 and j - i + 1 >= length:
+            flags[i : j + 1] = [sides[i]] * (j - i + 1)
+        i = j + 1
+    return flags
+
+
+def trend_run(values: Sequence[float | None], length: int = DEFAULT_RUN_LENGTH) -> list[int]:
+    """Rule (c): every point of ``length`` or more points each above (below) the one before.
+
+    A tie or a gap breaks the run. A turning point shared by a rising and a falling run takes
+    the later run's direction, as NHSRplotthedots does.
+    """
+    steps = [0] + [0 if a is None or b is None else (b > a) - (b < a) for a, b in pairwise(values)]
+    flags = [0] * len(values)
+    i = 1
+    while i < len(steps):
+        j = i
+        while j + 1 < len(steps) and steps[j + 1] == steps[i]:
+            j += 1
+        # steps i..j join points i-1..j
+        if steps[i] != 0 and j - i + 2 >= length:
+            flags[i - 1 : j + 1] = [steps[i]] * (j - i + 2)
+        i = j + 1
+    return flags
+
+
+def two_of_three(near: Sequence[int], sides: Sequence[int]) -> list[int]:
+    """Rule (d): 2 of 3 consecutive points near a limit, all three on the same side.
+
+    Only the near points of such a group are flagged, and points outside the limits do not
+    count as near (both as NHSRplotthedots).
+    """
+    flags = [0] * len(near)
+    for w in range(len(near) - 2):
+        window = range(w, w + 3)
+        same_side = sides[w] != 0 and all(sides[k] == sides[w] for k in window)
+        if same_side and sum(1 for k in window if near[k] != 0) >= 2:
+            for k in window:
+                if near[k] != 0:
+                    flags[k] = near[k]
+    return flags
+
+
+def verdict_for(side: int, improvement: Direction) -> Verdict:
+    """Apply the good direction to the side of a special cause (``0`` = common cause)."""
+    if side == 0:
+        return Verdict.COMMON_CAUSE
+    if improvement == "neutral":
+        return Verdict.NEITHER
+    good = 1 if improvement == "up" else -1
+    return Verdict.IMPROVEMENT if side == good else Verdict.CONCERN
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpcResult:
+    """An XmR chart: points, segment limits, and the icons of the latest point."""
+
+    points: tuple[SpcPoint, ...]
+    segments: tuple[Limits, ...]
+    improvement: Direction
+    target: float | None
+    min_points: int
+    run_length: int
+
+    @property
+    def enough_points(self) -> bool:
+        """Every segment has at least ``min_points`` values (fewer give trial limits)."""
+        return bool(self.segments) and all(s.n >= self.min_points for s in self.segments)
+
+    @property
+    def latest(self) -> SpcPoint | None:
+        """The last point that has a value and limits to judge it against."""
+        for p in reversed(self.points):
+            if p.value is not None and p.upper is not None:
+                return p
+        return None
+
+    @property
+    def variation_icon(self) -> VariationIcon | None:
+        p = self.latest
+        if p is None:
+            return None
+        if p.verdict is Verdict.COMMON_CAUSE:
+            return VariationIcon.COMMON_CAUSE
+        kind = {
+            Verdict.IMPROVEMENT: "improvement",
+            Verdict.CONCERN: "concern",
+            Verdict.NEITHER: "neither",
+        }[p.verdict]
+        return VariationIcon(f"{kind}_{'high' if p.side > 0 else 'low'}")
+
+    @property
+    def assurance_icon(self) -> AssuranceIcon:
+        """Target against the latest limits; none without a target or a good direction."""
+        p = self.latest
+        if self.target is None or self.improvement == "neutral" or p is None:
+            return AssuranceIcon.NONE
+        assert p.lower is not None and p.upper is not None  # latest has limits
+        up = self.improvement == "up"
+        if self.target > p.upper:
+            return AssuranceIcon.CONSISTENTLY_FAILS if up else AssuranceIcon.CONSISTENTLY_MEETS
+        if self.target < p.lower:
+            return AssuranceIcon.CONSISTENTLY_MEETS if up else AssuranceIcon.CONSISTENTLY_FAILS
+        return AssuranceIcon.INCONSISTENT
+
+    def summary_text(self, period_noun: str = "month") -> str:
+        """One plain-English sentence (or two, with a target) about the latest point."""
+        p = self.latest
+        if p is None:
+            return "Not enough data to judge variation."
+        latest = f"the latest {period_noun}" + (f" ({p.label})" if p.label else "")
+        prefix = {
+            Verdict.COMMON_CAUSE: "Common cause variation",
+            Verdict.IMPROVEMENT: "Special cause of improvement",
+            Verdict.CONCERN: "Special cause of concern",
+            Verdict.NEITHER: "Special cause variation",
+        }[p.verdict]
+        high = p.side > 0
+        reason = {
+            None: "is within the limits",
+            Rule.OUTSIDE_LIMITS: f"is {'above the upper' if high else 'below the lower'} limit",
+            Rule.TREND: f"is part of a run of {self.run_length} or more "
+            f"{'rising' if high else 'falling'} points",
+            Rule.TWO_OF_THREE: "is one of 2 in 3 points close to the "
+            f"{'upper' if high else 'lower'} limit",
+            Rule.SHIFT: f"is part of a run of {self.run_length} or more points "
+            f"{'above' if high else 'below'} the mean",
+        }[p.rule]
+        text = f"{prefix}: {latest} {reason}."
+        assurance = {
+            AssuranceIcon.CONSISTENTLY_MEETS: "The target ({t}) will consistently be met.",
+            AssuranceIcon.CONSISTENTLY_FAILS: "The target ({t}) will consistently be missed.",
+            AssuranceIcon.INCONSISTENT: "The target ({t}) will be met only some of the time.",
+            AssuranceIcon.NONE: "",
+        }[self.assurance_icon]
+        if assurance:
+            text += " " + assurance.format(t=f"{self.target:g}")
+        if not self.enough_points:
+            text += f" Limits rest on fewer than {self.min_points} points, so treat as provisional."
+        return text
+
+
+def _segment_starts(
+    n: int, rebase_at: Sequence[int | str], labels: Sequence[str] | None
+) -> list[int]:
+    if n == 0:
+        return []
+    starts = {0}
+    for r in rebase_at:
+        if isinstance(r, str):
+            if labels is None or r not in labels:
+                raise ValueError(f"rebase label {r!r} is not one of the labels")
+            r = list(labels).index(r)
+        if not 0 <= r < n:
+            raise ValueError(f"rebase index {r} is outside 0..{n - 1}")
+        starts.add(r)
+    return sorted(starts)
+
+
+def xmr(
+    values: Sequence[float | None],
+    *,
+    improvement: Direction = "neutral",
+    target: float | None = None,
+    rebase_at: Sequence[int | str] = (),
+    screen_outliers: bool = False,
+    labels: Sequence[str] | None = None,
+    run_length: int = DEFAULT_RUN_LENGTH,
+    min_points: int = DEFAULT_MIN_POINTS,
+) -> SpcResult:
+    """Build an XmR chart and judge every point.
+
+    Parameters
+    ----------
+    values
+        The series in time order; ``None`` or NaN for a missing period.
+    improvement
+        Good direction of the measure: ``"up"``, ``"down"`` or ``"neutral"``.
+    target
+        Optional target for the assurance icon.
+    rebase_at
+        Indices (or labels) where a new period starts; limits and runs are per segment.
+    screen_outliers
+        Drop moving ranges ≥ 3.267 × mean moving range before computing limits.
+    labels
+        Period labels, one per value.
+    run_length
+        Points needed for a shift or a trend (7 in Making Data Count).
+    min_points
+        Segments with fewer values still get (trial) limits but ``enough_points`` is False.
+    """
+    if improvement not in ("up", "down", "neutral"):
+        raise ValueError(f"improvement must be 'up', 'down' or 'neutral', not {improvement!r}")
+    if labels is not None and len(labels) != len(values):
+        raise ValueError(f"{len(labels)} labels for {len(values)} values")
+    if run_length < 2:
+        raise ValueError("run_length must be at least 2")
+    clean = _clean(values)
+    n = len(clean)
+    starts = _segment_starts(n, rebase_at, labels)
+    points: list[SpcPoint] = []
+    segments: list[Limits] = []
+    stops = [*starts[1:], n] if starts else []
+    for seg, (a, b) in enumerate(zip(starts, stops, strict=True)):
+        part = clean[a:b]
+        lim = segment_limits(part, start=a, screen_outliers=screen_outliers)
+        segments.append(lim)
+        sides = sides_of_mean(part, lim.mean)
+        flags = {
+            Rule.OUTSIDE_LIMITS: outside_limits(part, lim),
+            Rule.TREND: trend_run(part, run_length),
+            Rule.TWO_OF_THREE: two_of_three(near_limits(part, lim), sides),
+            Rule.SHIFT: shift_run(sides, run_length),
+        }
+        for k, value in enumerate(part):
+            rule = next((r for r in RULE_PRECEDENCE if flags[r][k] != 0), None)
+            side = flags[rule][k] if rule is not None else 0
+            points.append(
+                SpcPoint(
+                    index=a + k,
+                    label=labels[a + k] if labels is not None else None,
+                    value=value,
+                    segment=seg,
+                    mean=lim.mean,
+                    lower=lim.lower,
+                    upper=lim.upper,
+                    outside_limits=flags[Rule.OUTSIDE_LIMITS][k] != 0,
+                    trend=flags[Rule.TREND][k] != 0,
+                    two_of_three=flags[Rule.TWO_OF_THREE][k] != 0,
+                    shift=flags[Rule.SHIFT][k] != 0,
+                    rule=rule,
+                    side=side,
+                    verdict=verdict_for(side, improvement),
+                )
+            )
+    return SpcResult(
+        points=tuple(points),
+        segments=tuple(segments),
+        improvement=improvement,
+        target=target,
+        min_points=min_points,
+        run_length=run_length,
+    )

@@ -1,0 +1,189 @@
+"""A workspace: a folder with ``scrutiny.yaml`` naming the force, its sources, the quarter and settings.
+
+The file is validated with Pydantic; every problem is reported as ``scrutiny.yaml: key.path: what``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scrutiny.periods import Baseline, Quarter
+
+WORKSPACE_FILE = "scrutiny.yaml"
+
+SourceKind = Literal[
+    "datastore",  # London Datastore MPS borough/ward wide monthly CSVs
+    "police_uk_street",  # data.police.uk street-level files, folders, archives, zips
+    "police_uk_stop_search",  # data.police.uk stop-and-search files
+    "population",  # ONS mid-year estimates by local authority
+    "lsoa_lookup",  # ONS LSOA → ward → local authority lookup
+]
+
+
+class WorkspaceError(ValueError):
+    """A workspace that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    kind: SourceKind
+    path: str = Field(description="A file, a folder or a glob, relative to the workspace")
+    description: str = ""
+
+
+class BaselineSettings(_Strict):
+    quarter_fy_start: int = Field(2019, description="Financial year of the pre-pandemic quarter")
+    r12_last_month: str = Field("2020-02", description="Last month of the pre-pandemic R12")
+
+    @field_validator("r12_last_month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        try:
+            date.fromisoformat(value + "-01")
+        except ValueError:
+            raise ValueError(f"expected a month as YYYY-MM, got {value!r}") from None
+        return value
+
+    def to_baseline(self) -> Baseline:
+        return Baseline(self.quarter_fy_start, date.fromisoformat(self.r12_last_month + "-01"))
+
+
+class CategoryGroup(_Strict):
+    """A named group of crime categories, e.g. neighbourhood crime."""
+
+    name: str
+    minor: list[str] = Field(default_factory=list, description="Minor categories included")
+    major: list[str] = Field(default_factory=list, description="Whole major categories included")
+
+
+class Settings(_Strict):
+    suppress_below: int = Field(0, ge=0, description="Hide counts below this on public pages")
+    population_year: int | None = Field(None, description="Mid-year estimate to use; latest if unset")
+    stable_band_pct: float = Field(3.0, gt=0, description="Changes within ± this % read 'stable'")
+    headline_categories: list[str] = Field(
+        default_factory=list, description="Categories `scrutiny crime` shows by default"
+    )
+
+
+class WorkspaceConfig(_Strict):
+    force: str
+    force_code: str = Field(pattern=r"^[A-Z0-9_]{2,12}$")
+    current_quarter: str
+    sources: list[Source] = Field(min_length=1)
+    bcus: dict[str, list[str]] = Field(
+        default_factory=dict, description="Basic command units and the boroughs each covers"
+    )
+    category_groups: list[CategoryGroup] = Field(default_factory=list)
+    plan: str | None = Field(None, description="The Police and Crime Plan file (YAML)")
+    returns: list[str] = Field(default_factory=list, description="Globs of quarterly returns")
+    baseline: BaselineSettings = BaselineSettings()
+    settings: Settings = Settings()
+    warehouse: str = "warehouse.duckdb"
+
+    @field_validator("current_quarter")
+    @classmethod
+    def _quarter(cls, value: str) -> str:
+        Quarter.parse(value)
+        return value
+
+
+class Workspace:
+    """A loaded workspace: its folder and validated configuration."""
+
+    def __init__(self, root: Path, config: WorkspaceConfig):
+        self.root = root
+        self.config = config
+
+    @classmethod
+    def load(cls, root: Path | str) -> Workspace:
+        root = Path(root)
+        file = root / WORKSPACE_FILE if root.is_dir() else root
+        if not file.exists():
+            raise WorkspaceError(f"{file}: no workspace file (expected {WORKSPACE_FILE})")
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise WorkspaceError(f"{file}: not valid YAML: {exc}".replace("\n", " ")) from None
+        if not isinstance(data, dict):
+            raise WorkspaceError(f"{file}: expected a mapping of settings at the top level")
+        try:
+            config = WorkspaceConfig.model_validate(data)
+        except ValidationError as exc:
+            raise WorkspaceError(_describe(file, exc)) from None
+        return cls(file.parent, config)
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter.parse(self.config.current_quarter)
+
+    @property
+    def baseline(self) -> Baseline:
+        return self.config.baseline.to_baseline()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.root.resolve() == demo_root().resolve()
+
+    @property
+    def warehouse_path(self) -> Path:
+        """In the workspace; for the shipped demo, in the user's data folder (site-packages may
+        be read-only)."""
+        if self.is_demo:
+            return data_home() / "demo" / self.config.warehouse
+        return self.root / self.config.warehouse
+
+    def resolve(self, pattern: str) -> list[Path]:
+        """Files a source names: a file, every file in a folder, or a glob; sorted."""
+        path = self.root / pattern
+        if path.is_file():
+            return [path]
+        if path.is_dir():
+            return sorted(p for p in path.rglob("*") if p.is_file())
+        return sorted(p for p in self.root.glob(pattern) if p.is_file())
+
+    def sources_of(self, kind: str) -> list[Path]:
+        return [p for s in self.config.sources if s.kind == kind for p in self.resolve(s.path)]
+
+
+def _describe(file: Path, exc: ValidationError) -> str:
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        problems.append(f"{where}: {err['msg']}")
+    return f"{file.name}: " + "; ".join(problems)
+
+
+def data_home() -> Path:
+    """Where scrutiny keeps files of its own: ``$SCRUTINY_HOME`` or ``~/.local/share/scrutiny``."""
+    env = os.environ.get("SCRUTINY_HOME")
+    return Path(env) if env else Path.home() / ".local" / "share" / "scrutiny"
+
+
+def open_workspace(root: Path | str | None) -> Workspace:
+    """The workspace at ``root``, or the shipped demo when none is given."""
+    return Workspace.load(root if root is not None else demo_root())
+
+
+def demo_root() -> Path:
+    """The demo workspace shipped inside the package."""
+    return Path(str(resources.files("scrutiny") / "demo"))
+
+
+def json_schema() -> dict[str, Any]:
+    """The workspace file's JSON Schema, for editors."""
+    return WorkspaceConfig.model_json_schema()
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True)
