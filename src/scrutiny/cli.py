@@ -18,7 +18,13 @@ from scrutiny import __version__
 from scrutiny.ingest import IngestReport, ingest_workspace
 from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
 from scrutiny.warehouse import IngestError
-from scrutiny.workspace import Workspace, WorkspaceError, demo_root, json_schema_text, open_workspace
+from scrutiny.workspace import (
+    Workspace,
+    WorkspaceError,
+    demo_root,
+    json_schema_text,
+    open_workspace,
+)
 
 app = typer.Typer(
     help="Hold a police force to account: numbers, judgments and reports from raw data.",
@@ -95,7 +101,8 @@ def ingest(workspace: WorkspaceOpt = None) -> None:
 @app.command()
 def crime(
     quarter: Annotated[
-        str | None, typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)")
+        str | None,
+        typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)"),
     ] = None,
     category: Annotated[
         list[str] | None,
@@ -127,9 +134,7 @@ def crime(
 
 def crime_table(result: CrimeSummary) -> Table:
     q = result.query
-    table = Table(
-        title=f"Recorded crime, {q.quarter.label} ({q.level})", title_justify="left"
-    )
+    table = Table(title=f"Recorded crime, {q.quarter.label} ({q.level})", title_justify="left")
     for key, heading in COLUMNS.items():
         table.add_column(heading, justify="left" if key in ("category", "area_name") else "right")
     for row in result.records():

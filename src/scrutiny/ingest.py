@@ -38,7 +38,10 @@ def area_names(wh: Warehouse) -> AreaNames:
 
 
 def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestReport:
-    """Load every source the workspace names; a bad file raises IngestError, loading nothing of it."""
+    """Load every source the workspace names.
+
+    A bad file raises IngestError and loads nothing of itself; files before it stay loaded.
+    """
     report = IngestReport()
     population = ws.sources_of("population")
     crime = ws.sources_of("datastore")
@@ -88,5 +91,3 @@ def refresh_areas(ws: Workspace, wh: Warehouse, names: AreaNames) -> None:
             }
         )
     )
-
-

@@ -66,7 +66,9 @@ class Quarter:
         """Parse ``2023-24Q1`` (also ``2023/24 Q1``); the two years must be consecutive."""
         m = _QUARTER_RE.match(text)
         if not m:
-            raise ValueError(f"quarter {text!r}: expected the form 2023-24Q1 (financial year, Q1-Q4)")
+            raise ValueError(
+                f"quarter {text!r}: expected the form 2023-24Q1 (financial year, Q1-Q4)"
+            )
         start, end2, q = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if (start + 1) % 100 != end2:
             raise ValueError(f"quarter {text!r}: {start} is not followed by {end2:02d}")
@@ -135,7 +137,9 @@ class Baseline:
     r12_last_month: date = date(2020, 2, 1)
 
     def r12(self) -> Window:
-        return Window(add_months(self.r12_last_month, -11), 12, f"12 months to {self.r12_last_month:%B %Y}")
+        return Window(
+            add_months(self.r12_last_month, -11), 12, f"12 months to {self.r12_last_month:%B %Y}"
+        )
 
 
 def comparator_window(quarter: Quarter, comparator: Comparator, baseline: Baseline) -> Window:

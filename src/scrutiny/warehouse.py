@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,18 +99,20 @@ CREATE TABLE IF NOT EXISTS stop_searches (
 );
 """
 
-#: The tables readers may write, with the columns that identify one figure ("cell").
-#: A newer vintage replaces the cells it shares with an older one; an older one adds only new cells.
-CELL_KEYS: dict[str, tuple[str, ...]] = {
-    "crime_counts": (
-        "month", "geo_level", "area_code", "major_category", "minor_category", "measure",
-    ),
+#: The tables readers may write, with the columns that make one publication's unit of figures.
+#: A publication speaks for a whole unit: a newer vintage replaces every row an older one holds
+#: for the units it covers (so a change of category scheme between vintages never mixes two
+#: schemes in one month), and an older vintage adds only units no newer one covers.
+REPLACE_KEYS: dict[str, tuple[str, ...]] = {
+    "crime_counts": ("month", "geo_level", "area_code", "measure"),
     "areas": ("geo_level", "area_code"),
     "population": ("area_code", "year"),
-    # Street-level and stop-and-search records have no natural key: a force-month is the cell.
+    # Street-level and stop-and-search records have no natural key: a force-month is the unit.
     "street_crimes": ("force", "month"),
     "stop_searches": ("force", "month"),
 }
+#: One figure: for counting how many figures a newer publication revised.
+CELL_KEY = ("month", "geo_level", "area_code", "major_category", "minor_category", "measure")
 
 
 class IngestError(ValueError):
@@ -145,7 +147,7 @@ class IngestResult:
         text = f"{self.path.name}: {self.rows:,} rows into {self.table}"
         if self.replaced:
             text += f"; replaced {self.replaced:,} cells from older publications"
-            text += f" ({self.changed:,} with a revised figure)"
+            text += f" ({self.changed:,} revised or no longer published)"
         return text
 
 
@@ -207,7 +209,8 @@ class Warehouse:
 
     def _record_source(self, con: duckdb.DuckDBPyConnection, batch: Batch, sha256: str) -> int:
         row = con.execute(
-            "INSERT INTO sources VALUES (nextval('source_ids'), ?, ?, ?, ?, ?, ?) RETURNING source_id",
+            "INSERT INTO sources VALUES (nextval('source_ids'), ?, ?, ?, ?, ?, ?) "
+            "RETURNING source_id",
             [
                 str(batch.path),
                 sha256,
@@ -233,8 +236,10 @@ class Warehouse:
         Returns (cells replaced, of which with a different figure). Vintages compare as text, so
         they are written ``YYYYMM`` (the last month a publication covers).
         """
-        keys = CELL_KEYS[table]
-        incoming = rows.append_column("source_id", pa.array([source_id] * rows.num_rows, pa.int32()))
+        keys = REPLACE_KEYS[table]
+        incoming = rows.append_column(
+            "source_id", pa.array([source_id] * rows.num_rows, pa.int32())
+        )
         if table == "crime_counts":
             incoming = incoming.append_column(
                 "vintage", pa.array([vintage] * rows.num_rows, pa.string())
@@ -247,10 +252,10 @@ class Warehouse:
                 if table == "crime_counts"
                 else "(SELECT vintage FROM sources s WHERE s.source_id = t.source_id)"
             )
-            # Cells the incoming file covers and an older publication already holds.
+            # Rows of the units the incoming file covers that an older publication holds.
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE stale AS
-                SELECT DISTINCT {", ".join("t." + k for k in keys)}
+                SELECT t.*
                 FROM {table} t JOIN (SELECT DISTINCT {", ".join(keys)} FROM incoming) i ON {on}
                 WHERE {existing_vintage} <= ?""",
                 [vintage],
@@ -258,17 +263,18 @@ class Warehouse:
             replaced = _scalar(con, "SELECT count(*) FROM stale")
             changed = 0
             if table == "crime_counts" and replaced:
+                cell = " AND ".join(f"s.{k} = i.{k}" for k in CELL_KEY)
                 changed = _scalar(
                     con,
-                    f"""SELECT count(*) FROM {table} t JOIN incoming i ON {on}
-                    WHERE t.count <> i.count""",
+                    f"""SELECT count(*) FROM stale s LEFT JOIN incoming i ON {cell}
+                    WHERE i.count IS DISTINCT FROM s.count""",
                 )
             if replaced:
                 stale_on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
                 con.execute(
                     f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM stale s WHERE {stale_on})"
                 )
-            # Whatever cells are still held now belong to a newer publication: keep them.
+            # Whatever units are still held now belong to a newer publication: keep them whole.
             columns = ", ".join(incoming.column_names)
             con.execute(
                 f"""INSERT INTO {table} ({columns})
@@ -277,7 +283,7 @@ class Warehouse:
             )
             con.execute("DROP TABLE stale")
         finally:
-            con.unregister("incoming")
+            _unregister(con, "incoming")
         return replaced, changed
 
     def set_derived_areas(self, rows: pa.Table) -> None:
@@ -287,14 +293,23 @@ class Warehouse:
             con.register("derived", rows)
             try:
                 con.execute("DELETE FROM areas WHERE source_id = 0")
-                con.execute(f"INSERT INTO areas ({', '.join(rows.column_names)}) SELECT * FROM derived")
+                con.execute(
+                    f"INSERT INTO areas ({', '.join(rows.column_names)}) SELECT * FROM derived"
+                )
             finally:
-                con.unregister("derived")
+                _unregister(con, "derived")
 
     def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
         """Every row of every table, in order: for tests that a failed ingest changed nothing."""
         tables = [r[0] for r in self.con.execute("SHOW TABLES").fetchall()]
         return {t: self.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    # Inside an aborted transaction unregistering fails too; the rollback that follows cleans up,
+    # and the first error is the one worth reporting.
+    with suppress(duckdb.Error):
+        con.unregister(name)
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -1,4 +1,4 @@
-"""A workspace: a folder with ``scrutiny.yaml`` naming the force, its sources, the quarter and settings.
+"""A workspace: a folder with ``scrutiny.yaml`` naming the force, sources, quarter and settings.
 
 The file is validated with Pydantic; every problem is reported as ``scrutiny.yaml: key.path: what``.
 """
@@ -69,7 +69,9 @@ class CategoryGroup(_Strict):
 
 class Settings(_Strict):
     suppress_below: int = Field(0, ge=0, description="Hide counts below this on public pages")
-    population_year: int | None = Field(None, description="Mid-year estimate to use; latest if unset")
+    population_year: int | None = Field(
+        None, description="Mid-year estimate to use; latest if unset"
+    )
     stable_band_pct: float = Field(3.0, gt=0, description="Changes within ± this % read 'stable'")
     headline_categories: list[str] = Field(
         default_factory=list, description="Categories `scrutiny crime` shows by default"

@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
@@ -255,6 +255,14 @@ def two_of_three(near: Sequence[int], sides: Sequence[int]) -> list[int]:
     return flags
 
 
+def first_rule(flags: Mapping[Rule, int]) -> tuple[Rule | None, int]:
+    """The rule that decides a point, by :data:`RULE_PRECEDENCE`, and its side."""
+    for rule in RULE_PRECEDENCE:
+        if flags.get(rule, 0) != 0:
+            return rule, flags[rule]
+    return None, 0
+
+
 def verdict_for(side: int, improvement: Direction) -> Verdict:
     """Apply the good direction to the side of a special cause (``0`` = common cause)."""
     if side == 0:
@@ -430,8 +438,7 @@ def xmr(
             Rule.SHIFT: shift_run(sides, run_length),
         }
         for k, value in enumerate(part):
-            rule = next((r for r in RULE_PRECEDENCE if flags[r][k] != 0), None)
-            side = flags[rule][k] if rule is not None else 0
+            rule, side = first_rule({r: f[k] for r, f in flags.items()})
             points.append(
                 SpcPoint(
                     index=a + k,

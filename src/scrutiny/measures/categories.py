@@ -20,7 +20,8 @@ class Selection:
 
 
 def selections(
-    pairs: Iterable[tuple[str, str]], groups: Sequence[tuple[str, Sequence[str], Sequence[str]]] = ()
+    pairs: Iterable[tuple[str, str]],
+    groups: Sequence[tuple[str, Sequence[str], Sequence[str]]] = (),
 ) -> dict[str, Selection]:
     """Every selection the data supports, keyed by lower-case name.
 

@@ -73,12 +73,11 @@ def crime_summary(
         available = available_selections(con, groups_of(ws))
         names = list(categories) or list(ws.config.settings.headline_categories) or [TOTAL]
         chosen = (
-            list(available.values()) if [n.lower() for n in names] == ["all"]
+            list(available.values())
+            if [n.lower() for n in names] == ["all"]
             else resolve(available, names)
         )
-        query = CrimeQuery(
-            q, ws.baseline, level, tuple(areas), ws.config.settings.population_year
-        )
+        query = CrimeQuery(q, ws.baseline, level, tuple(areas), ws.config.settings.population_year)
         frame = crime_measures(con, query, chosen)
     finally:
         con.disconnect()

@@ -77,7 +77,8 @@ def read_datastore(path: Path, names: AreaNames) -> Batch:
             if key in cells:
                 raise IngestError(
                     f"{path.name}: line {line}: a second row for {minor} in "
-                    f"{ward or borough_name} ({header[col]}); expected one row per category and area"
+                    f"{ward or borough_name} ({header[col]}); "
+                    "expected one row per category and area"
                 )
             cells[key] = count
     for (month, borough, major, minor), count in borough_sums.items():

@@ -35,7 +35,9 @@ def read_population(path: Path) -> Batch:
     region_col = next((i for i, h in enumerate(header) if "region" in h.lower()), None)
     year_cols = [(i, int(h)) for i, h in enumerate(header) if h.isdigit() and len(h) == 4]
     if not year_cols:
-        raise IngestError(f"{path.name}: line {line}: expected year columns (e.g. 2022), found none")
+        raise IngestError(
+            f"{path.name}: line {line}: expected year columns (e.g. 2022), found none"
+        )
     codes, names, regions, years, pops = [], [], [], [], []
     for line, fields in rows:
         if len(fields) != len(header):

@@ -1,4 +1,4 @@
-"""Reading text files the way every reader needs: strict UTF-8, one-line errors with a line number."""
+"""Reading text files as every reader needs: strict UTF-8, one-line errors with a line number."""
 
 from __future__ import annotations
 

@@ -1,0 +1,223 @@
+"""Benchmark: street-level crime ingest at national scale against DuckDB's bare ``read_csv``.
+
+National scale is one year for the 43 territorial forces of England and Wales, about 6.5 million
+rows, as 43 x 12 monthly CSV files in the data.police.uk archive layout
+(``YYYY-MM/YYYY-MM-<force>-street.csv``). The rows are real: resampled (seeded) from the City of
+London files in ``shared/realdata``, with force names and months reassigned.
+
+Two measurements, each in a fresh child process so that its peak memory (``ru_maxrss``) is its own:
+
+1. floor: ``CREATE TABLE ... AS SELECT * FROM read_csv([files])`` into a fresh on-disk DuckDB file;
+2. ours: :func:`scrutiny.sources.police_uk.ingest_street` into a fresh warehouse (validation,
+   LSOA -> ward -> borough resolution, provenance of every file, one transaction),
+   including reading the ONS lookup.
+
+Optionally (``--per-file``) a third: the same files one transaction per file through
+``Warehouse.ingest``, to show what the folder fast path saves.
+
+    python benchmarks/ingest_street.py               # full size (about 6.5 million rows)
+    python benchmarks/ingest_street.py --rows 500000 # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+CITY = REALDATA / "police_uk" / "city-of-london"
+LOOKUP = REALDATA / "lookups" / "LSOA11_to_Ward19_to_LAD19_EW_lookup (ons-lookups csv135).csv"
+
+#: The 43 territorial forces of England and Wales, as data.police.uk names its files, with a
+#: rough relative size (recorded crime, Metropolitan = 100) so file sizes vary as they do for real.
+FORCES: dict[str, float] = {
+    "avon-and-somerset": 15, "bedfordshire": 6, "cambridgeshire": 7, "cheshire": 9,
+    "city-of-london": 1, "cleveland": 7, "cumbria": 4, "derbyshire": 9,
+    "devon-and-cornwall": 12, "dorset": 5, "durham": 6, "dyfed-powys": 3, "essex": 17,
+    "gloucestershire": 5, "greater-manchester": 36, "gwent": 6, "hampshire": 17,
+    "hertfordshire": 9, "humberside": 10, "kent": 19, "lancashire": 14, "leicestershire": 9,
+    "lincolnshire": 6, "merseyside": 14, "metropolitan": 100, "norfolk": 7, "north-wales": 6,
+    "north-yorkshire": 5, "northamptonshire": 6, "northumbria": 14, "nottinghamshire": 10,
+    "south-wales": 13, "south-yorkshire": 15, "staffordshire": 9, "suffolk": 5, "surrey": 8,
+    "sussex": 14, "thames-valley": 19, "warwickshire": 4, "west-mercia": 10,
+    "west-midlands": 33, "west-yorkshire": 30, "wiltshire": 5,
+}  # fmt: skip
+FULL_ROWS = 6_500_000
+YEAR = 2023
+
+
+def force_name(slug: str) -> str:
+    """``devon-and-cornwall`` -> ``Devon and Cornwall Police`` (the 'Reported by' column)."""
+    words = [w if w in {"and", "of"} else w.capitalize() for w in slug.split("-")]
+    return " ".join(words) + (" Police Service" if slug == "metropolitan" else " Police")
+
+
+def generate(root: Path, rows: int, seed: int = 20240601) -> list[Path]:
+    """Write ``rows`` resampled real rows as 43 x 12 monthly files under ``root``; return them."""
+    con = duckdb.connect()
+    city = con.sql(
+        "SELECT * FROM read_csv(?, all_varchar = true) ORDER BY ALL",
+        params=[sorted(str(p) for p in CITY.glob("*-street.csv"))],
+    ).to_arrow_table()
+    rng = np.random.default_rng(seed)
+    weights = np.array(list(FORCES.values()), dtype=float)
+    per_force = np.floor(rows * weights / weights.sum()).astype(int)
+    per_force[np.argmax(per_force)] += rows - per_force.sum()  # exact total
+    files = []
+    for slug, force_rows in zip(FORCES, per_force, strict=True):
+        per_month = np.full(12, force_rows // 12)
+        per_month[: force_rows % 12] += 1
+        for m, n in enumerate(per_month, start=1):
+            month = f"{YEAR}-{m:02d}"
+            sample = city.take(rng.integers(0, city.num_rows, size=int(n)))
+            con.register("sample", sample)
+            out = root / month / f"{month}-{slug}-street.csv"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            # COPY quotes only the fields that need it, as data.police.uk's own files do.
+            con.execute(
+                f"""COPY (SELECT * REPLACE (? AS "Month", ? AS "Reported by", ? AS "Falls within")
+                FROM sample) TO '{out}' (HEADER, DELIMITER ',')""",
+                [month, force_name(slug), force_name(slug)],
+            )
+            con.unregister("sample")
+            files.append(out)
+    con.close()
+    return files
+
+
+# -- measurements (each runs in its own child process) -------------------------------------------
+
+
+def measure_floor(files: list[Path], db: Path) -> int:
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE street AS SELECT * FROM read_csv(?)", [[str(f) for f in files]])
+    row = con.execute("SELECT count(*) FROM street").fetchone()
+    con.close()
+    return int(row[0]) if row else 0
+
+
+def measure_ours(files: list[Path], db: Path, root: Path) -> int:
+    from scrutiny.sources.ons_lookup import read_ons_lookup
+    from scrutiny.sources.police_uk import ingest_street
+    from scrutiny.warehouse import Warehouse
+
+    lookup = read_ons_lookup(LOOKUP)
+    with Warehouse(db) as wh:
+        report = ingest_street(wh, [root], lookup)
+    return report.rows_loaded
+
+
+def measure_per_file(files: list[Path], db: Path, root: Path) -> int:
+    from scrutiny.sources.ons_lookup import read_ons_lookup
+    from scrutiny.sources.police_uk import ingest_street
+    from scrutiny.warehouse import Warehouse
+
+    lookup = read_ons_lookup(LOOKUP)
+    with Warehouse(db) as wh:
+        report = ingest_street(wh, [root], lookup, fast=False)
+    return report.rows_loaded
+
+
+def child(kind: str, root: Path, db: Path) -> None:
+    """Run one measurement and print it as JSON (the parent reads the last line)."""
+    files = sorted(root.glob("*/*-street.csv"))
+    start = time.perf_counter()
+    if kind == "floor":
+        rows = measure_floor(files, db)
+    elif kind == "ours":
+        rows = measure_ours(files, db, root)
+    else:
+        rows = measure_per_file(files, db, root)
+    seconds = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(json.dumps({"kind": kind, "rows": rows, "seconds": seconds, "peak_kib": peak_kib}))
+
+
+def run_child(kind: str, root: Path, db: Path) -> dict[str, float]:
+    db.unlink(missing_ok=True)
+    Path(str(db) + ".wal").unlink(missing_ok=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--data", str(root), "--db", str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["db_mib"] = db.stat().st_size / 2**20
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--rows", type=int, default=FULL_ROWS, help="rows in total (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; best is kept")
+    parser.add_argument("--per-file", action="store_true", help="also time one transaction per file")
+    parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder and keep it")
+    parser.add_argument("--child", choices=["floor", "ours", "per-file"], help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.data, args.db)
+        return
+
+    tmp = Path(tempfile.mkdtemp(prefix="scrutiny-bench-"))
+    try:
+        root = args.keep or tmp / "archive"
+        marker = root / f".generated-{args.rows}-{args.seed}"
+        start = time.perf_counter()
+        if not marker.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            generate(root, args.rows, args.seed)
+            marker.touch()
+        files = sorted(root.glob("*/*-street.csv"))
+        size = sum(f.stat().st_size for f in files)
+        print(
+            f"data: {len(files)} files, {args.rows:,} rows, {size / 2**20:,.0f} MiB "
+            f"in {root} (ready in {time.perf_counter() - start:.1f} s)"
+        )
+        kinds = ["floor", "ours"] + (["per-file"] if args.per_file else [])
+        results: dict[str, dict[str, float]] = {}
+        for kind in kinds:
+            runs = [run_child(kind, root, tmp / f"{kind}.duckdb") for _ in range(args.repeat)]
+            results[kind] = min(runs, key=lambda r: r["seconds"])
+        floor = results["floor"]
+        labels = {
+            "floor": "DuckDB read_csv -> table (floor)",
+            "ours": "scrutiny ingest_street (folder, 1 txn)",
+            "per-file": "scrutiny ingest_street (1 txn per file)",
+        }
+        print()
+        print(f"{'measurement':<42}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'vs floor':>10}"
+              f"{'peak MiB':>10}{'db MiB':>9}")  # fmt: skip
+        for kind, r in results.items():
+            rate = r["rows"] / r["seconds"]
+            ratio = rate / (floor["rows"] / floor["seconds"])
+            print(
+                f"{labels[kind]:<42}{int(r['rows']):>12,}{r['seconds']:>10.2f}{rate:>14,.0f}"
+                f"{ratio:>9.2f}x{r['peak_kib'] / 1024:>10,.0f}{r['db_mib']:>9,.0f}"
+            )
+        ours = results["ours"]
+        ratio = (ours["rows"] / ours["seconds"]) / (floor["rows"] / floor["seconds"])
+        verdict = "meets" if ratio >= 0.5 else "MISSES"
+        print(f"\nthroughput ours/floor = {ratio:.2f} ({verdict} the 0.5 target); "
+              f"{date.today():%Y-%m-%d}, duckdb {duckdb.__version__}")  # fmt: skip
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

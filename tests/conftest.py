@@ -1,0 +1,53 @@
+"""Shared fixtures: the real data beside the project, and the demo workspace ingested once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import ibis
+import pytest
+
+from scrutiny.ingest import ingest_workspace
+from scrutiny.workspace import Workspace, demo_root
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scrutiny_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the demo's warehouse out of the user's home."""
+    old = os.environ.get("SCRUTINY_HOME")
+    os.environ["SCRUTINY_HOME"] = str(tmp_path_factory.mktemp("scrutiny-home"))
+    yield
+    if old is None:
+        os.environ.pop("SCRUTINY_HOME", None)
+    else:
+        os.environ["SCRUTINY_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    if not REALDATA.exists():
+        pytest.skip(f"real data not found at {REALDATA}")
+    return REALDATA
+
+
+@pytest.fixture(scope="session")
+def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A copy of the shipped demo workspace, ingested once for the session."""
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    shutil.copytree(demo_root(), root, ignore=shutil.ignore_patterns("*.duckdb*"))
+    ws = Workspace.load(root)
+    ingest_workspace(ws)
+    return ws
+
+
+@pytest.fixture()
+def demo_con(demo_ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    con = ibis.duckdb.connect(str(demo_ws.warehouse_path), read_only=True)
+    yield con
+    con.disconnect()
