@@ -60,33 +60,40 @@ def category_table(chosen: Sequence[Selection]) -> ir.Table:
     return ibis.memtable(pd.DataFrame(rows))
 
 
+def _offences_by_area(
+    con: ibis.BaseBackend, chosen: Sequence[Selection], level: str, first: date, end: date
+) -> ir.Table:
+    """Offence rows of the chosen categories in [first, end), each with ``key``: its area at
+    ``level`` (boroughs roll up to their BCU and to the force; wards stay wards)."""
+    counts = con.table("crime_counts")
+    source_level = "ward" if level == "ward" else "borough"
+    t = counts.filter(
+        counts.geo_level == source_level,
+        counts.measure == "offences",
+        counts.month >= first,
+        counts.month < end,
+    ).join(category_table(chosen), ["major_category", "minor_category"])
+    areas = con.table("areas")
+    if level in ("borough", "ward"):
+        return t.mutate(key=t.area_code)
+    if level == "bcu":
+        boroughs = areas.filter(areas.geo_level == "borough").select(
+            area_code=areas.area_code, key=areas.parent_code
+        )
+        return t.join(boroughs, "area_code").filter(lambda r: r.key.notnull())
+    if level == "force":
+        force = areas.filter(areas.geo_level == "force").select(key=areas.area_code)
+        return t.cross_join(force)
+    raise ValueError(f"unknown geography level {level!r}; expected one of {LEVELS}")
+
+
 def volumes_expr(con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Selection]) -> ir.Table:
     """Per (category, area): the volume of every window of the query."""
     windows = query.windows()
     first = min(w.start for w in windows.values())
     last = max(w.end for w in windows.values())
-    counts = con.table("crime_counts")
-    source_level = "ward" if query.level == "ward" else "borough"
-    t = counts.filter(
-        counts.geo_level == source_level,
-        counts.measure == "offences",
-        counts.month >= first,
-        counts.month < last,
-    )
-    t = t.join(category_table(chosen), ["major_category", "minor_category"])
+    t = _offences_by_area(con, chosen, query.level, first, last)
     areas = con.table("areas")
-    if query.level in ("borough", "ward"):
-        t = t.mutate(key=t.area_code)
-    elif query.level == "bcu":
-        boroughs = areas.filter(areas.geo_level == "borough").select(
-            area_code=areas.area_code, key=areas.parent_code
-        )
-        t = t.join(boroughs, "area_code").filter(lambda r: r.key.notnull())
-    elif query.level == "force":
-        force = areas.filter(areas.geo_level == "force").select(key=areas.area_code)
-        t = t.cross_join(force)
-    else:
-        raise ValueError(f"unknown geography level {query.level!r}; expected one of {LEVELS}")
     sums = {
         name: t["count"].sum(where=_in_window(t.month, w)).coalesce(0)
         for name, w in windows.items()
@@ -209,3 +216,32 @@ def crime_measures(
 def _uses(change_col: str, base: str) -> bool:
     comparator = Comparator(change_col.removeprefix("change_"))
     return (comparator in R12_COMPARATORS) == (base == "r12")
+
+
+def monthly_series_expr(
+    con: ibis.BaseBackend, chosen: Sequence[Selection], level: str, first: date, end: date
+) -> ir.Table:
+    """Monthly volumes per (category, area) from ``first`` up to (not including) ``end``."""
+    t = _offences_by_area(con, chosen, level, first, end)
+    areas = con.table("areas")
+    agg = t.group_by(["category", "key", "month"]).aggregate(count=t["count"].sum())
+    names = areas.filter(areas.geo_level == level).select(
+        key=areas.area_code, area_name=areas.area_name
+    )
+    joined = agg.left_join(names, agg.key == names.key)
+    return joined.select(
+        "category", "month", "count", area_code=agg.key, area_name=names.area_name
+    ).order_by(["category", "area_code", "month"])
+
+
+def monthly_series(
+    con: ibis.BaseBackend,
+    chosen: Sequence[Selection],
+    level: str = "force",
+    first: date = date(2010, 1, 1),
+    end: date = date(2100, 1, 1),
+) -> pd.DataFrame:
+    """Monthly volumes as a DataFrame (category, area_code, area_name, month, count)."""
+    df = monthly_series_expr(con, chosen, level, first, end).to_pandas()
+    df["month"] = pd.to_datetime(df["month"]).dt.date
+    return df
