@@ -16,6 +16,7 @@ from scrutiny.judge.icons import (
 )
 from scrutiny.judge.spc import (
     AssuranceIcon,
+    Direction,
     Limits,
     Rule,
     VariationIcon,
@@ -241,8 +242,8 @@ def test_first_rule(flags: dict[Rule, int], expected: tuple[Rule | None, int]) -
         pytest.param(0, "neutral", Verdict.COMMON_CAUSE, id="common-neutral"),
     ],
 )
-def test_verdict_for(side: int, improvement: str, expected: Verdict) -> None:
-    assert verdict_for(side, improvement) == expected  # type: ignore[arg-type]
+def test_verdict_for(side: int, improvement: Direction, expected: Verdict) -> None:
+    assert verdict_for(side, improvement) == expected
 
 
 def test_precedence_in_a_chart() -> None:
@@ -276,9 +277,9 @@ def test_precedence_in_a_chart() -> None:
     ],
 )
 def test_variation_icon(
-    values: list[float | None], improvement: str, icon: VariationIcon | None
+    values: list[float | None], improvement: Direction, icon: VariationIcon | None
 ) -> None:
-    assert xmr(values, improvement=improvement).variation_icon == icon  # type: ignore[arg-type]
+    assert xmr(values, improvement=improvement).variation_icon == icon
 
 
 @pytest.mark.parametrize(
@@ -294,8 +295,8 @@ def test_variation_icon(
         pytest.param("up", 12.66, AssuranceIcon.INCONSISTENT, id="target-on-limit"),
     ],
 )
-def test_assurance_icon(improvement: str, target: float | None, icon: AssuranceIcon) -> None:
-    r = xmr(QUIET, improvement=improvement, target=target)  # type: ignore[arg-type]
+def test_assurance_icon(improvement: Direction, target: float | None, icon: AssuranceIcon) -> None:
+    r = xmr(QUIET, improvement=improvement, target=target)
     assert r.assurance_icon == icon
 
 

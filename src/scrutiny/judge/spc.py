@@ -320,7 +320,8 @@ class SpcResult:
         p = self.latest
         if self.target is None or self.improvement == "neutral" or p is None:
             return AssuranceIcon.NONE
-        assert p.lower is not None and p.upper is not None  # latest has limits
+        if p.lower is None or p.upper is None:  # never: latest always has limits
+            return AssuranceIcon.NONE
         up = self.improvement == "up"
         if self.target > p.upper:
             return AssuranceIcon.CONSISTENTLY_FAILS if up else AssuranceIcon.CONSISTENTLY_MEETS
