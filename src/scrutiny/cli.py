@@ -175,3 +175,60 @@ def init(
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)
+
+
+@app.command()
+def explain(
+    measure: Annotated[
+        str, typer.Option("--measure", "-m", help="Category or named group")
+    ] = "Total Notifiable Offences",
+    quarter: Annotated[str | None, typer.Option(help="Financial quarter, e.g. 2023-24Q1")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", "-a", help="Borough (default: force)")
+    ] = None,
+    by: Annotated[Level, typer.Option("--by", help="Level of --area")] = Level.borough,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Numbers, SPC verdict, significance and generated sentences for one measure."""
+    from scrutiny.explain import explain as explain_measure
+
+    ws = load(workspace)
+    run_ingest(ws, quiet=True)
+    try:
+        ex = explain_measure(ws, measure, quarter, area, by.value if area else "force")
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"[bold]{ex.category}[/] — {ex.area_name}, {ex.quarter_label}", highlight=False)
+    console.print(
+        f"Quarter: {_cell('quarter', ex.quarter_volume)} offences; {ex.r12_label}: "
+        f"{_cell('r12', ex.r12_volume)}; rate {_cell('r12_rate_per_1000', ex.rate_per_1000)} "
+        "per 1,000 residents",
+        highlight=False,
+    )
+    table = Table(title="Comparisons", title_justify="left")
+    for heading in ("against", "now", "then", "change %", "95% interval %", "p", "significant"):
+        table.add_column(heading, justify="left" if heading == "against" else "right")
+    for c in ex.comparisons:
+        t = c.test
+        interval = t.pct_change_interval if t else None
+        table.add_row(
+            c.label,
+            _cell("quarter", c.current),
+            _cell("quarter", c.previous),
+            _cell("change_", c.pct_change),
+            f"{interval.low:+.1f} to {interval.high:+.1f}" if interval else "–",
+            f"{t.p_value:.3g}" if t and t.p_value is not None else "–",
+            ("yes" if t.significant else "no") if t else "–",
+        )
+    console.print(table)
+    if ex.comparisons and ex.comparisons[0].test:
+        console.print(f"[dim]{ex.comparisons[0].test.caveat}[/]", highlight=False)
+    spc = ex.spc
+    icon = spc.variation_icon.value.replace("_", " ") if spc.variation_icon else "none"
+    console.print(
+        f"SPC ({len(ex.spc_months)} months, fewer offences is better): {spc.summary_text()} "
+        f"Variation icon: {icon}.",
+        highlight=False,
+    )
+    console.print(ex.quarter_sentence, highlight=False)
+    console.print(ex.r12_sentence, highlight=False)

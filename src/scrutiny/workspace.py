@@ -32,6 +32,14 @@ class WorkspaceError(ValueError):
     """A workspace that cannot be used; the message names the file and the key."""
 
 
+def _check_month(value: str) -> str:
+    try:
+        date.fromisoformat(value + "-01")
+    except ValueError:
+        raise ValueError(f"expected a month as YYYY-MM, got {value!r}") from None
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,14 +54,7 @@ class BaselineSettings(_Strict):
     quarter_fy_start: int = Field(2019, description="Financial year of the pre-pandemic quarter")
     r12_last_month: str = Field("2020-02", description="Last month of the pre-pandemic R12")
 
-    @field_validator("r12_last_month")
-    @classmethod
-    def _month(cls, value: str) -> str:
-        try:
-            date.fromisoformat(value + "-01")
-        except ValueError:
-            raise ValueError(f"expected a month as YYYY-MM, got {value!r}") from None
-        return value
+    _month = field_validator("r12_last_month")(lambda v: _check_month(v))
 
     def to_baseline(self) -> Baseline:
         return Baseline(self.quarter_fy_start, date.fromisoformat(self.r12_last_month + "-01"))
@@ -65,6 +66,15 @@ class CategoryGroup(_Strict):
     name: str
     minor: list[str] = Field(default_factory=list, description="Minor categories included")
     major: list[str] = Field(default_factory=list, description="Whole major categories included")
+
+
+class ChangePoint(_Strict):
+    """A month from which a series behaves differently (SPC limits restart there)."""
+
+    month: str = Field(description="First month of the new period, YYYY-MM")
+    reason: str
+
+    _month = field_validator("month")(lambda v: _check_month(v))
 
 
 class Settings(_Strict):
@@ -90,6 +100,9 @@ class WorkspaceConfig(_Strict):
     plan: str | None = Field(None, description="The Police and Crime Plan file (YAML)")
     returns: list[str] = Field(default_factory=list, description="Globs of quarterly returns")
     baseline: BaselineSettings = BaselineSettings()
+    change_points: list[ChangePoint] = Field(
+        default_factory=list, description="Rebase points for SPC: pandemic, recording changes"
+    )
     settings: Settings = Settings()
     warehouse: str = "warehouse.duckdb"
 
@@ -132,6 +145,10 @@ class Workspace:
     @property
     def baseline(self) -> Baseline:
         return self.config.baseline.to_baseline()
+
+    @property
+    def change_points(self) -> list[date]:
+        return [date.fromisoformat(c.month + "-01") for c in self.config.change_points]
 
     @property
     def is_demo(self) -> bool:

@@ -49,8 +49,8 @@ def read_datastore(path: Path, names: AreaNames) -> Batch:
         major = canonical_category(fields[0])
         minor = canonical_category(fields[1])
         if not major or not minor:
-            col = header[0] if not major else header[1]
-            raise IngestError(f"{path.name}: line {line}, column '{col}': expected a category")
+            column = header[0] if not major else header[1]
+            raise IngestError(f"{path.name}: line {line}, column '{column}': expected a category")
         borough_name = fields[layout.borough_col]
         borough = names.code(borough_name)
         if borough is None:
