@@ -76,3 +76,14 @@ def test_borough_explanation(demo_ws: Workspace) -> None:
     ex = explain(demo_ws, "Violence with Injury", "2023-24Q1", area="Westminster")
     assert ex.area_name == "Westminster"
     assert ex.spc.variation_icon in set(VariationIcon)
+
+
+def test_spc_overview_matches_single_charts(demo_ws: Workspace) -> None:
+    from scrutiny.explain import spc_overview
+
+    overview = spc_overview(demo_ws, "2023-24Q1", "force").set_index("category")
+    for category in ("Theft from the Person", "Violence with Injury", "Rape"):
+        single = explain(demo_ws, category, "2023-24Q1").spc
+        icon = single.variation_icon.value if single.variation_icon else None
+        assert overview.loc[category, "variation_icon"] == icon
+        assert overview.loc[category, "summary"] == single.summary_text()

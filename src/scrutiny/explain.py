@@ -147,6 +147,40 @@ def explain(
     )
 
 
+def spc_overview(ws: Workspace, quarter: str | None = None, level: str = "force") -> pd.DataFrame:
+    """SPC of every category × area at ``level``: one query, one chart per series.
+
+    Columns: category, area_code, area_name, months, variation_icon, verdict, rule, summary.
+    """
+    q = Quarter.parse(quarter) if quarter else ws.quarter
+    first = add_months(q.last_month, -(SPC_MONTHS - 1))
+    con = connect(ws)
+    try:
+        chosen = list(available_selections(con, groups_of(ws)).values())
+        series = monthly_series(con, chosen, level, first, add_months(q.last_month, 1))
+    finally:
+        con.disconnect()
+    rows = []
+    for (category, code, name), group in series.groupby(
+        ["category", "area_code", "area_name"], sort=True
+    ):
+        result, months = _spc_of(ws, dict(zip(group["month"], group["count"], strict=True)), first)
+        latest = result.latest
+        rows.append(
+            {
+                "category": category,
+                "area_code": code,
+                "area_name": name,
+                "months": len(months),
+                "variation_icon": result.variation_icon.value if result.variation_icon else None,
+                "verdict": latest.verdict.value if latest else None,
+                "rule": latest.rule.value if latest and latest.rule else None,
+                "summary": result.summary_text(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def monthly_spc(
     ws: Workspace, category: str, level: str, area_code: str, last_month: date
 ) -> tuple[SpcResult, tuple[date, ...]]:
@@ -160,7 +194,12 @@ def monthly_spc(
     finally:
         con.disconnect()
     series = series[series["area_code"] == area_code]
-    counts = dict(zip(series["month"], series["count"], strict=True))
+    return _spc_of(ws, dict(zip(series["month"], series["count"], strict=True)), first)
+
+
+def _spc_of(
+    ws: Workspace, counts: dict[date, int], first: date
+) -> tuple[SpcResult, tuple[date, ...]]:
     months = tuple(m for m in (add_months(first, i) for i in range(SPC_MONTHS)) if m in counts)
     labels = [m.strftime("%b %Y") for m in months]
     rebase = [
