@@ -105,13 +105,12 @@ class Plan(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> Plan:
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for p in self.priorities:
             for name in (p.id, p.title, *p.aliases):
-                key = name.casefold()
-                if key in seen:
-                    raise ValueError(f"priority name {name!r} is used twice")
-                seen.add(key)
+                owner = seen.setdefault(name.casefold(), p.id)
+                if owner != p.id:
+                    raise ValueError(f"priority name {name!r} is used by {owner} and {p.id}")
         ids = [m.id for p in self.priorities for m in p.all_measures()]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

@@ -204,7 +204,7 @@ def rate_milestone(
     if quarters_between(due, current) > 0:
         slip = max(slip, quarters_between(baseline, current))
     if slip <= 0:
-        return Rating(Rag.GREEN, f"on track for its baseline {baseline}")
+        return Rating(Rag.GREEN, f"no slippage from its baseline {baseline}")
     words = f"slipped {slip} quarter(s) from {baseline} to {baseline.shift(slip)}"
     return Rating(Rag.AMBER if slip <= rules.milestone_amber_quarters else Rag.RED, words)
 

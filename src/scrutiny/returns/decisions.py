@@ -18,12 +18,21 @@ from scrutiny.returns.spec import Parsed, Row
 
 #: Amounts are in pounds; allow for nothing but float noise.
 _PENNY = 0.005
-HEADER_FIELDS = ("reference", "title", "date", "approver", "signed_by", "total", "delegation_threshold")
+HEADER_FIELDS = (
+    "reference",
+    "title",
+    "date",
+    "approver",
+    "signed_by",
+    "total",
+    "delegation_threshold",
+)
 LINE_TYPES = ("strand", "source")
 
 
 def _money(x: float) -> str:
-    return f"£{x:,.0f}" if float(x).is_integer() else f"£{x:,.2f}"
+    sign, x = ("-" if x < 0 else ""), abs(x)
+    return sign + (f"£{x:,.0f}" if float(x).is_integer() else f"£{x:,.2f}")
 
 
 def check_decisions(parsed: Parsed) -> list[CellError]:
@@ -38,14 +47,25 @@ def check_decisions(parsed: Parsed) -> list[CellError]:
         for row in rows[1:]:
             for f in HEADER_FIELDS:
                 if row[f] != first[f]:
-                    errors.append(parsed.error(row, f, row[f], f"{ref}: differs from row {first.number} ({first[f]!r})"))
+                    errors.append(
+                        parsed.error(
+                            row, f, row[f], f"{ref}: differs from row {first.number} ({first[f]!r})"
+                        )
+                    )
         total = first["total"]
         if total is None:
             continue
         for line_type in LINE_TYPES:
             lines = [r for r in rows if r["line_type"] == line_type]
             if not lines:
-                errors.append(parsed.error(first, "line_type", None, f"{ref}: no {line_type} rows; a decision needs its {line_type}s"))
+                errors.append(
+                    parsed.error(
+                        first,
+                        "line_type",
+                        None,
+                        f"{ref}: no {line_type} rows; a decision needs its {line_type}s",
+                    )
+                )
                 continue
             got = sum(r["amount"] for r in lines)
             if abs(got - total) > _PENNY:
@@ -64,14 +84,37 @@ def yaml_sheet(path: Path) -> Sheet:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ReturnError([CellError(path.name, None, None, None, f"not valid YAML: {exc}".replace("\n", " "))]) from None
+        raise ReturnError(
+            [CellError(path.name, None, None, None, f"not valid YAML: {exc}".replace("\n", " "))]
+        ) from None
     if not isinstance(data, dict) or node is None or not isinstance(node, yaml.MappingNode):
-        raise ReturnError([CellError(path.name, 1, None, None, "expected a mapping: reference, title, date, approver, total, strands, sources")])
+        raise ReturnError(
+            [
+                CellError(
+                    path.name,
+                    1,
+                    None,
+                    None,
+                    "expected a mapping: reference, title, date, approver, total, strands, sources",
+                )
+            ]
+        )
     lines = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     unknown = sorted(set(data) - set(HEADER_FIELDS) - {"strands", "sources", "note"})
     if unknown:
         where = lines[unknown[0]].start_mark.line + 1
-        raise ReturnError([CellError(path.name, where, unknown[0], None, "unexpected key; expected: " + ", ".join((*HEADER_FIELDS, "strands", "sources", "note")))])
+        raise ReturnError(
+            [
+                CellError(
+                    path.name,
+                    where,
+                    unknown[0],
+                    None,
+                    "unexpected key; expected: "
+                    + ", ".join((*HEADER_FIELDS, "strands", "sources", "note")),
+                )
+            ]
+        )
     header = [*HEADER_FIELDS, "line_type", "name", "amount", "note"]
     sheet = Sheet(path, None, header)
     base: list[Raw] = [_raw(data.get(f)) for f in HEADER_FIELDS]
@@ -80,12 +123,35 @@ def yaml_sheet(path: Path) -> Sheet:
         seq = lines.get(key)
         if not isinstance(items, list) or not isinstance(seq, yaml.SequenceNode):
             where = seq.start_mark.line + 1 if seq is not None else 1
-            raise ReturnError([CellError(path.name, where, key, None, "expected a list of {name, amount}")])
+            raise ReturnError(
+                [CellError(path.name, where, key, None, "expected a list of {name, amount}")]
+            )
         for item, item_node in zip(items, seq.value, strict=True):
             row_number = item_node.start_mark.line + 1
             if not isinstance(item, dict):
-                raise ReturnError([CellError(path.name, row_number, key, str(item), "expected {name: ..., amount: ...}")])
-            sheet.rows.append((row_number, [*base, line_type, _raw(item.get("name")), _raw(item.get("amount")), _raw(item.get("note"))]))
+                raise ReturnError(
+                    [
+                        CellError(
+                            path.name,
+                            row_number,
+                            key,
+                            str(item),
+                            "expected {name: ..., amount: ...}",
+                        )
+                    ]
+                )
+            sheet.rows.append(
+                (
+                    row_number,
+                    [
+                        *base,
+                        line_type,
+                        _raw(item.get("name")),
+                        _raw(item.get("amount")),
+                        _raw(item.get("note")),
+                    ],
+                )
+            )
     return sheet
 
 

@@ -74,6 +74,12 @@ class Kind:
     example: dict[str, str]
     key: str = "quarter"  # what a re-load replaces: the quarter's rows, or a decision by reference
     checks: tuple[Check, ...] = ()
+    #: Further example rows, for kinds whose one row cannot pass the checks alone (decisions).
+    more_examples: tuple[dict[str, str], ...] = ()
+
+    @property
+    def examples(self) -> list[dict[str, str]]:
+        return [self.example, *self.more_examples]
 
     @property
     def table(self) -> str:
@@ -165,8 +171,8 @@ def parse_sheet(sheet: Sheet, kind: Kind, quarter: Quarter | None, plan: Plan | 
     for number, raw_cells in sheet.rows:
         values: dict[str, Any] = {}
         for col in (*kind.columns, by_key[header_key(KNOWN_ISSUE)]):
-            i = positions.get(col.name)
-            raw = raw_cells[i] if i is not None and i < len(raw_cells) else None
+            pos = positions.get(col.name)
+            raw = raw_cells[pos] if pos is not None and pos < len(raw_cells) else None
             if cells.is_missing(raw) and not (col.type == "text" and raw not in (None, "")):
                 if col.required:
                     errors.append(

@@ -1,0 +1,393 @@
+"""Commands for the plan, the returns and their ratings: a Typer app the main CLI mounts.
+
+Each command calls one function of :mod:`scrutiny.returns.actions` (or the template writer) and
+only formats its result. Ratings are always shown with letter and word, never colour alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scrutiny.plan import PlanError, load_plans, plan_json_schema_text
+from scrutiny.returns import actions
+from scrutiny.returns.base import ReturnError
+from scrutiny.returns.derived import CALL_ROUNDING_PP, Gap, OutcomeChange, PointChange, Variance
+from scrutiny.returns.kinds import KINDS
+from scrutiny.returns.ratings import agreement, label
+from scrutiny.returns.templates import write_template
+from scrutiny.workspace import Workspace, WorkspaceError, open_workspace
+
+app = typer.Typer(help="The plan, quarterly returns and their ratings.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
+]
+QuarterOpt = Annotated[str | None, typer.Option("--quarter", "-q", help="e.g. 2023-24Q1")]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True)
+    return typer.Exit(code=1)
+
+
+def _workspace(path: Path | None) -> Workspace:
+    try:
+        return open_workspace(path)
+    except (WorkspaceError, PlanError) as exc:
+        raise _fail(str(exc)) from None
+
+
+_NARROW = {"quarter", "kind", "priority", "ref", "published", "rule", "type", "score", "previous"}
+
+
+def _table(*columns: str) -> Table:
+    """A table whose short columns never wrap (long text columns take the rest)."""
+    table = Table()
+    for c in columns:
+        table.add_column(c, no_wrap=c in _NARROW, max_width=None if c in _NARROW else 60)
+    return table
+
+
+def _print_errors(failures: list[ReturnError]) -> None:
+    for failure in failures:
+        for line in str(failure).splitlines():
+            err.print(line, highlight=False, soft_wrap=True, markup=False)
+
+
+@app.command("template")
+def template(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File or folder to write")] = None,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Write an Excel workbook")] = False,
+    quarter: QuarterOpt = None,
+) -> None:
+    """Write a blank return of KIND: its header and one example row."""
+    try:
+        path = write_template(kind, out, xlsx, quarter)
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    console.print(f"wrote {path}", highlight=False)
+
+
+@app.command("validate")
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Return files to check (nothing is loaded)")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Check return files cell by cell without loading them."""
+    try:
+        plans = actions.workspace_plans(_workspace(workspace))
+    except PlanError as exc:
+        raise _fail(str(exc)) from None
+    failures = actions.validate_returns(files, plans)
+    _print_errors(failures)
+    console.print(f"{len(files) - len(failures)} of {len(files)} file(s) valid")
+    if failures:
+        raise typer.Exit(code=1)
+
+
+@app.command("load-returns")
+def load_returns(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Files (default: the workspace's)")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Validate and load returns; a bad file loads nothing (the others still load)."""
+    ws = _workspace(workspace)
+    try:
+        report = actions.load_workspace_returns(ws, files or None)
+    except PlanError as exc:
+        raise _fail(str(exc)) from None
+    for result in report.results:
+        console.print(result.describe(), highlight=False)
+    _print_errors(report.failures)
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command("ratings")
+def ratings(
+    quarter: QuarterOpt = None,
+    disagreements: Annotated[
+        bool, typer.Option("--disagreements", help="Only rows where the rule and the report differ")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """KPI and milestone ratings: published beside computed by the plan's rules."""
+    ws = _workspace(workspace)
+    rows = actions.workspace_ratings(ws, quarter)
+    shown = [r for r in rows if r.override] if disagreements else rows
+    table = _table(
+        "quarter", "kind", "priority", "ref", "title", "published", "rule", "rule's reason"
+    )
+    for r in shown:
+        table.add_row(
+            r.quarter,
+            r.kind,
+            r.priority,
+            r.ref or "",
+            r.title,
+            label(r.published),
+            label(r.computed),
+            r.rule_reason or "",
+        )
+    console.print(table)
+    console.print(agreement(rows).describe(), highlight=False)
+
+
+@app.command("overrides")
+def overrides(quarter: QuarterOpt = None, workspace: WorkspaceOpt = None) -> None:
+    """Published ratings that differ from the rule, kept as overrides, with their reasons."""
+    rows = [r for r in actions.workspace_ratings(_workspace(workspace), quarter) if r.override]
+    table = _table(
+        "quarter", "kind", "priority", "ref", "title", "published", "rule", "reason given"
+    )
+    for r in rows:
+        table.add_row(
+            r.quarter,
+            r.kind,
+            r.priority,
+            r.ref or "",
+            r.title,
+            label(r.published),
+            label(r.computed),
+            r.override_reason or "(no reason given in the return)",
+        )
+    console.print(table)
+    console.print(f"{len(rows)} override(s)")
+
+
+@app.command("risk-trends")
+def risk_trends(quarter: QuarterOpt = None, workspace: WorkspaceOpt = None) -> None:
+    """Risk scores with the trend arrow as published and as computed from the previous quarter."""
+    table = _table(
+        "quarter", "priority", "ref", "risk", "score", "previous", "published", "computed"
+    )
+    for t in actions.workspace_risk_trends(_workspace(workspace), quarter):
+        table.add_row(
+            t.quarter,
+            t.priority,
+            t.ref,
+            t.description,
+            str(t.score),
+            "–" if t.previous is None else str(t.previous),
+            t.published or "–",
+            t.computed or "(no history)",
+        )
+    console.print(table)
+
+
+def _num(x: float | None, fmt: str = "{:,.1f}") -> str:
+    return "–" if x is None else fmt.format(x)
+
+
+def _pounds(x: object) -> str:
+    return "–" if x is None else f"£{float(str(x)):,.0f}"
+
+
+@app.command("derived")
+def derived(
+    what: Annotated[str, typer.Argument(help=f"One of: {', '.join(actions.DERIVED)}")],
+    quarter: QuarterOpt = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Derived tables: call pp changes, finance variances, survey gaps, outcome changes."""
+    try:
+        rows = actions.workspace_derived(_workspace(workspace), what, quarter)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    table = Table()
+    for r in rows:
+        if isinstance(r, PointChange):
+            if not table.columns:
+                for c in (
+                    "type",
+                    "BCU",
+                    "borough",
+                    "now %",
+                    "year ago %",
+                    "change pp",
+                    "published pp",
+                    "within rounding",
+                ):
+                    table.add_column(c)
+            ok = {True: "yes", False: "NO", None: "–"}[r.within_rounding]
+            table.add_row(
+                r.call_type,
+                r.bcu or "",
+                r.borough,
+                _num(r.now, "{:.0f}"),
+                _num(r.before, "{:.0f}"),
+                _num(r.change_pp),
+                _num(r.published_pp),
+                ok,
+            )
+        elif isinstance(r, Variance):
+            if not table.columns:
+                for c in (
+                    "statement",
+                    "group",
+                    "line",
+                    "variance",
+                    "computed",
+                    "printed",
+                    "status",
+                ):
+                    table.add_column(c)
+            table.add_row(
+                r.statement, r.group, r.line, r.measure, _num(r.computed), _num(r.stated), r.status
+            )
+        elif isinstance(r, Gap):
+            if not table.columns:
+                for c in (
+                    "measure",
+                    "dimension",
+                    "group",
+                    "area",
+                    "value",
+                    "force",
+                    "gap pp",
+                    "published gap",
+                    "±5 flag",
+                ):
+                    table.add_column(c)
+            table.add_row(
+                r.measure,
+                r.dimension,
+                r.group,
+                r.area or "",
+                _num(r.value, "{:.0f}"),
+                _num(r.force, "{:.0f}"),
+                _num(r.gap_pp, "{:+.0f}"),
+                _num(r.published_gap_pp, "{:+.0f}"),
+                r.flag,
+            )
+        elif isinstance(r, OutcomeChange):
+            if not table.columns:
+                for c in ("category", "change", "published", "change pp", "published pp", "agree"):
+                    table.add_column(c)
+            table.add_row(
+                r.category,
+                _num(r.change_outcomes, "{:+,}"),
+                _num(r.published_change_outcomes, "{:+,}"),
+                _num(r.change_pp, "{:+.1f}"),
+                _num(r.published_change_pp, "{:+.1f}"),
+                {True: "yes", False: "NO", None: "–"}[r.rates_agree],
+            )
+    console.print(table)
+    if what == "calls":
+        console.print(
+            f"Changes are computed from the percentages as printed (whole points); they agree with "
+            f"the published change when within ±{CALL_ROUNDING_PP:g} pp (±0.5 for each printed "
+            "percentage, ±0.05 for the published change's own rounding).",
+            highlight=False,
+        )
+
+
+@app.command("known-issues")
+def known_issues(workspace: WorkspaceOpt = None) -> None:
+    """Checks that failed on rows marked as known (published) inconsistencies."""
+    table = Table("file", "row", "column", "value", "check", "acknowledged as")
+    for file, row, column, value, message, reason in actions.workspace_warnings(
+        _workspace(workspace)
+    ):
+        table.add_row(
+            str(file),
+            str(row),
+            str(column or ""),
+            str(value or ""),
+            str(message),
+            str(reason or ""),
+        )
+    console.print(table)
+
+
+@app.command("decisions")
+def decisions(workspace: WorkspaceOpt = None) -> None:
+    """Funding decisions with the sums of their strands and funding sources."""
+    table = Table(
+        "reference", "title", "date", "approver", "total", "strands", "sources", "delegated up to"
+    )
+    for (
+        ref,
+        title,
+        day,
+        approver,
+        total,
+        strands,
+        sources,
+        threshold,
+    ) in actions.workspace_decisions(_workspace(workspace)):
+        table.add_row(
+            str(ref),
+            str(title),
+            str(day),
+            str(approver),
+            _pounds(total),
+            _pounds(strands),
+            _pounds(sources),
+            _pounds(threshold),
+        )
+    console.print(table)
+
+
+@app.command("pas")
+def pas(
+    file: Annotated[Path, typer.Argument(help="A MOPAC PAS table with multi-row headers (CSV)")],
+    quarter: Annotated[str, typer.Option("--quarter", "-q", help="The quarter to file it under")],
+    window: Annotated[str, typer.Option(help="The survey window, e.g. 'FY2015-16 to FY2020-21'")],
+    group_dimension: Annotated[str, typer.Option(help="What the group header row holds")] = "Group",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Load a Public Attitude Survey table (multi-row header) as survey results."""
+    try:
+        result = actions.load_pas(_workspace(workspace), file, quarter, window, group_dimension)
+    except (ReturnError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    console.print(result.describe(), highlight=False)
+
+
+@app.command("plan")
+def plan(workspace: WorkspaceOpt = None) -> None:
+    """The workspace's plan(s): priorities, outcome statements and measures."""
+    ws = _workspace(workspace)
+    if not ws.config.plan:
+        raise _fail(f"{ws.root / 'scrutiny.yaml'}: names no plan")
+    try:
+        plans = load_plans(ws.root / ws.config.plan)
+    except PlanError as exc:
+        raise _fail(str(exc)) from None
+    for p in plans:
+        console.print(f"[bold]{p.title}[/] ({p.first_year} to {p.last_year})", highlight=False)
+        for pr in p.priorities:
+            console.print(f"  {p.priority_word} [bold]{pr.id}[/]: {pr.title}", highlight=False)
+            for o in pr.outcomes:
+                console.print(f"    outcome {o.id}: {o.statement}", highlight=False)
+            for m in pr.all_measures():
+                target = f" target {m.target_text or m.target}" if m.target is not None else ""
+                console.print(
+                    f"    measure {m.id}: {m.title} [{m.unit}, {m.good_direction}]{target}",
+                    highlight=False,
+                )
+
+
+@app.command("plan-schema")
+def plan_schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file")] = None,
+) -> None:
+    """The plan file's JSON Schema, for editors."""
+    text = plan_json_schema_text()
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        console.print(f"wrote {out}", highlight=False)
+    else:
+        print(text)

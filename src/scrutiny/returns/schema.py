@@ -1,0 +1,74 @@
+"""Warehouse tables for returns: one ``ret_<kind>`` table per kind, generated from its columns.
+
+Every table starts with the same provenance columns: the return's quarter (NULL for decisions,
+which are keyed by reference), the row number in the file, the worksheet, and the ``sources``
+row of the file it came from.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from scrutiny.returns.kinds import KINDS
+from scrutiny.returns.spec import KNOWN_ISSUE, Kind
+
+PROVENANCE = ("quarter", "row_number", "sheet", "source_id")
+
+_EXTRA = """
+CREATE TABLE IF NOT EXISTS ret_warnings (
+    kind        VARCHAR NOT NULL,
+    quarter     VARCHAR,
+    file        VARCHAR NOT NULL,
+    sheet       VARCHAR,
+    row_number  INTEGER,
+    column_name VARCHAR,
+    value       VARCHAR,
+    message     VARCHAR NOT NULL,
+    known_issue VARCHAR,
+    source_id   INTEGER NOT NULL
+);
+-- Ratings by the plan's rules beside the published ones (refreshed after every load).
+CREATE TABLE IF NOT EXISTS ret_ratings (
+    kind        VARCHAR NOT NULL,
+    quarter     VARCHAR NOT NULL,
+    priority    VARCHAR NOT NULL,
+    ref         VARCHAR,
+    title       VARCHAR NOT NULL,
+    detail      VARCHAR,
+    published   VARCHAR,
+    computed    VARCHAR,
+    final       VARCHAR,
+    override    BOOLEAN NOT NULL,
+    rule_reason VARCHAR,
+    override_reason VARCHAR,
+    source_id   INTEGER NOT NULL,
+    row_number  INTEGER NOT NULL
+);
+"""
+
+
+def table_columns(kind: Kind) -> list[str]:
+    return [*PROVENANCE, *(c.name for c in kind.columns), KNOWN_ISSUE]
+
+
+def ddl(kind: Kind) -> str:
+    cols = [
+        "quarter VARCHAR" + ("" if kind.key == "reference" else " NOT NULL"),
+        "row_number INTEGER NOT NULL",
+        "sheet VARCHAR",
+        "source_id INTEGER NOT NULL",
+        *(f'"{c.name}" {c.sql_type}' for c in kind.columns),
+        f"{KNOWN_ISSUE} VARCHAR",
+    ]
+    return f"CREATE TABLE IF NOT EXISTS {kind.table} (\n    " + ",\n    ".join(cols) + "\n);"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the return tables that do not exist yet (idempotent)."""
+    for kind in KINDS.values():
+        con.execute(ddl(kind))
+    con.execute(_EXTRA)
+
+
+def return_tables() -> list[str]:
+    return [k.table for k in KINDS.values()]
