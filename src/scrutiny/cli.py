@@ -17,6 +17,7 @@ from rich.table import Table
 from scrutiny import __version__
 from scrutiny.ingest import IngestReport, ingest_workspace
 from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
+from scrutiny.returns.cli import app as returns_app
 from scrutiny.warehouse import IngestError
 from scrutiny.workspace import (
     Workspace,
@@ -32,6 +33,7 @@ app = typer.Typer(
     add_completion=False,
 )
 # Pipes and CI logs get a wide table rather than Rich's 80-column default.
+app.add_typer(returns_app)  # template, validate, load-returns, ratings, overrides, …
 console = Console() if sys.stdout.isatty() else Console(width=200)
 err = Console(stderr=True)
 
@@ -84,7 +86,7 @@ def run_ingest(ws: Workspace, quiet: bool = False) -> IngestReport:
 
         try:
             return ingest_workspace(ws, progress)
-        except (IngestError, ValueError) as exc:
+        except (IngestError, WorkspaceError, ValueError) as exc:
             raise fail(str(exc)) from None
 
 

@@ -5,22 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 
 from scrutiny.geography import AreaNames, build_areas
+from scrutiny.returns.actions import load_workspace_returns
 from scrutiny.sources.datastore import read_datastore
+from scrutiny.sources.ons_lookup import read_ons_lookup
+from scrutiny.sources.police_uk import ingest_street
 from scrutiny.sources.population import read_population
 from scrutiny.warehouse import IngestResult, Warehouse, file_sha256
-from scrutiny.workspace import Workspace
+from scrutiny.workspace import Workspace, WorkspaceError
 
 #: Called before each file with (file, number done, number in all).
 Progress = Callable[[Path, int, int], None]
 
 
+class Described(Protocol):
+    skipped: bool
+
+    def describe(self) -> str: ...
+
+
 @dataclass
 class IngestReport:
-    results: list[IngestResult] = field(default_factory=list)
+    results: list[Described] = field(default_factory=list)
 
     @property
     def loaded(self) -> list[IngestResult]:
@@ -28,7 +38,7 @@ class IngestReport:
 
     @property
     def replaced(self) -> int:
-        return sum(r.replaced for r in self.results)
+        return sum(r.replaced for r in self.results if isinstance(r, IngestResult))
 
 
 def area_names(wh: Warehouse) -> AreaNames:
@@ -69,6 +79,22 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
             if sha := step(path):
                 report.results.append(wh.ingest(read_datastore(path, names), sha))
         refresh_areas(ws, wh, names)
+        police = ws.sources_of("police_uk_street") + ws.sources_of("police_uk_stop_search")
+        if police:
+            lookups = ws.sources_of("lsoa_lookup")
+            if not lookups:
+                raise WorkspaceError(
+                    "scrutiny.yaml: sources: data.police.uk files need an lsoa_lookup source "
+                    "(the ONS LSOA → ward → local authority lookup)"
+                )
+            if progress:
+                progress(police[0], done, len(files) + 1)
+            report.results.append(ingest_street(wh, police, read_ons_lookup(lookups[0])))
+    if ws.config.returns:
+        returns = load_workspace_returns(ws)
+        if returns.failures:
+            raise returns.failures[0]
+        report.results.extend(returns.results)
     return report
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from scrutiny.judge.significance import SurveyGap, survey_gap
 from scrutiny.periods import Quarter
 
 #: ±0.5 for each of two percentages printed to whole points, ±0.05 for a change printed to 0.1.
@@ -130,6 +131,20 @@ class Gap:
     force: float | None
     gap_pp: float | None
     published_gap_pp: float | None
+    base: int | None = None
+    force_base: int | None = None
+
+    @property
+    def test(self) -> SurveyGap | None:
+        """Newcombe interval and status; "not testable" without both bases (never guessed)."""
+        if self.force is None:
+            return None
+        value = self.value
+        if value is None and self.published_gap_pp is not None:
+            value = self.force + self.published_gap_pp  # only the gap was printed
+        if value is None:
+            return None
+        return survey_gap(value, self.force, self.base, self.force_base, threshold_pp=GAP_FLAG_PP)
 
     @property
     def flag(self) -> str:
@@ -146,7 +161,7 @@ def survey_gaps(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Gap]:
     window, area and measure), with the ±5 point flag."""
     rows = con.execute(
         """SELECT g.survey, g.window, g.area, g.measure, g.dimension, g."group", g.value,
-                  f.value, g.gap
+                  f.value, g.gap, g.base, f.base
            FROM ret_surveys g
            LEFT JOIN ret_surveys f ON f.quarter = g.quarter AND f.survey = g.survey
                 AND f.window IS NOT DISTINCT FROM g.window AND f.area IS NOT DISTINCT FROM g.area
@@ -156,9 +171,11 @@ def survey_gaps(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Gap]:
         [str(quarter)],
     ).fetchall()
     out = []
-    for survey, window, area, measure, dim, group, value, force, gap in rows:
+    for survey, window, area, measure, dim, group, value, force, gap, base, fbase in rows:
         computed = None if value is None or force is None else round(value - force, 10)
-        out.append(Gap(survey, window, area, measure, dim, group, value, force, computed, gap))
+        out.append(
+            Gap(survey, window, area, measure, dim, group, value, force, computed, gap, base, fbase)
+        )
     return out
 
 
