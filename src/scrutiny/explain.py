@@ -164,7 +164,9 @@ def spc_overview(ws: Workspace, quarter: str | None = None, level: str = "force"
     for (category, code, name), group in series.groupby(
         ["category", "area_code", "area_name"], sort=True
     ):
-        result, months = _spc_of(ws, dict(zip(group["month"], group["count"], strict=True)), first)
+        result, months = spc_of_counts(
+            ws, dict(zip(group["month"], group["count"], strict=True)), first
+        )
         latest = result.latest
         rows.append(
             {
@@ -194,12 +196,14 @@ def monthly_spc(
     finally:
         con.disconnect()
     series = series[series["area_code"] == area_code]
-    return _spc_of(ws, dict(zip(series["month"], series["count"], strict=True)), first)
+    return spc_of_counts(ws, dict(zip(series["month"], series["count"], strict=True)), first)
 
 
-def _spc_of(
+def spc_of_counts(
     ws: Workspace, counts: dict[date, int], first: date
 ) -> tuple[SpcResult, tuple[date, ...]]:
+    """XmR chart of monthly ``counts`` over the 36 months from ``first`` (missing months are
+    skipped), rebased at the workspace's change points; fewer offences is better."""
     months = tuple(m for m in (add_months(first, i) for i in range(SPC_MONTHS)) if m in counts)
     labels = [m.strftime("%b %Y") for m in months]
     rebase = [

@@ -23,7 +23,7 @@ Progress = Callable[[Path, int, int], None]
 
 
 class Described(Protocol):
-    skipped: bool
+    """A result of loading one file or folder: crime files, police.uk files, returns."""
 
     def describe(self) -> str: ...
 
@@ -33,8 +33,8 @@ class IngestReport:
     results: list[Described] = field(default_factory=list)
 
     @property
-    def loaded(self) -> list[IngestResult]:
-        return [r for r in self.results if not r.skipped]
+    def loaded(self) -> list[Described]:
+        return [r for r in self.results if not getattr(r, "skipped", False)]
 
     @property
     def replaced(self) -> int:

@@ -1,0 +1,517 @@
+"""Open data: a read-only JSON API under ``/api/`` and the same tables as CSV.
+
+Every parameter is checked against the workspace's known values (categories, levels, areas,
+quarters, comparators, tables, report sections); an unknown one is a 404 with a one-line JSON
+``detail``, a malformed one a 422. The row builders are plain functions, shared with the static
+site, so a CSV on the site and the API's CSV are the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from scrutiny.periods import QUARTER_COMPARATORS, Comparator, Quarter
+from scrutiny.report.content import Table, to_dict
+from scrutiny.web import views
+from scrutiny.web.content import ReportContent
+from scrutiny.web.data import LruCache, NotFound, WebData, slugify
+from scrutiny.web.publish import Count, Suppressor, is_missing, number
+
+QUARTER_PATTERN = r"^\d{4}-\d{2}Q[1-4]$"
+COUNT_WINDOWS = ("quarter", *(c.value for c in QUARTER_COMPARATORS))
+
+
+class Level(StrEnum):
+    force = "force"
+    bcu = "bcu"
+    borough = "borough"
+    ward = "ward"
+
+
+class CompareLevel(StrEnum):
+    bcu = "bcu"
+    borough = "borough"
+
+
+MeasureName = Literal["rate", "change", "count"]
+
+
+class Rows(BaseModel):
+    """A published table: what it is, its columns and its rows.
+
+    Counts hidden by small-count suppression are ``null`` and named in the row's
+    ``suppressed`` list.
+    """
+
+    title: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    suppress_below: int = 0
+    notes: list[str] = Field(default_factory=list)
+
+
+class Meta(BaseModel):
+    force: str
+    current_quarter: str
+    suppress_below: int
+    levels: list[str]
+    comparators: dict[str, str]
+    measures: dict[str, str]
+    categories: list[dict[str, str]]
+    areas: dict[str, list[dict[str, str | None]]]
+    quarters: dict[str, list[str]]
+    tables: list[str]
+    report_sections: list[dict[str, str]]
+
+
+# --- rows (shared with the static site) -------------------------------------------------------
+
+
+def _round(value: Any, digits: int) -> float | None:
+    x = number(value)
+    return None if x is None else round(x, digits)
+
+
+def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -> Rows:
+    """Volumes of every window, % changes and R12 rates of one category for every area."""
+    sel = data.category(category)
+    frame = data.measures(sel, level, quarter)
+    hide = Suppressor(data.ws.config.settings.suppress_below)
+    columns = [
+        "category",
+        "area_code",
+        "area_name",
+        "quarter",
+        "previous_quarter",
+        "same_quarter_last_year",
+        "same_quarter_baseline",
+        "r12",
+        "previous_r12",
+        "baseline_r12",
+        *(f"change_{c.value}" for c in Comparator),
+        "population",
+        "r12_rate_per_1000",
+    ]
+    rows = []
+    for r in frame.to_dict("records"):
+        row: dict[str, Any] = {"category": sel.name, "area_code": r["area_code"]}
+        row["area_name"] = r["area_name"]
+        for name in ("quarter", "r12", *(c.value for c in Comparator)):
+            row[name] = hide.count(r[name])
+        for c in Comparator:
+            base = row["quarter" if c.value in COUNT_WINDOWS else "r12"]
+            shown = base.shown and row[c.value].shown
+            row[f"change_{c.value}"] = _round(r[f"change_{c.value}"], 2) if shown else None
+        row["population"] = None if is_missing(r["population"]) else int(r["population"])
+        row["r12_rate_per_1000"] = _round(r["r12_rate_per_1000"], 3) if row["r12"].shown else None
+        rows.append({k: row[k] for k in columns})
+    notes = list(frame.attrs.get("incomplete_windows", []))
+    return Rows(
+        title=f"{sel.name} by {level}, {quarter.label}",
+        columns=columns,
+        rows=rows,
+        suppress_below=hide.threshold,
+        notes=[f"not covered by the data: {', '.join(notes)}"] if notes else [],
+    )
+
+
+def series_table(data: WebData, category: str, level: str, area: str, quarter: Quarter) -> Rows:
+    """The monthly series behind the explorer's chart, with its SPC mean, limits and reading."""
+    sel = data.category(category)
+    chosen = data.area(level, area)
+    ex = views.explorer(data, sel, level, chosen, quarter, Comparator.SAME_QUARTER_LAST_YEAR)
+    columns = ["month", "offences", "mean", "lower_limit", "upper_limit", "spc_reading"]
+    rows = [
+        {
+            "month": m.month.strftime("%Y-%m"),
+            "offences": m.count,
+            "mean": _round(m.mean, 1),
+            "lower_limit": _round(None if m.lower is None else max(m.lower, 0.0), 1),
+            "upper_limit": _round(m.upper, 1),
+            "spc_reading": m.status or None,
+        }
+        for m in ex.months
+    ]
+    return Rows(
+        title=f"{sel.name} per month in {chosen.name} to {quarter.last_month:%B %Y}",
+        columns=columns,
+        rows=rows,
+        suppress_below=data.ws.config.settings.suppress_below,
+        notes=[ex.spc_summary],
+    )
+
+
+def comparison_table(
+    data: WebData,
+    category: str,
+    level: str,
+    quarter: Quarter,
+    comparator: Comparator,
+    measure: str,
+) -> Rows:
+    """Areas ranked on one measure, with the SPC reading of each area's monthly series."""
+    sel = data.category(category)
+    cmp = views.comparison(data, sel, level, quarter, comparator, measure)
+    columns = [
+        "rank",
+        "area_code",
+        "area_name",
+        "value",
+        "quarter",
+        "r12",
+        "r12_rate_per_1000",
+        f"change_{comparator.value}",
+        "spc_reading",
+    ]
+    rows = [
+        {
+            "rank": r.rank,
+            "area_code": r.area.code,
+            "area_name": r.area.name,
+            "value": _round(r.value, 3),
+            "quarter": r.quarter_count,
+            "r12": r.r12_count,
+            "r12_rate_per_1000": _round(r.rate, 3),
+            f"change_{comparator.value}": _round(r.change, 2),
+            "spc_reading": r.status,
+        }
+        for r in [*cmp.rows, cmp.force]
+    ]
+    return Rows(
+        title=cmp.title,
+        columns=columns,
+        rows=rows,
+        suppress_below=data.ws.config.settings.suppress_below,
+        notes=[f"value: {views.MEASURES[measure]}; the last row is the force"],
+    )
+
+
+def return_table(data: WebData, name: str, quarter: str | None = None) -> Rows:
+    df = data.return_rows(data.table(name), quarter)
+    rows = [{k: _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
+    return Rows(title=name, columns=[str(c) for c in df.columns], rows=rows)
+
+
+def content_table(table: Table) -> Rows:
+    columns = [c.key for c in table.columns]
+    rows = [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in table.rows]
+    return Rows(title=table.caption, columns=columns, rows=rows, notes=list(table.notes))
+
+
+def sources_table(data: WebData) -> Rows:
+    df = data.sources()
+    df = df.assign(path=[str(p).replace("\\", "/").rsplit("/", 1)[-1] for p in df["path"]])
+    rows = [{k: _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
+    return Rows(title="Source files", columns=[str(c) for c in df.columns], rows=rows)
+
+
+def _plain(value: Any) -> Any:
+    if is_missing(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# --- serialisation ---------------------------------------------------------------------------
+
+
+def to_json(rows: Rows) -> bytes:
+    """JSON with suppressed counts as null and named per row."""
+    out = []
+    for row in rows.rows:
+        plain: dict[str, Any] = {}
+        hidden = []
+        for k, v in row.items():
+            if isinstance(v, Count):
+                plain[k] = v.value
+                if v.suppressed:
+                    hidden.append(k)
+            else:
+                plain[k] = v
+        if rows.suppress_below:
+            plain["suppressed"] = hidden
+        out.append(plain)
+    body = rows.model_dump() | {"rows": out}
+    return json.dumps(body, ensure_ascii=False, sort_keys=False, indent=1).encode("utf-8")
+
+
+def to_csv(rows: Rows) -> bytes:
+    """CSV with one header row; suppressed counts read ``<N``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(rows.columns)
+    for row in rows.rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in rows.columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, Count):
+        return value.text if value.suppressed else ("" if value.value is None else value.value)
+    if value is None:
+        return ""
+    return value
+
+
+def meta(data: WebData, content: ReportContent) -> Meta:
+    return Meta(
+        force=data.ws.config.force,
+        current_quarter=str(data.default_quarter),
+        suppress_below=data.ws.config.settings.suppress_below,
+        levels=list(data.areas),
+        comparators={c.value: views.COMPARATOR_NAMES[c] for c in Comparator},
+        measures=dict(views.MEASURES),
+        categories=[
+            {"slug": k, "name": s.name, "kind": s.kind} for k, s in data.categories.items()
+        ],
+        areas={
+            level: [
+                {"code": a.code, "name": a.name, "parent": a.parent_code} for a in areas.values()
+            ]
+            for level, areas in data.areas.items()
+        },
+        quarters={level: [str(q) for q in qs] for level, qs in data.quarters.items()},
+        tables=list(data.tables),
+        report_sections=[{"id": s.id, "title": s.title} for s in content.top()],
+    )
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+CategoryQ = Query(..., min_length=1, max_length=120, description="Category slug or name")
+QuarterQ = Query(None, pattern=QUARTER_PATTERN, description="e.g. 2023-24Q1 (default: current)")
+AreaQ = Query(..., min_length=1, max_length=120, description="Area code or name")
+
+
+def _csv_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _json_response(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+def router(data: WebData, content: ReportContent) -> APIRouter:
+    """The ``/api/`` routes; every response is cached per URL."""
+    r = APIRouter(prefix="/api", tags=["open data"])
+    cache = LruCache(4096)
+
+    async def cached(request: Request, make: Callable[[], Response]) -> Response:
+        """A response from the cache; a miss is made in the thread pool, off the event loop."""
+        key = request.url.path + "?" + str(request.url.query)
+        found: Frozen | None = cache.peek(key)
+        if found is None:
+            found = await run_in_threadpool(cache.get, key, lambda: _frozen(make()))
+        body, media, headers = found
+        return Response(body, media_type=media, headers=headers)
+
+    @r.get("/", summary="What the API offers")
+    async def index() -> dict[str, Any]:
+        return {
+            "description": "Read-only open data of the dashboard; every table also as CSV.",
+            "openapi": "/openapi.json",
+            "routes": sorted({getattr(route, "path", "") for route in r.routes} - {"/api/"}),
+        }
+
+    @r.get("/meta", response_model=Meta, summary="Known categories, areas, quarters and tables")
+    async def get_meta(request: Request) -> Response:
+        return await cached(request, lambda: JSONResponse(meta(data, content).model_dump()))
+
+    def measures(category: str, level: Level, quarter: str | None) -> Rows:
+        return measures_table(data, category, level.value, data.quarter(level.value, quarter))
+
+    @r.get("/crime/measures.csv", response_class=Response, summary="Crime measures (CSV)")
+    async def measures_csv(
+        request: Request,
+        category: str = CategoryQ,
+        level: Level = Level.force,
+        quarter: str | None = QuarterQ,
+    ) -> Response:
+        def make() -> Response:
+            rows = measures(category, level, quarter)
+            name = f"crime-{slugify(category)}-{level.value}.csv"
+            return _csv_response(to_csv(rows), name)
+
+        return await cached(request, make)
+
+    @r.get("/crime/measures", response_model=Rows, summary="Crime measures for every area")
+    async def measures_json(
+        request: Request,
+        category: str = CategoryQ,
+        level: Level = Level.force,
+        quarter: str | None = QuarterQ,
+    ) -> Response:
+        return await cached(
+            request, lambda: _json_response(to_json(measures(category, level, quarter)))
+        )
+
+    def series(category: str, level: Level, area: str, quarter: str | None) -> Rows:
+        q = data.quarter(level.value, quarter)
+        return series_table(data, category, level.value, area, q)
+
+    @r.get("/crime/series.csv", response_class=Response, summary="Monthly series with SPC (CSV)")
+    async def series_csv(
+        request: Request,
+        category: str = CategoryQ,
+        area: str = AreaQ,
+        level: Level = Level.force,
+        quarter: str | None = QuarterQ,
+    ) -> Response:
+        def make() -> Response:
+            rows = series(category, level, area, quarter)
+            name = f"series-{slugify(category)}-{slugify(area)}.csv"
+            return _csv_response(to_csv(rows), name)
+
+        return await cached(request, make)
+
+    @r.get("/crime/series", response_model=Rows, summary="Monthly series with SPC limits")
+    async def series_json(
+        request: Request,
+        category: str = CategoryQ,
+        area: str = AreaQ,
+        level: Level = Level.force,
+        quarter: str | None = QuarterQ,
+    ) -> Response:
+        return await cached(
+            request, lambda: _json_response(to_json(series(category, level, area, quarter)))
+        )
+
+    def compared(
+        category: str,
+        level: CompareLevel,
+        quarter: str | None,
+        comparator: Comparator,
+        measure: MeasureName,
+    ) -> Rows:
+        q = data.quarter(level.value, quarter)
+        return comparison_table(data, category, level.value, q, comparator, measure)
+
+    @r.get("/crime/comparison.csv", response_class=Response, summary="Areas ranked (CSV)")
+    async def comparison_csv(
+        request: Request,
+        category: str = CategoryQ,
+        level: CompareLevel = CompareLevel.borough,
+        quarter: str | None = QuarterQ,
+        comparator: Comparator = Comparator.SAME_QUARTER_LAST_YEAR,
+        measure: MeasureName = "rate",
+    ) -> Response:
+        def make() -> Response:
+            rows = compared(category, level, quarter, comparator, measure)
+            name = f"compare-{slugify(category)}-{level.value}-{measure}.csv"
+            return _csv_response(to_csv(rows), name)
+
+        return await cached(request, make)
+
+    @r.get("/crime/comparison", response_model=Rows, summary="Areas ranked against the force")
+    async def comparison_json(
+        request: Request,
+        category: str = CategoryQ,
+        level: CompareLevel = CompareLevel.borough,
+        quarter: str | None = QuarterQ,
+        comparator: Comparator = Comparator.SAME_QUARTER_LAST_YEAR,
+        measure: MeasureName = "rate",
+    ) -> Response:
+        return await cached(
+            request,
+            lambda: _json_response(
+                to_json(compared(category, level, quarter, comparator, measure))
+            ),
+        )
+
+    @r.get("/tables", summary="Published return tables")
+    async def tables() -> dict[str, list[str]]:
+        return {"tables": list(data.tables)}
+
+    TableName = Path(..., min_length=1, max_length=60, pattern=r"^[a-z0-9-]+$")
+    TableQuarter = Query(None, pattern=QUARTER_PATTERN, description="One quarter's rows")
+
+    def table_rows(name: str, quarter: str | None) -> Rows:
+        if quarter is not None and quarter not in data.return_quarters(data.table(name)):
+            raise NotFound(f"table {name!r} has no rows for {quarter}")
+        return return_table(data, name, quarter)
+
+    @r.get("/tables/{name}.csv", response_class=Response, summary="A return table (CSV)")
+    async def table_csv(
+        request: Request, name: str = TableName, quarter: str | None = TableQuarter
+    ) -> Response:
+        return await cached(
+            request, lambda: _csv_response(to_csv(table_rows(name, quarter)), f"{name}.csv")
+        )
+
+    @r.get("/tables/{name}", response_model=Rows, summary="A return table")
+    async def table_json(
+        request: Request, name: str = TableName, quarter: str | None = TableQuarter
+    ) -> Response:
+        return await cached(request, lambda: _json_response(to_json(table_rows(name, quarter))))
+
+    @r.get("/report", summary="Sections of the quarter's report")
+    def report_index() -> dict[str, Any]:  # may build the report: in the thread pool
+        return {
+            "quarter": str(content.quarter),
+            "available": content.unavailable is None,
+            "sections": [{"id": s.id, "title": s.title} for s in content.top()],
+        }
+
+    SectionId = Path(..., min_length=1, max_length=80, pattern=r"^[a-z0-9-]+$")
+
+    @r.get("/report/{section_id}/{index}.csv", response_class=Response, summary="A report table")
+    async def report_csv(
+        request: Request, section_id: str = SectionId, index: int = Path(..., ge=1, le=1000)
+    ) -> Response:
+        def make() -> Response:
+            d = content.download(section_id, index)
+            return _csv_response(to_csv(content_table(d.table)), f"{section_id}-{index}.csv")
+
+        return await cached(request, make)
+
+    @r.get("/report/{section_id}", summary="One section of the report as content-model JSON")
+    async def report_section(request: Request, section_id: str = SectionId) -> Response:
+        def make() -> Response:
+            body = json.dumps(to_dict(content.section(section_id)), ensure_ascii=False)
+            return _json_response(body.encode("utf-8"))
+
+        return await cached(request, make)
+
+    @r.get("/sources.csv", response_class=Response, summary="Source files (CSV)")
+    async def sources_csv(request: Request) -> Response:
+        return await cached(
+            request, lambda: _csv_response(to_csv(sources_table(data)), "sources.csv")
+        )
+
+    @r.get("/sources", response_model=Rows, summary="Source files with hashes and load times")
+    async def sources_json(request: Request) -> Response:
+        return await cached(request, lambda: _json_response(to_json(sources_table(data))))
+
+    return r
+
+
+Frozen = tuple[bytes, str | None, dict[str, str]]
+
+
+def _frozen(response: Response) -> Frozen:
+    """What a cached response replays: body, media type and its download name."""
+    keep = {k: v for k, v in response.headers.items() if k.lower() == "content-disposition"}
+    return bytes(response.body), response.media_type, keep
+
+
+__all__: Sequence[str] = ("Rows", "router", "to_csv", "to_json")

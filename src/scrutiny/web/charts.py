@@ -1,0 +1,297 @@
+"""Charts as Vega-Lite specs and offline SVG (vl-convert).
+
+The server renders every chart to inline SVG, so pages work with JavaScript off; the same spec is
+embedded as JSON for the optional Vega runtime (``static/vega.js``, written from
+``vl_convert.javascript_bundle()``) to make it interactive. Specs carry their data inline and
+depend only on their arguments, so the SVG is cached per spec and pages are byte-identical
+between runs. The specs are written as plain Vega-Lite JSON: building them with Altair costs
+about half a second a chart in schema validation, too slow for a static site of hundreds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Any
+
+import vl_convert as vlc
+
+from scrutiny.judge.icons import COMMON, CONCERN, IMPROVEMENT, NEITHER
+from scrutiny.web.data import LruCache
+
+#: SPC reading → colour; every chart also shows the reading as a shape and in words.
+STATUS_COLOURS = {
+    "Common cause": COMMON,
+    "Improvement": IMPROVEMENT,
+    "Concern": CONCERN,
+    "Neither": NEITHER,
+}
+STATUS_SHAPES = {
+    "Common cause": "circle",
+    "Improvement": "triangle-down",
+    "Concern": "triangle-up",
+    "Neither": "diamond",
+}
+_FONT = "Arial, Helvetica, sans-serif"
+_CONFIG: dict[str, Any] = {
+    "font": _FONT,
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#222", "titleColor": "#222"},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+    "view": {"stroke": None},
+}
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One month of an SPC chart; ``count`` is None when missing or suppressed."""
+
+    month: date
+    count: int | None
+    mean: float | None
+    lower: float | None
+    upper: float | None
+    segment: int
+    status: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """A shaded run of months (the selected quarter, the comparator window)."""
+
+    start: date
+    end: date  # first day after the band
+    label: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    area: str
+    value: float | None
+    text: str
+    status: str
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def _status_scale() -> dict[str, Any]:
+    return {"domain": list(STATUS_COLOURS), "range": list(STATUS_COLOURS.values())}
+
+
+_MONTH_X: dict[str, Any] = {
+    "field": "month",
+    "type": "temporal",
+    "timeUnit": "utcyearmonth",
+    "title": None,
+    "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 8},
+}
+
+
+def spc_spec(
+    points: list[SeriesPoint], bands: list[Band], y_title: str, description: str
+) -> dict[str, Any]:
+    """Monthly counts with the SPC mean and limits per segment; bands shade the windows."""
+    values = [
+        {
+            "month": _iso(p.month),
+            "count": p.count,
+            "mean": None if p.mean is None else round(p.mean, 2),
+            "lower": None if p.lower is None else round(max(p.lower, 0.0), 2),
+            "upper": None if p.upper is None else round(p.upper, 2),
+            "segment": p.segment,
+            "status": p.status,
+        }
+        for p in points
+    ]
+    layers: list[dict[str, Any]] = []
+    if bands:
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {"start": _iso(b.start), "end": _iso(b.end), "band": b.label} for b in bands
+                    ]
+                },
+                "mark": {"type": "rect", "color": "#005eb8", "opacity": 0.12},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal", "timeUnit": "utcyearmonth"},
+                    "x2": {"field": "end"},
+                    "tooltip": [{"field": "band", "type": "nominal", "title": "Window"}],
+                },
+            }
+        )
+    for field, dash in (("upper", [5, 4]), ("lower", [5, 4]), ("mean", None)):
+        mark: dict[str, Any] = {"type": "line", "color": "#595959", "strokeWidth": 1.2}
+        if dash:
+            mark["strokeDash"] = dash
+        layers.append(
+            {
+                "mark": mark,
+                "encoding": {
+                    "x": _MONTH_X,
+                    "y": {"field": field, "type": "quantitative"},
+                    "detail": {"field": "segment", "type": "nominal"},
+                },
+            }
+        )
+    layers.append(
+        {
+            "mark": {"type": "line", "color": "#1d1d1d", "strokeWidth": 1.5},
+            "encoding": {"x": _MONTH_X, "y": {"field": "count", "type": "quantitative"}},
+        }
+    )
+    layers.append(
+        {
+            "mark": {"type": "point", "filled": True, "size": 45, "opacity": 1},
+            "encoding": {
+                "x": _MONTH_X,
+                "y": {
+                    "field": "count",
+                    "type": "quantitative",
+                    "title": y_title,
+                    "scale": {"zero": False},
+                },
+                "color": {
+                    "field": "status",
+                    "type": "nominal",
+                    "title": "SPC reading",
+                    "scale": _status_scale(),
+                },
+                "shape": {
+                    "field": "status",
+                    "type": "nominal",
+                    "title": "SPC reading",
+                    "scale": {
+                        "domain": list(STATUS_SHAPES),
+                        "range": list(STATUS_SHAPES.values()),
+                    },
+                },
+                "tooltip": [
+                    {
+                        "field": "month",
+                        "type": "temporal",
+                        "timeUnit": "utcyearmonth",
+                        "title": "Month",
+                        "format": "%b %Y",
+                    },
+                    {"field": "count", "type": "quantitative", "title": "Offences", "format": ","},
+                    {"field": "mean", "type": "quantitative", "title": "Mean", "format": ",.0f"},
+                    {"field": "status", "type": "nominal", "title": "SPC"},
+                ],
+            },
+        }
+    )
+    return _finish(
+        {
+            "description": description,
+            "width": 640,
+            "height": 260,
+            "data": {"values": values},
+            "layer": layers,
+        }
+    )
+
+
+def comparison_spec(
+    bars: list[Bar], force_name: str, force_value: float | None, x_title: str, description: str
+) -> dict[str, Any]:
+    """Ranked horizontal bars, one per area, with the force figure as a rule."""
+    values = [
+        {"area": b.area, "value": b.value, "label": b.text, "status": b.status}
+        for b in bars
+        if b.value is not None
+    ]
+    order = [str(v["area"]) for v in values]  # already ranked
+    y = {
+        "field": "area",
+        "type": "nominal",
+        "sort": order,
+        "title": None,
+        "axis": {"labelLimit": 260},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar", "height": {"band": 0.75}},
+            "encoding": {
+                "y": y,
+                "x": {"field": "value", "type": "quantitative", "title": x_title},
+                "color": {
+                    "field": "status",
+                    "type": "nominal",
+                    "title": "SPC reading",
+                    "scale": _status_scale(),
+                },
+                "tooltip": [
+                    {"field": "area", "type": "nominal", "title": "Area"},
+                    {"field": "label", "type": "nominal", "title": x_title},
+                    {"field": "status", "type": "nominal", "title": "SPC"},
+                ],
+            },
+        },
+        {
+            "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#222"},
+            "encoding": {
+                "y": y,
+                "x": {"field": "value", "type": "quantitative"},
+                "text": {"field": "label", "type": "nominal"},
+            },
+        },
+    ]
+    if force_value is not None:
+        layers.append(
+            {
+                "data": {"values": [{"value": force_value, "label": force_name}]},
+                "mark": {"type": "rule", "color": "#1d1d1d", "strokeDash": [4, 3], "size": 2},
+                "encoding": {
+                    "x": {"field": "value", "type": "quantitative"},
+                    "tooltip": [{"field": "label", "type": "nominal", "title": "Force"}],
+                },
+            }
+        )
+    return _finish(
+        {
+            "description": description,
+            "width": 560,
+            "height": max(120, 18 * len(values)),
+            "data": {"values": values},
+            "layer": layers,
+        }
+    )
+
+
+def _finish(spec: dict[str, Any]) -> dict[str, Any]:
+    # No "$schema": the spec names no external address; vega-embed reads it as Vega-Lite.
+    return {**spec, "config": _CONFIG}
+
+
+_svg_cache = LruCache(1024)
+_svg_lock = threading.Lock()
+
+
+def to_svg(spec: dict, label: str) -> str:
+    """Inline SVG of a spec with ``role="img"`` and an accessible name (cached per spec)."""
+    key = json.dumps(spec, sort_keys=True) + label
+
+    def render() -> str:
+        with _svg_lock:
+            svg = vlc.vegalite_to_svg(spec)
+        return _label_svg(svg, label)
+
+    return _svg_cache.get(key, render)
+
+
+def _label_svg(svg: str, label: str) -> str:
+    svg = re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', svg)
+    # The chart's background is the page's.
+    return svg.replace('<rect width="', '<rect class="chart-bg" width="', 1)
+
+
+def spec_json(spec: dict) -> str:
+    """The spec as JSON safe to place inside a ``<script type="application/json">`` block."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,94 @@
+"""``scrutiny serve`` and ``scrutiny site``: thin Typer commands over the web package.
+
+The main CLI mounts them with ``app.command()(serve)`` and ``app.command()(site)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from scrutiny.workspace import Workspace, WorkspaceError, open_workspace
+
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
+]
+
+
+def _prepared(workspace: Path | None) -> Workspace:
+    """The workspace, with its sources ingested and its returns loaded (files already loaded
+    are skipped), so the server can open the warehouse read-only."""
+    from scrutiny.report.data import ensure_loaded
+
+    try:
+        ws = open_workspace(workspace)
+    except WorkspaceError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    try:
+        ensure_loaded(ws)
+    except ValueError as exc:  # an ingest or return error: one line naming file and cell
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    return ws
+
+
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (127.0.0.1: this machine only)")
+    ] = "127.0.0.1",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Serve the public dashboard and its open-data API (read-only) at http://HOST:PORT/."""
+    import uvicorn
+
+    from scrutiny.web.app import create_app
+
+    ws = _prepared(workspace)
+    app = create_app(ws, warm=True)
+    err.print(f"Serving {ws.config.force} on http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def site(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into")] = Path(
+        "site"
+    ),
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", help="Crime category to give pages (default: headline)"),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the dashboard as a static site (pages, CSV and JSON) for any static host."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from scrutiny.web.site import build_site
+
+    ws = _prepared(workspace)
+    with Progress(
+        TextColumn("[bold]Writing[/] {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("site", total=None)
+
+        def progress(name: str, done: int, total: int) -> None:
+            bar.update(task, description=name, completed=done, total=total)
+
+        try:
+            report = build_site(ws, out, category or [], progress)
+        except (FileExistsError, LookupError) as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=1) from None
+    typer.echo(report.describe())

@@ -1,0 +1,174 @@
+"""The quarter's report content (:mod:`scrutiny.report`), built once and shared by the pages.
+
+The home page, the priority pages, the registers, finance and the annex render sections of the
+same content model the quarterly report renders; nothing here recomputes a figure. When the
+workspace has no returns loaded (or the report cannot be built) the pages say so instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+from scrutiny.periods import Quarter
+from scrutiny.report.content import Cell, Chart, Column, Report, Section, Table
+from scrutiny.web.data import NotFound
+from scrutiny.web.publish import Suppressor
+from scrutiny.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+#: Columns of report tables that hold counts of offences or outcomes (suppressed when small).
+COUNT_COLUMNS = frozenset(
+    {"quarter", "r12", "previous_outcomes", "current_outcomes", "offences", "volume"}
+)
+COUNT_LABELS = frozenset({"Offences"})
+
+#: Where each part of the report appears on the dashboard.
+HOME_SECTIONS = ("introduction", "plan-objectives", "summary-dashboard")
+REGISTER_SUFFIXES = ("-services", "-activity")
+FINANCE_SECTIONS = ("finances",)
+RISK_SECTIONS = ("risks",)
+OUTCOME_SECTIONS = ("crime-outcomes",)
+ANNEX_SECTIONS = ("annex",)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A table of a section, as published: its index within the section and its caption."""
+
+    section_id: str
+    index: int
+    caption: str
+    table: Table
+
+
+def build_report(ws: Workspace, quarter: Quarter) -> Report:
+    """The quarter's report content, as :mod:`scrutiny.report` builds it (no loading here:
+    the server opens the warehouse read-only)."""
+    from scrutiny.report.build import build_content
+
+    return build_content(ws, quarter, "current", load=False)
+
+
+class ReportContent:
+    """The report of one quarter, built on first use; ``None`` sections when it cannot be."""
+
+    def __init__(self, ws: Workspace, quarter: Quarter, suppress_below: int = 0):
+        self.ws = ws
+        self.quarter = quarter
+        self.hide = Suppressor(suppress_below)
+        self._report: Report | None = None
+        self._error: str | None = None
+        self._built = False
+        self._lock = threading.Lock()
+
+    def report(self) -> Report | None:
+        with self._lock:
+            if not self._built:
+                try:
+                    self._report = _suppressed(build_report(self.ws, self.quarter), self.hide)
+                except Exception as exc:  # the dashboard's crime pages still work
+                    log.warning("report content unavailable: %s", exc)
+                    self._error = "No returns are loaded, so the plan's ratings cannot be shown."
+                self._built = True
+            return self._report
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why there is no report content (None when there is)."""
+        return self._error if self.report() is None else None
+
+    def sections(self) -> dict[str, Section]:
+        report = self.report()
+        if report is None:
+            return {}
+        return {s.id: s for s in report.walk()}
+
+    def top(self) -> tuple[Section, ...]:
+        report = self.report()
+        return report.sections if report else ()
+
+    def section(self, section_id: str) -> Section:
+        found = self.sections().get(section_id)
+        if found is None:
+            raise NotFound(f"no report section {section_id[:60]!r}")
+        return found
+
+    def priorities(self) -> list[Section]:
+        """Top-level sections that are priorities of the plan (in the plan's order)."""
+        from scrutiny.returns.actions import workspace_plans
+
+        try:
+            plans = workspace_plans(self.ws)
+        except Exception:
+            return []
+        from scrutiny.plan import plan_for
+
+        plan = plan_for(plans, self.quarter)
+        if plan is None:
+            return []
+        ids = {p.id for p in plan.priorities}
+        return [s for s in self.top() if s.id in ids]
+
+    def downloads(self, section: Section) -> list[Download]:
+        """Every table (and chart's data) of a section and its subsections, numbered."""
+        found = []
+        for s in section.walk():
+            n = 0
+            for block in s.blocks:
+                table = block.data if isinstance(block, Chart) else block
+                if isinstance(table, Table):
+                    n += 1
+                    found.append(Download(s.id, n, table.caption, table))
+        return found
+
+    def download(self, section_id: str, index: int) -> Download:
+        section = self.section(section_id)
+        for d in self.downloads(section):
+            if d.section_id == section_id and d.index == index:
+                return d
+        raise NotFound(f"section {section_id[:60]!r} has no table {index}")
+
+    def all_downloads(self) -> list[Download]:
+        return [d for s in self.top() for d in self.downloads(s)]
+
+
+def _suppressed(report: Report, hide: Suppressor) -> Report:
+    """The report with small counts hidden (a no-op when the workspace publishes everything)."""
+    if not hide.threshold:
+        return report
+    return replace(report, sections=tuple(_section(s, hide) for s in report.sections))
+
+
+def _section(section: Section, hide: Suppressor) -> Section:
+    blocks: list[Any] = []
+    for b in section.blocks:
+        if isinstance(b, Table):
+            blocks.append(_table(b, hide))
+        elif isinstance(b, Chart):
+            blocks.append(replace(b, data=_table(b.data, hide)))
+        else:
+            blocks.append(b)
+    children = tuple(_section(c, hide) for c in section.children)
+    return replace(section, blocks=tuple(blocks), children=children)
+
+
+def _is_count(column: Column) -> bool:
+    return column.kind == "number" and (column.key in COUNT_COLUMNS or column.label in COUNT_LABELS)
+
+
+def _table(table: Table, hide: Suppressor) -> Table:
+    counts = [i for i, c in enumerate(table.columns) if _is_count(c)]
+    if not counts:
+        return table
+    rows = []
+    for row in table.rows:
+        cells: list[Cell] = list(row)
+        for i in counts:
+            if hide.hides(cells[i]):
+                cells[i] = hide.count(cells[i]).text
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))

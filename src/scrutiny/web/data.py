@@ -1,0 +1,334 @@
+"""The dashboard's view of a warehouse: opened read-only once, its known values, cached queries.
+
+Every parameter a page or API route takes is checked here against what the warehouse holds
+(categories, geography levels, areas, quarters, comparators, published tables); an unknown value
+raises :class:`NotFound` naming it. The data are immutable while serving, so each query result is
+kept per parameter set in a small thread-safe LRU cache. Queries are Ibis expressions or fixed SQL
+with bound parameters: no SQL is ever built from a request's text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import ibis
+import pandas as pd
+
+from scrutiny.explain import SPC_MONTHS, spc_of_counts
+from scrutiny.geography import GEO_LEVELS
+from scrutiny.judge.spc import SpcResult
+from scrutiny.measures.categories import TOTAL, Selection
+from scrutiny.measures.crime import (
+    CrimeQuery,
+    available_selections,
+    crime_measures,
+    monthly_series,
+    months_covered,
+)
+from scrutiny.measures.summary import groups_of
+from scrutiny.periods import Comparator, Quarter, add_months
+from scrutiny.workspace import Workspace
+
+T = TypeVar("T")
+
+#: Published return tables (warehouse table → public name), in the order pages list them.
+PUBLISHED_TABLES: dict[str, str] = {
+    "ret_services": "services",
+    "ret_milestones": "milestones",
+    "ret_risks": "risks",
+    "ret_issues": "issues",
+    "ret_indicators": "indicators",
+    "ret_ratings": "ratings",
+    "ret_revenue": "revenue",
+    "ret_capital": "capital",
+    "ret_reserves": "reserves",
+    "ret_mopac_finance": "mopac-finance",
+    "ret_calls": "calls",
+    "ret_outcomes": "outcomes",
+    "ret_surveys": "surveys",
+    "ret_standards": "standards",
+    "ret_workforce": "workforce",
+    "ret_decisions": "decisions",
+}
+#: Columns of the return tables that are bookkeeping, not figures.
+_HIDDEN_COLUMNS = ("row_number", "sheet", "source_id", "known_issue")
+
+
+class NotFound(LookupError):
+    """A parameter naming something the workspace does not hold (shown as a 404)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Area:
+    level: str
+    code: str
+    name: str
+    parent_code: str | None = None
+
+
+def slugify(name: str) -> str:
+    """``Theft from the Person`` → ``theft-from-the-person`` (for URLs and file names)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x"
+
+
+class LruCache:
+    """A bounded, thread-safe memo. Each key is computed once even under concurrent requests
+    (a per-key lock), while hits and other keys never wait for a computation."""
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._pending: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The cached value, or None: never waits for a computation."""
+        with self._lock:
+            return self._items.get(key)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            key_lock = self._pending.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:
+                    self._pending.pop(key, None)
+                raise
+            with self._lock:
+                self._items[key] = value
+                self._pending.pop(key, None)
+                if len(self._items) > self.size:
+                    self._items.popitem(last=False)
+            return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class WebData:
+    """One workspace's warehouse as the dashboard reads it."""
+
+    def __init__(self, ws: Workspace, cache_size: int = 2048):
+        self.ws = ws
+        self.con = ibis.duckdb.connect(str(ws.warehouse_path), read_only=True)
+        self.cache = LruCache(cache_size)
+        self._lock = threading.RLock()
+        selections = available_selections(self.con, groups_of(ws))
+        self.categories: dict[str, Selection] = {}
+        for sel in selections.values():
+            self.categories.setdefault(slugify(sel.name), sel)
+        self._by_name = {s.name.lower(): s for s in self.categories.values()}
+        names = [n.lower() for n in ws.config.settings.headline_categories] or [TOTAL.lower()]
+        self.headline = [self._by_name[n] for n in names if n in self._by_name]
+        self.areas = self._load_areas()
+        self.quarters = {level: self._quarters(level) for level in GEO_LEVELS}
+        self.tables = self._published_tables()
+
+    def close(self) -> None:
+        self.con.disconnect()
+
+    # --- known values --------------------------------------------------------------------
+
+    def _load_areas(self) -> dict[str, dict[str, Area]]:
+        rows = self.con.table("areas").to_pandas().sort_values(["geo_level", "area_name"])
+        found: dict[str, dict[str, Area]] = {level: {} for level in GEO_LEVELS}
+        for r in rows.itertuples(index=False):
+            parent = None if pd.isna(r.parent_code) else str(r.parent_code)
+            if r.geo_level in found:
+                found[r.geo_level][r.area_code] = Area(
+                    r.geo_level, r.area_code, r.area_name, parent
+                )
+        return found
+
+    def _quarters(self, level: str) -> list[Quarter]:
+        """Quarters whose three months the data cover at ``level``, newest first."""
+        covered = months_covered(self.con, level)
+        quarters = {Quarter.containing(m) for m in covered}
+        full = [q for q in quarters if all(add_months(q.start, i) in covered for i in range(3))]
+        return sorted(full, reverse=True)
+
+    def _published_tables(self) -> dict[str, str]:
+        rows = self.con.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+        present = {r[0] for r in rows}
+        return {public: table for table, public in PUBLISHED_TABLES.items() if table in present}
+
+    @property
+    def force(self) -> Area:
+        return next(iter(self.areas["force"].values()))
+
+    @property
+    def default_quarter(self) -> Quarter:
+        return self.ws.quarter
+
+    @property
+    def has_returns(self) -> bool:
+        return bool(self.tables)
+
+    # --- validation ----------------------------------------------------------------------
+
+    def category(self, text: str) -> Selection:
+        key = text.strip()
+        found = self.categories.get(key.lower()) or self._by_name.get(key.lower())
+        if found is None:
+            raise NotFound(f"unknown category {text[:80]!r}")
+        return found
+
+    def category_slug(self, sel: Selection) -> str:
+        return slugify(sel.name)
+
+    def level(self, text: str) -> str:
+        if text not in GEO_LEVELS:
+            raise NotFound(f"unknown geography level {text[:40]!r}; expected one of {GEO_LEVELS}")
+        return text
+
+    def area(self, level: str, text: str) -> Area:
+        areas = self.areas[self.level(level)]
+        found = areas.get(text.strip())
+        if found is None:
+            key = text.strip().lower()
+            found = next((a for a in areas.values() if a.name.lower() == key), None)
+        if found is None:
+            raise NotFound(f"no {level} {text[:80]!r} in the data")
+        return found
+
+    def find_area(self, text: str) -> Area | None:
+        """An area of any level by code (for pages forgiving a stale level/area pair)."""
+        for areas in self.areas.values():
+            if text in areas:
+                return areas[text]
+        return None
+
+    def quarter(self, level: str, text: str | None) -> Quarter:
+        available = self.quarters[self.level(level)]
+        if not text:
+            if self.default_quarter in available:
+                return self.default_quarter
+            if not available:
+                raise NotFound(f"the data cover no whole quarter at level {level}")
+            return available[0]
+        try:
+            q = Quarter.parse(text)
+        except ValueError:
+            raise NotFound(f"{text[:40]!r} is not a quarter (expected e.g. 2023-24Q1)") from None
+        if q not in available:
+            raise NotFound(f"the data do not cover {q} at level {level}")
+        return q
+
+    def comparator(self, text: str | None) -> Comparator:
+        if not text:
+            return Comparator.SAME_QUARTER_LAST_YEAR
+        try:
+            return Comparator(text)
+        except ValueError:
+            choices = ", ".join(c.value for c in Comparator)
+            raise NotFound(f"unknown comparator {text[:40]!r}; expected one of {choices}") from None
+
+    def table(self, public_name: str) -> str:
+        if public_name not in self.tables:
+            raise NotFound(f"no published table {public_name[:40]!r}")
+        return public_name
+
+    # --- queries (cached) -----------------------------------------------------------------
+
+    def _run(self, key: Hashable, compute: Callable[[], T]) -> T:
+        def locked() -> T:
+            with self._lock:
+                return compute()
+
+        return self.cache.get(key, locked)
+
+    def measures(self, sel: Selection, level: str, quarter: Quarter) -> pd.DataFrame:
+        """Volumes, comparators, changes and R12 rates of one category for every area."""
+
+        def compute() -> pd.DataFrame:
+            query = CrimeQuery(
+                quarter, self.ws.baseline, level, (), self.ws.config.settings.population_year
+            )
+            return crime_measures(self.con, query, [sel])
+
+        return self._run(("measures", sel.name, level, quarter), compute)
+
+    def headline_measures(self, quarter: Quarter) -> pd.DataFrame:
+        """The headline categories at force level, in one query."""
+
+        def compute() -> pd.DataFrame:
+            query = CrimeQuery(
+                quarter, self.ws.baseline, "force", (), self.ws.config.settings.population_year
+            )
+            return crime_measures(self.con, query, self.headline)
+
+        return self._run(("headline", quarter), compute)
+
+    def series(self, sel: Selection, level: str, quarter: Quarter) -> pd.DataFrame:
+        """Monthly counts of one category for every area of ``level`` over the SPC window."""
+
+        def compute() -> pd.DataFrame:
+            first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
+            end = add_months(quarter.last_month, 1)
+            return monthly_series(self.con, [sel], level, first, end)
+
+        return self._run(("series", sel.name, level, quarter), compute)
+
+    def spc(
+        self, sel: Selection, level: str, area_code: str, quarter: Quarter
+    ) -> tuple[SpcResult, tuple[date, ...]]:
+        """The XmR chart of one area's monthly series (as ``scrutiny explain`` builds it)."""
+
+        def compute() -> tuple[SpcResult, tuple[date, ...]]:
+            s = self.series(sel, level, quarter)
+            s = s[s["area_code"] == area_code]
+            first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
+            counts = {m: int(c) for m, c in zip(s["month"], s["count"], strict=True)}
+            return spc_of_counts(self.ws, counts, first)
+
+        return self.cache.get(("spc", sel.name, level, area_code, quarter), compute)
+
+    def return_rows(self, public_name: str, quarter: str | None = None) -> pd.DataFrame:
+        """Rows of a published return table (optionally of one quarter), figures only."""
+        table = PUBLISHED_TABLES_BY_PUBLIC[self.table(public_name)]
+
+        def compute() -> pd.DataFrame:
+            t = self.con.table(table)
+            if quarter is not None and "quarter" in t.columns:
+                t = t.filter(t.quarter == quarter)
+            order = [c for c in ("quarter", "priority", "row_number") if c in t.columns]
+            df = t.order_by(order).to_pandas() if order else t.to_pandas()
+            return df.drop(columns=[c for c in _HIDDEN_COLUMNS if c in df.columns])
+
+        return self._run(("table", table, quarter), compute)
+
+    def return_quarters(self, public_name: str) -> list[str]:
+        df = self.return_rows(public_name)
+        if "quarter" not in df.columns:
+            return []
+        return sorted({str(q) for q in df["quarter"].dropna()}, reverse=True)
+
+    def sources(self) -> pd.DataFrame:
+        def compute() -> pd.DataFrame:
+            t = self.con.table("sources")
+            return t.order_by("source_id").to_pandas()
+
+        return self._run(("sources",), compute)
+
+
+PUBLISHED_TABLES_BY_PUBLIC = {public: table for table, public in PUBLISHED_TABLES.items()}

@@ -1,0 +1,205 @@
+"""Where every page and download lives: on the server (paths with query strings) or in the
+static site (files, linked relatively so the site works from any folder or host).
+
+Templates only ever call a :class:`Links` method, so the same template renders both.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlencode
+
+from scrutiny.web.data import slugify
+
+
+def _query(path: str, **params: str | None) -> str:
+    given = {k: v for k, v in params.items() if v}
+    return f"{path}?{urlencode(given)}" if given else path
+
+
+class Links:
+    """Links of the live server: absolute paths with query strings."""
+
+    static = False
+    has_api = True
+
+    def to(self, path: str) -> str:
+        return path
+
+    def asset(self, name: str) -> str:
+        return self.to(f"/static/{name}")
+
+    def home(self) -> str:
+        return self.to("/")
+
+    def priority(self, priority_id: str) -> str:
+        return self.to(f"/priorities/{priority_id}")
+
+    def page(self, name: str) -> str:
+        """A page with no parameters: registers, finance, sources, data."""
+        return self.to(f"/{name}")
+
+    def crime(
+        self,
+        category: str,
+        level: str,
+        area: str,
+        quarter: str | None = None,
+        comparator: str | None = None,
+    ) -> str:
+        return _query(
+            "/crime",
+            category=slugify(category),
+            level=level,
+            area=area,
+            quarter=quarter,
+            comparator=comparator,
+        )
+
+    def compare(
+        self,
+        category: str,
+        level: str,
+        quarter: str | None = None,
+        comparator: str | None = None,
+        measure: str | None = None,
+    ) -> str:
+        return _query(
+            "/compare",
+            category=slugify(category),
+            level=level,
+            quarter=quarter,
+            comparator=comparator,
+            measure=measure,
+        )
+
+    def measures_csv(self, category: str, level: str, quarter: str) -> str:
+        return _query(
+            "/api/crime/measures.csv", category=slugify(category), level=level, quarter=quarter
+        )
+
+    def measures_json(self, category: str, level: str, quarter: str) -> str:
+        return _query(
+            "/api/crime/measures", category=slugify(category), level=level, quarter=quarter
+        )
+
+    def series_csv(self, category: str, level: str, area: str, quarter: str) -> str:
+        return _query(
+            "/api/crime/series.csv",
+            category=slugify(category),
+            level=level,
+            area=area,
+            quarter=quarter,
+        )
+
+    def comparison_csv(
+        self, category: str, level: str, quarter: str, comparator: str, measure: str
+    ) -> str:
+        return _query(
+            "/api/crime/comparison.csv",
+            category=slugify(category),
+            level=level,
+            quarter=quarter,
+            comparator=comparator,
+            measure=measure,
+        )
+
+    def table_csv(self, name: str) -> str:
+        return self.to(f"/api/tables/{name}.csv")
+
+    def table_json(self, name: str) -> str:
+        return self.to(f"/api/tables/{name}")
+
+    def sources_csv(self) -> str:
+        return self.to("/api/sources.csv")
+
+    def report_csv(self, section_id: str, index: int) -> str:
+        return self.to(f"/api/report/{section_id}/{index}.csv")
+
+    def report_json(self, section_id: str) -> str:
+        return self.to(f"/api/report/{section_id}")
+
+
+class StaticLinks(Links):
+    """Links between the files of a static site, relative to the page being written.
+
+    ``here`` is the file being written (``crime/borough/E09000007/robbery.html``).
+    """
+
+    static = True
+    has_api = False
+
+    def __init__(self, here: str = "index.html"):
+        self.here = here
+
+    def to(self, path: str) -> str:
+        """A site path as a file relative to this page (``/crime`` → ``crime/index.html``)."""
+        target = path.strip("/")
+        if not target:
+            target = "index.html"
+        elif not posixpath.splitext(target)[1]:
+            target += "/index.html"
+        return posixpath.relpath(target, posixpath.dirname(self.here) or ".")
+
+    def priority(self, priority_id: str) -> str:
+        return self.to(f"priorities/{priority_id}.html")
+
+    def page(self, name: str) -> str:
+        return self.to(f"{name}.html")
+
+    def crime(
+        self,
+        category: str,
+        level: str,
+        area: str,
+        quarter: str | None = None,
+        comparator: str | None = None,
+    ) -> str:
+        return self.to(crime_file(category, level, area))
+
+    def compare(
+        self,
+        category: str,
+        level: str,
+        quarter: str | None = None,
+        comparator: str | None = None,
+        measure: str | None = None,
+    ) -> str:
+        return self.to(compare_file(category, level, measure or "rate"))
+
+    def measures_csv(self, category: str, level: str, quarter: str) -> str:
+        return self.to(f"data/crime/{level}/{slugify(category)}.csv")
+
+    def measures_json(self, category: str, level: str, quarter: str) -> str:
+        return self.to(f"data/crime/{level}/{slugify(category)}.json")
+
+    def series_csv(self, category: str, level: str, area: str, quarter: str) -> str:
+        return self.to(f"data/series/{level}/{area}/{slugify(category)}.csv")
+
+    def comparison_csv(
+        self, category: str, level: str, quarter: str, comparator: str, measure: str
+    ) -> str:
+        return self.to(f"data/compare/{level}/{slugify(category)}-{measure}.csv")
+
+    def table_csv(self, name: str) -> str:
+        return self.to(f"data/tables/{name}.csv")
+
+    def table_json(self, name: str) -> str:
+        return self.to(f"data/tables/{name}.json")
+
+    def sources_csv(self) -> str:
+        return self.to("data/sources.csv")
+
+    def report_csv(self, section_id: str, index: int) -> str:
+        return self.to(f"data/report/{section_id}-{index}.csv")
+
+    def report_json(self, section_id: str) -> str:
+        return self.to(f"data/report/{section_id}.json")
+
+
+def crime_file(category: str, level: str, area: str) -> str:
+    return f"crime/{level}/{area}/{slugify(category)}.html"
+
+
+def compare_file(category: str, level: str, measure: str) -> str:
+    return f"compare/{level}/{slugify(category)}-{measure}.html"

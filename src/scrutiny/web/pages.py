@@ -1,0 +1,525 @@
+"""Server-rendered pages (Jinja2): the same render functions serve the app and the static site.
+
+Each ``render_*`` method takes a :class:`~scrutiny.web.links.Links` and returns HTML; the routes
+at the bottom call them with the server's links and cache the result per URL (the data do not
+change while serving), the static site calls them with relative file links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from scrutiny import __version__
+from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
+from scrutiny.judge.spc import VariationIcon
+from scrutiny.measures.categories import Selection
+from scrutiny.periods import QUARTER_COMPARATORS, Comparator, Quarter
+from scrutiny.report.content import RATING_WORDS, Chart, Column, Section
+from scrutiny.web import charts, views
+from scrutiny.web.content import ReportContent
+from scrutiny.web.data import Area, LruCache, NotFound, WebData
+from scrutiny.web.links import Links
+from scrutiny.web.publish import cell_text, pct_text, rate_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+#: Pages built from report sections: page → (title, nav key, section ids or id suffixes).
+REPORT_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "registers": ("Registers: services, milestones, risks and issues", ("-services", "-activity")),
+    "finance": ("Finance", ("finances",)),
+    "outcomes": ("Crime outcomes", ("crime-outcomes",)),
+    "sources": ("Sources and methods", ("annex",)),
+}
+
+
+def nav(links: Links) -> list[tuple[str, str, str]]:
+    return [
+        ("home", "Plan at a glance", links.home()),
+        ("crime", "Crime explorer", links.to("/crime")),
+        ("compare", "Compare areas", links.to("/compare")),
+        ("outcomes", "Crime outcomes", links.page("outcomes")),
+        ("registers", "Registers", links.page("registers")),
+        ("finance", "Finance", links.page("finance")),
+        ("data", "Open data", links.page("data")),
+        ("sources", "Sources and methods", links.page("sources")),
+    ]
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    force: str
+    quarter_label: str
+    version: str
+    source_count: int
+
+
+@dataclass(frozen=True)
+class CrimeParams:
+    category: Selection
+    level: str
+    area: Area
+    quarter: Quarter
+    comparator: Comparator
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompareParams:
+    category: Selection
+    level: str
+    quarter: Quarter
+    comparator: Comparator
+    measure: str
+    notices: tuple[str, ...] = field(default=())
+
+
+def _default_area(data: WebData, level: str) -> Area:
+    areas = data.areas[level]
+    if not areas:
+        raise NotFound(f"the data hold no {level} areas")
+    return next(iter(areas.values()))
+
+
+def _page_quarter(data: WebData, level: str, text: str | None, notices: list[str]) -> Quarter:
+    """The quarter asked for; a real quarter the level does not cover falls back, with a note."""
+    try:
+        return data.quarter(level, text)
+    except NotFound as exc:
+        if not text or _not_a_quarter(text):
+            raise
+        fallback = data.quarter(level, None)
+        notices.append(f"{exc.message}; showing {fallback.label} instead.")
+        return fallback
+
+
+def _not_a_quarter(text: str) -> bool:
+    try:
+        Quarter.parse(text)
+    except ValueError:
+        return True
+    return False
+
+
+def resolve_crime(
+    data: WebData,
+    category: str | None,
+    level: str | None,
+    area: str | None,
+    quarter: str | None,
+    comparator: str | None,
+) -> CrimeParams:
+    """The explorer's selection. Unknown names are a 404; an area of another level (a form sent
+    after changing the level) or a quarter the level does not cover fall back, with a note."""
+    notices: list[str] = []
+    sel = data.category(category) if category else data.headline[0]
+    lvl = data.level(level or "force")
+    if area:
+        try:
+            chosen = data.area(lvl, area)
+        except NotFound:
+            other = data.find_area(area.strip())
+            if other is None:
+                raise
+            chosen = _default_area(data, lvl)
+            notices.append(f"{other.name} is not a {lvl}; showing {chosen.name}.")
+    else:
+        chosen = _default_area(data, lvl)
+    q = _page_quarter(data, lvl, quarter, notices)
+    return CrimeParams(sel, lvl, chosen, q, data.comparator(comparator), tuple(notices))
+
+
+def resolve_compare(
+    data: WebData,
+    category: str | None,
+    level: str | None,
+    quarter: str | None,
+    comparator: str | None,
+    measure: str | None,
+) -> CompareParams:
+    notices: list[str] = []
+    sel = data.category(category) if category else data.headline[0]
+    lvl = data.level(level or "borough")
+    if lvl not in views.COMPARISON_LEVELS:
+        raise NotFound(f"areas can be compared by {' or '.join(views.COMPARISON_LEVELS)}")
+    m = measure or "rate"
+    if m not in views.MEASURES:
+        raise NotFound(f"unknown measure {m[:40]!r}; expected one of {', '.join(views.MEASURES)}")
+    q = _page_quarter(data, lvl, quarter, notices)
+    return CompareParams(sel, lvl, q, data.comparator(comparator), m, tuple(notices))
+
+
+def category_options(data: WebData) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups = {
+        "Totals and groups": ("total", "group"),
+        "Major categories": ("major",),
+        "Minor categories": ("minor",),
+    }
+    return [
+        (name, [(slug, s.name) for slug, s in data.categories.items() if s.kind in kinds])
+        for name, kinds in groups.items()
+    ]
+
+
+# --- cells of report tables -----------------------------------------------------------------
+
+
+def rag_label(letter: str) -> str:
+    return f"{letter} ({RATING_WORDS.get(letter, letter)})"
+
+
+def cell_html(value: Any, column: Column) -> Markup:
+    """One cell of a report table: numbers by their column, ratings with their word, icons."""
+    if value is None or value == "":
+        return Markup("–")
+    if column.kind == "rating":
+        letter = str(value)
+        return Markup('<span class="rag rag-{0}">{1}</span>').format(letter, rag_label(letter))
+    if column.kind == "variation":
+        try:
+            icon = VariationIcon(str(value))
+        except ValueError:
+            return escape(str(value))
+        svg = Markup(variation_icon_svg(icon, size=24))
+        return Markup('<span class="spc-cell">{0} <span>{1}</span></span>').format(
+            svg, VARIATION_TEXT[icon]
+        )
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return escape(_number(float(value), column))
+    return escape(cell_text(value))
+
+
+def _number(x: float, column: Column) -> str:
+    decimals = column.decimals if column.decimals is not None else (0 if x.is_integer() else 1)
+    text = f"{abs(x):,.{decimals}f}"
+    sign = "−" if x < 0 and float(text.replace(",", "")) != 0 else ""
+    if column.signed and x > 0 and float(text.replace(",", "")) != 0:
+        sign = "+"
+    if column.unit == "£m":
+        return f"{sign}£{text}m"
+    unit = {"%": "%", "pp": " pp"}.get(column.unit, "")
+    return f"{sign}{text}{unit}"
+
+
+def chart_hidden(chart: Chart) -> bool:
+    """True when suppression hid a figure of the chart's data (so the chart must not show)."""
+    return any(isinstance(c, str) and c.startswith("<") for row in chart.data.rows for c in row)
+
+
+class Pages:
+    """Renders every page from the warehouse (crime) and the report content (the plan)."""
+
+    def __init__(self, data: WebData, content: ReportContent):
+        self.data = data
+        self.content = content
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        sources = data.sources()
+        self.site = Site(
+            name=f"{data.ws.config.force}: performance against the Police and Crime Plan",
+            force=data.ws.config.force,
+            quarter_label=data.default_quarter.label,
+            version=__version__,
+            source_count=len(sources),
+        )
+        self.env.globals.update(
+            nav=nav,
+            rag_label=rag_label,
+            rate_text=rate_text,
+            pct_text=pct_text,
+            level_names=views.LEVEL_NAMES,
+            comparison_levels=views.COMPARISON_LEVELS,
+            cell_html=cell_html,
+            chart_svg=self._report_chart_svg,
+            chart_hidden=chart_hidden,
+            spec_json=charts.spec_json,
+            site=self.site,
+        )
+
+    def render(self, template: str, links: Links, **context: Any) -> str:
+        context.setdefault("notices", ())
+        context.setdefault("charts", False)
+        return self.env.get_template(template).render(links=links, **context)
+
+    @staticmethod
+    def _report_chart_svg(chart: Chart) -> Markup:
+        from scrutiny.report.charts import svg
+
+        return Markup(svg(chart))
+
+    # --- crime ----------------------------------------------------------------------------
+
+    def crime(self, links: Links, p: CrimeParams) -> str:
+        ex = views.explorer(self.data, p.category, p.level, p.area, p.quarter, p.comparator)
+        month_rows = [
+            [
+                m.label,
+                m.count.text,
+                _fixed(m.mean),
+                _fixed(None if m.lower is None else max(m.lower, 0.0)),
+                _fixed(m.upper),
+                m.status or "–",
+            ]
+            for m in ex.months
+        ]
+        comparison_rows = [
+            [
+                f"{c.name} ({c.label})" if c.comparator in QUARTER_COMPARATORS else c.name,
+                c.window,
+                c.now.text,
+                c.then.text,
+                c.change_text,
+                c.interval_text,
+                c.significant,
+                "selected" if c.comparator == p.comparator else "",
+            ]
+            for c in ex.comparisons
+        ]
+        return self.render(
+            "crime.html",
+            links,
+            title=ex.title,
+            section="crime",
+            notices=p.notices,
+            charts=True,
+            ex=ex,
+            chart_spec=charts.spec_json(ex.chart_spec),
+            band_comparator=any(m.in_comparator for m in ex.months),
+            month_rows=month_rows,
+            comparison_rows=comparison_rows,
+            category_options=category_options(self.data),
+            levels=[(k, v) for k, v in views.LEVEL_NAMES.items() if self.data.quarters[k]],
+            areas=list(self.data.areas[p.level].values()),
+            quarters=self.data.quarters[p.level],
+            comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
+            static_categories=self.static_categories(p.category),
+            static_levels=self.static_levels(),
+        )
+
+    def compare(self, links: Links, p: CompareParams) -> str:
+        cmp = views.comparison(self.data, p.category, p.level, p.quarter, p.comparator, p.measure)
+        measure_name = views.MEASURES[p.measure]
+        if p.measure == "change":
+            measure_name = f"% change on {views.COMPARATOR_NAMES[p.comparator].lower()}"
+        chart_rows = [
+            [r.rank or "–", r.area.name, r.value_text, r.quarter_count.text, r.status]
+            for r in cmp.rows
+        ]
+        return self.render(
+            "compare.html",
+            links,
+            title=cmp.title,
+            section="compare",
+            notices=p.notices,
+            charts=True,
+            cmp=cmp,
+            rows=cmp.rows,
+            measure_name=measure_name,
+            comparator_name=views.COMPARATOR_NAMES[p.comparator],
+            chart_spec=charts.spec_json(cmp.chart_spec),
+            chart_rows=chart_rows,
+            category_options=category_options(self.data),
+            quarters=self.data.quarters[p.level],
+            measures=list(views.MEASURES.items()),
+            comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
+            static_categories=self.static_categories(p.category),
+        )
+
+    def static_categories(self, current: Selection) -> list[Selection]:
+        """Categories the static site has pages for (the headline ones, and the current)."""
+        found = list(self.data.headline)
+        return found if current in found else [*found, current]
+
+    def static_levels(self) -> list[tuple[str, str]]:
+        levels = []
+        for level in ("force", "bcu", "borough"):
+            if self.data.areas[level] and self.data.default_quarter in self.data.quarters[level]:
+                levels.append((level, _default_area(self.data, level).code))
+        return levels
+
+    # --- pages from the report content ----------------------------------------------------
+
+    def home(self, links: Links) -> str:
+        q = self.data.default_quarter
+        sections = self.content.sections()
+        home = [
+            sections[s]
+            for s in ("introduction", "plan-objectives", "summary-dashboard")
+            if s in sections
+        ]
+        return self.render(
+            "home.html",
+            links,
+            title="Plan at a glance",
+            section="home",
+            headlines=views.headlines(self.data, q) if q in self.data.quarters["force"] else [],
+            quarter=q,
+            home_sections=home,
+            priorities=self.content.priorities(),
+            unavailable=self.content.unavailable,
+            downloads=self.content.downloads,
+        )
+
+    def priority(self, links: Links, priority_id: str) -> str:
+        found = {s.id: s for s in self.content.priorities()}
+        section = found.get(priority_id)
+        if section is None:
+            raise NotFound(f"no priority {priority_id[:60]!r} in the plan")
+        return self.render(
+            "report_page.html",
+            links,
+            title=section.title,
+            section="home",
+            sections=[section],
+            unavailable=None,
+            heading=section.title,
+            intro="One of the Police and Crime Plan's priorities: its outcomes, measures, "
+            "themes, commissioned services and project activity this quarter.",
+            downloads=self.content.downloads,
+            charts=True,
+        )
+
+    def report_page(self, links: Links, page: str) -> str:
+        title, keys = REPORT_PAGES[page]
+        chosen: list[Section] = []
+        if page == "registers":
+            for p in self.content.priorities():
+                chosen.extend(c for c in p.children if c.id.endswith(keys))
+            chosen.extend(s for s in self.content.top() if s.id == "risks")
+        else:
+            chosen = [s for s in self.content.top() if s.id in keys]
+        return self.render(
+            "report_page.html",
+            links,
+            title=title,
+            section=page,
+            sections=chosen,
+            unavailable=self.content.unavailable,
+            heading=title,
+            intro="",
+            downloads=self.content.downloads,
+            charts=True,
+            sources_table=self.data.sources() if page == "sources" else None,
+        )
+
+    def data_page(self, links: Links) -> str:
+        q = self.data.default_quarter
+        return self.render(
+            "data.html",
+            links,
+            title="Open data",
+            section="data",
+            quarter=q,
+            headline=self.data.headline,
+            levels=[
+                lv for lv in ("force", "bcu", "borough", "ward") if q in self.data.quarters[lv]
+            ],
+            tables=list(self.data.tables),
+            report_downloads=self.content.all_downloads(),
+            unavailable=self.content.unavailable,
+        )
+
+    def error(self, links: Links, status: int, message: str) -> str:
+        titles = {404: "Page not found", 422: "Not a valid request", 405: "Not allowed"}
+        return self.render(
+            "error.html",
+            links,
+            title=titles.get(status, "Something went wrong"),
+            section="",
+            message=message,
+        )
+
+
+def _fixed(x: float | None) -> str:
+    return "–" if x is None else f"{x:,.1f}"
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+def router(pages: Pages) -> APIRouter:
+    """The HTML routes, each cached per URL."""
+    r = APIRouter(include_in_schema=False)
+    cache = LruCache(4096)
+    links = Links()
+
+    async def cached(request: Request, render: Callable[[], str]) -> Response:
+        """A page from the cache; a miss renders in the thread pool, off the event loop."""
+        key = request.url.path + "?" + str(request.url.query)
+        body = cache.peek(key)
+        if body is None:
+            body = await run_in_threadpool(cache.get, key, lambda: render().encode("utf-8"))
+        return Response(body, media_type="text/html; charset=utf-8")
+
+    @r.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        return await cached(request, lambda: pages.home(links))
+
+    @r.get("/priorities/{priority_id}", response_class=HTMLResponse)
+    async def priority(request: Request, priority_id: str) -> Response:
+        return await cached(request, lambda: pages.priority(links, priority_id))
+
+    @r.get("/crime", response_class=HTMLResponse)
+    async def crime(
+        request: Request,
+        category: str | None = Query(None, max_length=120),
+        level: str | None = Query(None, max_length=20),
+        area: str | None = Query(None, max_length=120),
+        quarter: str | None = Query(None, max_length=20),
+        comparator: str | None = Query(None, max_length=40),
+    ) -> Response:
+        def render() -> str:
+            p = resolve_crime(pages.data, category, level, area, quarter, comparator)
+            return pages.crime(links, p)
+
+        return await cached(request, render)
+
+    @r.get("/compare", response_class=HTMLResponse)
+    async def compare(
+        request: Request,
+        category: str | None = Query(None, max_length=120),
+        level: str | None = Query(None, max_length=20),
+        quarter: str | None = Query(None, max_length=20),
+        comparator: str | None = Query(None, max_length=40),
+        measure: str | None = Query(None, max_length=20),
+    ) -> Response:
+        def render() -> str:
+            p = resolve_compare(pages.data, category, level, quarter, comparator, measure)
+            return pages.compare(links, p)
+
+        return await cached(request, render)
+
+    def report_route(page: str) -> Any:
+        async def route(request: Request) -> Response:
+            return await cached(request, lambda: pages.report_page(links, page))
+
+        return route
+
+    for page in REPORT_PAGES:
+        r.add_api_route(
+            f"/{page}", report_route(page), methods=["GET"], response_class=HTMLResponse
+        )
+
+    @r.get("/data", response_class=HTMLResponse)
+    async def data_page(request: Request) -> Response:
+        return await cached(request, lambda: pages.data_page(links))
+
+    @r.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=308)
+
+    return r

@@ -1,0 +1,182 @@
+"""The dashboard as a static site: every page pre-rendered to a file, with relative links and the
+CSV/JSON files they offer, hostable on any static host (or opened from disk) with no server.
+
+The pages are the app's own render functions called with :class:`StaticLinks`; the data files
+are the API's own row builders, so a file here is byte-for-byte the API's answer. The static
+site covers the workspace's current quarter: an explorer page for every headline category in
+every area at force, BCU and borough level, every area comparison, the plan's priorities,
+registers, finance, outcomes, sources and the open-data index.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from scrutiny.periods import Comparator
+from scrutiny.web import api, views
+from scrutiny.web.app import STATIC, vega_runtime
+from scrutiny.web.content import ReportContent
+from scrutiny.web.data import WebData, slugify
+from scrutiny.web.links import StaticLinks, compare_file, crime_file
+from scrutiny.web.pages import REPORT_PAGES, CompareParams, CrimeParams, Pages
+from scrutiny.workspace import Workspace
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SiteReport:
+    out: Path
+    pages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{self.out}: {len(self.pages)} pages and {len(self.files)} data files"
+
+
+def build_site(
+    ws: Workspace,
+    out: Path | str,
+    categories: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> SiteReport:
+    """Write the static site of ``ws`` into ``out`` (emptied first if it holds a site).
+
+    ``categories`` limits the crime pages (default: the workspace's headline categories).
+    """
+    folder = Path(out)
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / "index.html").exists():
+            raise FileExistsError(
+                f"{folder}: not empty and not a scrutiny site; choose a new folder"
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = WebData(ws)
+    try:
+        if categories:
+            data.headline = [data.category(c) for c in categories]
+        content = ReportContent(ws, ws.quarter, ws.config.settings.suppress_below)
+        pages = Pages(data, content)
+        pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
+        writer = _Writer(folder, SiteReport(folder))
+        jobs = _jobs(data, content, pages, writer)
+        for i, (name, job) in enumerate(jobs):
+            if progress:
+                progress(name, i, len(jobs))
+            job()
+        _assets(folder, writer.report)
+        return writer.report
+    finally:
+        data.close()
+
+
+class _Writer:
+    def __init__(self, folder: Path, report: SiteReport):
+        self.folder = folder
+        self.report = report
+
+    def page(self, path: str, html: str) -> None:
+        self._write(path, html.encode("utf-8"))
+        self.report.pages.append(path)
+
+    def file(self, path: str, body: bytes) -> None:
+        self._write(path, body)
+        self.report.files.append(path)
+
+    def _write(self, path: str, body: bytes) -> None:
+        target = self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+
+
+Job = tuple[str, Callable[[], None]]
+
+
+def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> list[Job]:
+    """Every file of the site as (name, write) pairs, in a stable order."""
+    q = data.default_quarter
+    comparator = Comparator.SAME_QUARTER_LAST_YEAR
+    jobs: list[Job] = []
+
+    def page(path: str, render: Callable[[StaticLinks], str]) -> None:
+        jobs.append((path, partial(_write_page, w, path, render)))
+
+    def file(path: str, make: Callable[[], bytes]) -> None:
+        jobs.append((path, partial(_write_file, w, path, make)))
+
+    page("index.html", pages.home)
+    page("404.html", partial(pages.error, status=404, message="There is no page at this address."))
+    for p in content.priorities():
+        page(f"priorities/{p.id}.html", partial(pages.priority, priority_id=p.id))
+    for name in REPORT_PAGES:
+        page(f"{name}.html", partial(pages.report_page, page=name))
+    page("data.html", pages.data_page)
+
+    first = data.headline[0]
+    page(
+        "crime/index.html",
+        partial(pages.crime, p=CrimeParams(first, "force", data.force, q, comparator)),
+    )
+    for sel in data.headline:
+        for level, _ in pages.static_levels():
+            for area in data.areas[level].values():
+                crime = CrimeParams(sel, level, area, q, comparator)
+                page(crime_file(sel.name, level, area.code), partial(pages.crime, p=crime))
+                series = partial(api.series_table, data, sel.name, level, area.code, q)
+                file(f"data/series/{level}/{area.code}/{slugify(sel.name)}.csv", _csv(series))
+    default_compare = CompareParams(first, "borough", q, comparator, "rate")
+    page("compare/index.html", partial(pages.compare, p=default_compare))
+    for sel in data.headline:
+        for level in (lv for lv in views.COMPARISON_LEVELS if q in data.quarters[lv]):
+            for measure in views.MEASURES:
+                cp = CompareParams(sel, level, q, comparator, measure)
+                page(compare_file(sel.name, level, measure), partial(pages.compare, p=cp))
+                ranked = partial(
+                    api.comparison_table, data, sel.name, level, q, comparator, measure
+                )
+                file(f"data/compare/{level}/{slugify(sel.name)}-{measure}.csv", _csv(ranked))
+    for sel in data.headline:
+        for level in (lv for lv in data.quarters if q in data.quarters[lv]):
+            rows = partial(api.measures_table, data, sel.name, level, q)
+            file(f"data/crime/{level}/{slugify(sel.name)}.csv", _csv(rows))
+            file(f"data/crime/{level}/{slugify(sel.name)}.json", _json(rows))
+    for name in data.tables:
+        table = partial(api.return_table, data, name)
+        file(f"data/tables/{name}.csv", _csv(table))
+        file(f"data/tables/{name}.json", _json(table))
+    for d in content.all_downloads():
+        file(f"data/report/{d.section_id}-{d.index}.csv", _csv(partial(api.content_table, d.table)))
+    file("data/sources.csv", _csv(partial(api.sources_table, data)))
+    return jobs
+
+
+def _write_page(w: _Writer, path: str, render: Callable[[StaticLinks], str]) -> None:
+    w.page(path, render(StaticLinks(path)))
+
+
+def _write_file(w: _Writer, path: str, make: Callable[[], bytes]) -> None:
+    w.file(path, make())
+
+
+def _csv(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
+    return lambda: api.to_csv(rows())
+
+
+def _json(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
+    return lambda: api.to_json(rows())
+
+
+def _assets(folder: Path, report: SiteReport) -> None:
+    static = folder / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    for item in sorted(STATIC.iterdir()):
+        if item.is_file():
+            shutil.copyfile(item, static / item.name)
+            report.files.append(f"static/{item.name}")
+    (static / "vega.js").write_text(vega_runtime(), encoding="utf-8")
+    report.files.append("static/vega.js")

@@ -1,0 +1,539 @@
+"""What the crime pages show, built from the measures and the judgments (no HTML here).
+
+The numbers come from :mod:`scrutiny.measures`, the sentences from
+:mod:`scrutiny.judge.narrative`, the SPC readings from :mod:`scrutiny.judge.spc` (the chart
+``scrutiny explain`` draws) and the significance tests from :mod:`scrutiny.judge.significance`;
+these functions only pick them out for one selection and apply small-count suppression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from scrutiny.explain import comparator_labels
+from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
+from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
+from scrutiny.judge.significance import RateRatio, rate_ratio
+from scrutiny.judge.spc import SpcResult, Verdict
+from scrutiny.measures.categories import Selection
+from scrutiny.measures.summary import CAVEAT
+from scrutiny.periods import (
+    QUARTER_COMPARATORS,
+    R12_COMPARATORS,
+    Comparator,
+    Quarter,
+    add_months,
+    comparator_window,
+)
+from scrutiny.web import charts
+from scrutiny.web.data import Area, WebData
+from scrutiny.web.publish import Count, Suppressor, number, pct_text, rate_text
+
+#: Comparators as the explorer's menu words them.
+COMPARATOR_NAMES = {
+    Comparator.PREVIOUS_QUARTER: "Previous quarter",
+    Comparator.SAME_QUARTER_LAST_YEAR: "Same quarter last year",
+    Comparator.SAME_QUARTER_BASELINE: "Same quarter, pre-pandemic",
+    Comparator.PREVIOUS_R12: "Previous 12 months (R12)",
+    Comparator.BASELINE_R12: "Pre-pandemic 12 months (R12)",
+}
+LEVEL_NAMES = {"force": "Force", "bcu": "BCU", "borough": "Borough", "ward": "Ward"}
+COMPARISON_LEVELS = ("bcu", "borough")
+MEASURES = {
+    "rate": "Offences per 1,000 residents (12 months)",
+    "change": "% change on the comparator",
+    "count": "Offences in the quarter",
+}
+_STATUS = {
+    Verdict.COMMON_CAUSE: "Common cause",
+    Verdict.IMPROVEMENT: "Improvement",
+    Verdict.CONCERN: "Concern",
+    Verdict.NEITHER: "Neither",
+}
+
+
+def subject(sel: Selection) -> str:
+    """How a sentence names a category: "Robbery offences", "Total Notifiable Offences"."""
+    last = sel.name.split()[-1].lower()
+    return sel.name if last in {"offences", "crime", "crimes"} else f"{sel.name} offences"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    comparator: Comparator
+    name: str
+    label: str
+    window: str
+    now: Count
+    then: Count
+    change: float | None
+    change_text: str
+    interval_text: str
+    significant: str
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    label: str
+    count: Count
+    mean: float | None
+    lower: float | None
+    upper: float | None
+    status: str
+    segment: int
+    in_quarter: bool
+    in_comparator: bool
+
+
+@dataclass
+class Explorer:
+    """One category in one area and quarter, against one comparator."""
+
+    category: Selection
+    level: str
+    area: Area
+    quarter: Quarter
+    comparator: Comparator
+    quarter_count: Count
+    r12_count: Count
+    rate: float | None
+    comparisons: list[ComparisonRow]
+    sentences: list[str]
+    spc_summary: str
+    spc_icon_svg: str
+    spc_icon_text: str
+    months: list[MonthRow]
+    chart_svg: str
+    chart_spec: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def selected(self) -> ComparisonRow:
+        return next(c for c in self.comparisons if c.comparator == self.comparator)
+
+    @property
+    def title(self) -> str:
+        return f"{self.category.name} in {self.area.name}, {self.quarter.label}"
+
+    @property
+    def rate_text(self) -> str:
+        return rate_text(self.rate)
+
+
+def _row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
+    """The measures row of an area; an area with no offences in any window reads zero."""
+    found = frame[frame["area_code"] == area_code]
+    if not found.empty:
+        return dict(found.iloc[0])
+    missing = set(frame.attrs.get("incomplete_windows", []))
+    row: dict[str, Any] = {"r12_rate_per_1000": None}
+    for name in ("quarter", "r12", *(c.value for c in Comparator)):
+        row[name] = None if name in missing else 0
+    for c in Comparator:
+        row[f"change_{c.value}"] = None
+    return row
+
+
+def comparisons(
+    data: WebData, row: dict[str, Any], quarter: Quarter, hide: Suppressor
+) -> list[ComparisonRow]:
+    labels = comparator_labels(data.ws, quarter)
+    found = []
+    for c in (*QUARTER_COMPARATORS, *R12_COMPARATORS):
+        base = "quarter" if c in QUARTER_COMPARATORS else "r12"
+        now, then = hide.count(row[base]), hide.count(row[c.value])
+        change = number(row.get(f"change_{c.value}"))
+        interval, significant = "–", "–"
+        if now.value is not None and then.value is not None:
+            test = _rate_ratio(now.value, then.value)
+            ci = test.pct_change_interval
+            if ci is not None:
+                interval = f"{pct_text(ci.low)} to {pct_text(ci.high)}"
+            significant = "yes" if test.significant else "no"
+        else:
+            change = None
+        window = comparator_window(quarter, c, data.ws.baseline)
+        found.append(
+            ComparisonRow(
+                c,
+                COMPARATOR_NAMES[c],
+                labels[c],
+                window.describe(),
+                now,
+                then,
+                change,
+                pct_text(change),
+                interval,
+                significant,
+            )
+        )
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _rate_ratio(now: int, then: int) -> RateRatio:
+    return rate_ratio(now, then)
+
+
+def _sentences(
+    data: WebData, sel: Selection, area: Area, quarter: Quarter, rows: list[ComparisonRow]
+) -> list[str]:
+    rules = NarrativeRules(stable_band_pct=data.ws.config.settings.stable_band_pct)
+    by = {r.comparator: r for r in rows}
+
+    def change(c: Comparator) -> tuple[str, float] | None:
+        r = by[c]
+        return None if r.change is None else (r.label, r.change)
+
+    if by[Comparator.PREVIOUS_QUARTER].now.suppressed:
+        n = data.ws.config.settings.suppress_below
+        return [f"{sel.name} in {area.name}: the figures are below {n} and are not published."]
+    name = subject(sel) if area.level == "force" else f"{subject(sel)} in {area.name}"
+    return [
+        quarter_sentence(
+            name,
+            quarter.label,
+            {
+                "previous_quarter": change(Comparator.PREVIOUS_QUARTER),
+                "same_quarter_last_year": change(Comparator.SAME_QUARTER_LAST_YEAR),
+                rules.baseline_key: change(Comparator.SAME_QUARTER_BASELINE),
+            },
+            rules,
+        ),
+        r12_sentence(
+            sel.name if area.level == "force" else f"{sel.name} in {area.name}",
+            quarter.rolling_12_months().label,
+            change(Comparator.PREVIOUS_R12),
+            change(Comparator.BASELINE_R12),
+            rules,
+        ),
+    ]
+
+
+def status_of(verdict: Verdict | None) -> str:
+    return _STATUS[verdict] if verdict is not None else "Common cause"
+
+
+def _months(
+    spc: SpcResult,
+    months: tuple[date, ...],
+    quarter: Quarter,
+    comparator_months: set[date],
+    hide: Suppressor,
+) -> list[MonthRow]:
+    in_quarter = set(quarter.window().month_list())
+    rows = []
+    for point, month in zip(spc.points, months, strict=True):
+        rows.append(
+            MonthRow(
+                month,
+                month.strftime("%b %Y"),
+                hide.count(point.value),
+                point.mean,
+                point.lower,
+                point.upper,
+                status_of(point.verdict) if point.value is not None else "",
+                point.segment,
+                month in in_quarter,
+                month in comparator_months,
+            )
+        )
+    return rows
+
+
+def spc_icon(spc: SpcResult) -> tuple[str, str]:
+    icon = spc.variation_icon
+    if icon is None:
+        return "", "Not enough data to judge variation"
+    return variation_icon_svg(icon, size=32), VARIATION_TEXT[icon]
+
+
+def explorer(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    area: Area,
+    quarter: Quarter,
+    comparator: Comparator,
+    *,
+    with_chart: bool = True,
+) -> Explorer:
+    """Everything the crime explorer shows for one selection (cached per selection)."""
+    key = ("explorer", sel.name, level, area.code, quarter, comparator, with_chart)
+    return data.cache.get(
+        key, lambda: _explorer(data, sel, level, area, quarter, comparator, with_chart)
+    )
+
+
+def _explorer(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    area: Area,
+    quarter: Quarter,
+    comparator: Comparator,
+    with_chart: bool,
+) -> Explorer:
+    hide = Suppressor(data.ws.config.settings.suppress_below)
+    frame = data.measures(sel, level, quarter)
+    row = _row_of(frame, area.code)
+    rows = comparisons(data, row, quarter, hide)
+    spc, months = data.spc(sel, level, area.code, quarter)
+    window = comparator_window(quarter, comparator, data.ws.baseline)
+    month_rows = _months(spc, months, quarter, set(window.month_list()), hide)
+    r12 = hide.count(row["r12"])
+    rate = number(row.get("r12_rate_per_1000")) if r12.value is not None else None
+    icon_svg, icon_text = spc_icon(spc)
+    spec = charts.spc_spec(
+        [
+            charts.SeriesPoint(
+                m.month,
+                m.count.value,
+                m.mean,
+                m.lower,
+                m.upper,
+                m.segment,
+                m.status or "Common cause",
+            )
+            for m in month_rows
+        ],
+        _bands(quarter, window.start, window.end, comparator, month_rows),
+        "Offences per month",
+        f"Monthly {sel.name} offences in {area.name} with SPC limits",
+    )
+    label = (
+        f"Chart: {sel.name} offences per month in {area.name}, "
+        f"{month_rows[0].label if month_rows else ''} to "
+        f"{month_rows[-1].label if month_rows else ''}, with mean and control limits. "
+        "The same figures are in the table below."
+    )
+    notes = [CAVEAT]
+    missing = frame.attrs.get("incomplete_windows", [])
+    if missing:
+        notes.append(
+            "Not shown (the data do not cover every month): "
+            + ", ".join(str(m).replace("_", " ") for m in missing)
+            + "."
+        )
+    if rate is not None:
+        notes.append(f"Rates use ONS mid-year {frame.attrs.get('population_year')} population.")
+    if hide.threshold:
+        notes.append(
+            f"Counts below {hide.threshold} are not published (shown as <{hide.threshold})."
+        )
+    return Explorer(
+        category=sel,
+        level=level,
+        area=area,
+        quarter=quarter,
+        comparator=comparator,
+        quarter_count=hide.count(row["quarter"]),
+        r12_count=r12,
+        rate=rate,
+        comparisons=rows,
+        sentences=_sentences(data, sel, area, quarter, rows),
+        spc_summary=spc.summary_text(),
+        spc_icon_svg=icon_svg,
+        spc_icon_text=icon_text,
+        months=month_rows,
+        chart_svg=charts.to_svg(spec, label) if with_chart else "",
+        chart_spec=spec,
+        notes=notes,
+    )
+
+
+def _bands(
+    quarter: Quarter, start: date, end: date, comparator: Comparator, months: list[MonthRow]
+) -> list[charts.Band]:
+    bands = [charts.Band(quarter.start, add_months(quarter.start, 3), quarter.label)]
+    if months and start >= months[0].month and comparator in QUARTER_COMPARATORS:
+        bands.append(charts.Band(start, end, COMPARATOR_NAMES[comparator]))
+    return bands
+
+
+@dataclass(frozen=True)
+class RankedArea:
+    rank: int | None
+    area: Area
+    quarter_count: Count
+    r12_count: Count
+    rate: float | None
+    change: float | None
+    value: float | None
+    value_text: str
+    status: str
+    icon_svg: str
+    icon_text: str
+
+
+@dataclass
+class Comparison:
+    """Every area of a level ranked on one measure, beside the force figure."""
+
+    category: Selection
+    level: str
+    quarter: Quarter
+    comparator: Comparator
+    measure: str
+    rows: list[RankedArea]
+    force: RankedArea
+    chart_svg: str
+    chart_spec: dict[str, Any]
+    notes: list[str]
+
+    @property
+    def title(self) -> str:
+        return f"{self.category.name} by {LEVEL_NAMES[self.level].lower()}, {self.quarter.label}"
+
+
+def _measure_value(
+    measure: str, rate: float | None, change: float | None, q: Count
+) -> float | None:
+    if measure == "rate":
+        return rate
+    if measure == "change":
+        return change
+    return None if q.value is None else float(q.value)
+
+
+def _value_text(measure: str, value: float | None) -> str:
+    if measure == "rate":
+        return rate_text(value)
+    if measure == "change":
+        return pct_text(value)
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _ranked(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    area: Area,
+    frame: pd.DataFrame,
+    quarter: Quarter,
+    comparator: Comparator,
+    measure: str,
+    hide: Suppressor,
+) -> RankedArea:
+    row = _row_of(frame, area.code)
+    base = "quarter" if comparator in QUARTER_COMPARATORS else "r12"
+    q, r12 = hide.count(row["quarter"]), hide.count(row["r12"])
+    now, then = hide.count(row[base]), hide.count(row[comparator.value])
+    change = number(row.get(f"change_{comparator.value}")) if now.shown and then.shown else None
+    rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
+    value = _measure_value(measure, rate, change, q)
+    spc, _ = data.spc(sel, level, area.code, quarter)
+    latest = spc.latest
+    icon_svg, icon_text = spc_icon(spc)
+    return RankedArea(
+        None,
+        area,
+        q,
+        r12,
+        rate,
+        change,
+        value,
+        _value_text(measure, value),
+        status_of(latest.verdict if latest else None),
+        icon_svg,
+        icon_text,
+    )
+
+
+def _bar_text(r: RankedArea) -> str:
+    return r.value_text if r.status == "Common cause" else f"{r.value_text} ({r.status.lower()})"
+
+
+def comparison(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    quarter: Quarter,
+    comparator: Comparator,
+    measure: str,
+) -> Comparison:
+    """Areas of ``level`` ranked highest first on ``measure`` (cached per selection)."""
+    key = ("comparison", sel.name, level, quarter, comparator, measure)
+    return data.cache.get(key, lambda: _comparison(data, sel, level, quarter, comparator, measure))
+
+
+def _comparison(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    quarter: Quarter,
+    comparator: Comparator,
+    measure: str,
+) -> Comparison:
+    """Areas of ``level`` ranked highest first on ``measure`` (rate, change or count)."""
+    hide = Suppressor(data.ws.config.settings.suppress_below)
+    frame = data.measures(sel, level, quarter)
+    force_frame = data.measures(sel, "force", quarter)
+    args = (quarter, comparator, measure, hide)
+    rows = [_ranked(data, sel, level, a, frame, *args) for a in data.areas[level].values()]
+    rows.sort(key=lambda r: (r.value is None, -(r.value or 0.0), r.area.name))
+    rows = [
+        RankedArea(i + 1 if r.value is not None else None, *list(vars(r).values())[1:])
+        for i, r in enumerate(rows)
+    ]
+    force = _ranked(data, sel, "force", data.force, force_frame, *args)
+    title = MEASURES[measure]
+    if measure == "change":
+        title = f"% change on {COMPARATOR_NAMES[comparator].lower()}"
+    spec = charts.comparison_spec(
+        [charts.Bar(r.area.name, r.value, _bar_text(r), r.status) for r in rows],
+        f"{force.area.name}: {force.value_text}",
+        force.value,
+        title,
+        f"{sel.name}: {title} by {LEVEL_NAMES[level].lower()}",
+    )
+    label = (
+        f"Bar chart: {title} for {sel.name} by {LEVEL_NAMES[level].lower()}, highest first, "
+        f"with the {force.area.name} figure ({force.value_text}) as a dashed line. "
+        "The same figures are in the table below."
+    )
+    notes = [CAVEAT]
+    if measure == "rate":
+        notes.append(
+            f"Rates use ONS mid-year {frame.attrs.get('population_year')} population; "
+            "areas with few residents and many visitors (central London, the airports) read high."
+        )
+    if hide.threshold:
+        notes.append(
+            f"Counts below {hide.threshold} are not published (shown as <{hide.threshold})."
+        )
+    return Comparison(
+        sel,
+        level,
+        quarter,
+        comparator,
+        measure,
+        rows,
+        force,
+        charts.to_svg(spec, label),
+        spec,
+        notes,
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    category: Selection
+    explorer: Explorer
+
+
+def headlines(data: WebData, quarter: Quarter) -> list[Headline]:
+    """The workspace's headline categories at force level (the home page's crime panel)."""
+    comparator = Comparator.SAME_QUARTER_LAST_YEAR
+    return [
+        Headline(
+            sel, explorer(data, sel, "force", data.force, quarter, comparator, with_chart=False)
+        )
+        for sel in data.headline
+    ]

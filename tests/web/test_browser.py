@@ -1,0 +1,208 @@
+"""What a person would do, in headless Chromium (Debian's build, driven by Playwright for Python):
+change a filter, download a CSV, move through a page by keyboard, and run axe-core.
+
+Skipped only when /usr/bin/chromium is absent (CI installs it from .ci/apt-packages).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+CAMDEN = "E09000007"
+EXPLORER = f"/crime?category=robbery&level=borough&area={CAMDEN}&quarter=2023-24Q1"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="session")
+def live_url(web_app: FastAPI) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port for the session."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.csp_errors = []  # type: ignore[attr-defined]
+    pg.on(
+        "console",
+        lambda msg: (
+            pg.csp_errors.append(msg.text)  # type: ignore[attr-defined]
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("SCRUTINY_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _series_table(page: Any) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        "#series-table tbody tr",
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))",
+    )
+
+
+def test_changing_a_filter_updates_chart_and_table(page: Any, live_url: str) -> None:
+    page.goto(live_url + EXPLORER)
+    page.wait_for_selector("figure.chart[data-enhanced='vega']", timeout=20000)
+    before = _series_table(page)
+    assert "Robbery in Camden" in page.inner_text("#results-title")
+    page.select_option("#f-area", label="Westminster")
+    # (wait_for_function would evaluate a string: the page's CSP rightly forbids that)
+    page.wait_for_selector("#results-title:has-text('Westminster')")
+    after = _series_table(page)
+    assert after != before and len(after) == len(before) == 36
+    svg_label = page.get_attribute("#crime-chart .chart-svg svg", "aria-label")
+    assert svg_label and "Westminster" in svg_label
+    assert "area=E09000033" in page.url  # the address follows the filter
+    assert page.evaluate("document.activeElement.id") == "f-area"  # focus stays on the menu
+    page.wait_for_selector("figure.chart[data-enhanced='vega']", timeout=20000)
+    assert page.csp_errors == []
+
+
+def test_filters_work_with_javascript_off(browser: Any, live_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_url + EXPLORER)
+    page.select_option("#f-level", "bcu")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "level=bcu" in page.url
+    assert "is not a bcu" in page.inner_text("main")  # Camden stayed in the form: a note
+    assert page.inner_text("#results-title").startswith("Robbery in ")
+    context.close()
+
+
+def test_downloaded_csv_matches_the_table_on_the_page(page: Any, live_url: str) -> None:
+    page.goto(live_url + EXPLORER)
+    page.click("#crime-chart summary")  # "Show as table"
+    shown = _series_table(page)
+    with page.expect_download() as info:
+        page.click("#crime-chart .download a")
+    path = info.value.path()
+    rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+    assert len(rows) == len(shown) == 36
+    for row, cells in zip(rows, shown, strict=True):
+        assert time.strftime("%b %Y", time.strptime(row["month"], "%Y-%m")) == cells[0]
+        assert row["offences"] == cells[1].replace(",", "")
+        assert float(row["mean"]) == pytest.approx(float(cells[2].replace(",", "")))
+        assert row["spc_reading"] == cells[5]
+
+
+def test_keyboard_reaches_everything_in_order(page: Any, live_url: str) -> None:
+    page.goto(live_url + EXPLORER)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    seen: list[str] = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                "(() => { const e = document.activeElement;"
+                " return e.id || e.tagName.toLowerCase() + ':' + e.textContent.trim(); })()"
+            )
+        )
+    seen = seen[: seen.index(seen[0], 1)] if seen[0] in seen[1:] else seen  # one lap
+    form = ["f-category", "f-level", "f-area", "f-quarter", "f-comparator"]
+    assert [s for s in seen if s in form] == form  # the form in reading order
+    assert "summary:Show as table" in seen
+    # Open the table alternative from the keyboard.
+    page.focus("#crime-chart summary")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('#crime-chart details').open")
+    # Change a menu from the keyboard: the results follow.
+    page.focus("#f-comparator")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_url("**comparator=same_quarter_baseline**")
+    page.wait_for_selector("#kf-then")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", EXPLORER, "/compare?category=robbery", "/priorities/trust", "/registers", "/finance"],
+)
+def test_axe_finds_no_serious_or_critical_violations(page: Any, live_url: str, path: str) -> None:
+    if not AXE.exists():
+        pytest.skip(f"axe-core not installed at {AXE} (npm install in .ci)")
+    page.goto(live_url + path)
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated over CDP: CSP does not apply
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+    assert page.csp_errors == []
+
+
+def test_screenshots(page: Any, live_url: str, shots: Path) -> None:
+    """Full-page screenshots of the home page, a priority page and the explorer."""
+    for name, path in (
+        ("home.png", "/"),
+        ("priority-trust.png", "/priorities/trust"),
+        ("crime-explorer.png", EXPLORER),
+        ("compare-boroughs.png", "/compare?category=robbery"),
+    ):
+        page.goto(live_url + path)
+        if path == EXPLORER:
+            page.wait_for_selector("figure.chart[data-enhanced='vega']", timeout=20000)
+        page.screenshot(path=str(shots / name), full_page=True)
+        assert (shots / name).stat().st_size > 10_000

@@ -1,0 +1,125 @@
+"""The static site: walk every page and check every internal link and asset resolves."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from scrutiny.web.site import SiteReport, build_site
+from scrutiny.workspace import Workspace
+
+CATEGORY = "Robbery of Personal Property"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        for name in ("href", "src", "action"):
+            if found.get(name):
+                self.links.append(str(found[name]))
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="session")
+def site(web_ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
+    return build_site(web_ws, tmp_path_factory.mktemp("site") / "out", [CATEGORY])
+
+
+def test_every_internal_link_resolves(site: SiteReport) -> None:
+    pages = sorted(site.out.rglob("*.html"))
+    assert len(pages) == len(site.pages) > 50
+    parsed = {p: _parse(p) for p in pages}
+    checked = 0
+    for page, found in parsed.items():
+        for link in found.links:
+            parts = urlsplit(link)
+            assert not parts.scheme and not parts.netloc, f"{page}: external link {link}"
+            assert not link.startswith("/"), f"{page}: absolute link {link} breaks off-root hosting"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page.relative_to(site.out)}: broken link {link}"
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in parsed[target].ids, f"{page}: no #{parts.fragment}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_site_covers_every_area_and_priority(site: SiteReport, web_ws: Workspace) -> None:
+    out = site.out
+    for level, count in (("force", 1), ("bcu", 12), ("borough", 33)):
+        assert (
+            len(list((out / "crime" / level).glob("*/robbery-of-personal-property.html"))) >= count
+        )
+    for priority in ("victims", "trust", "violence", "exploitation"):
+        assert (out / "priorities" / f"{priority}.html").is_file()
+    for page in ("index", "registers", "finance", "outcomes", "sources", "data", "404"):
+        assert (out / f"{page}.html").is_file()
+    assert (out / "static" / "vega.js").stat().st_size > 100_000
+
+
+def test_static_pages_need_no_server(site: SiteReport) -> None:
+    for page in site.out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<form" not in html, page  # filters are links in the static site
+        assert "/api/" not in html and "openapi" not in html, page
+
+
+def test_site_files_are_the_api_answers(site: SiteReport, client: TestClient) -> None:
+    ward_free = site.out / "data" / "crime" / "borough" / "robbery-of-personal-property.csv"
+    api = client.get(
+        "/api/crime/measures.csv?category=robbery-of-personal-property&level=borough"
+    ).content
+    assert ward_free.read_bytes() == api
+    series = site.out / "data" / "series" / "borough" / "E09000007"
+    assert (series / "robbery-of-personal-property.csv").read_bytes() == client.get(
+        "/api/crime/series.csv?category=robbery-of-personal-property&level=borough&area=E09000007"
+    ).content
+
+
+def test_chart_table_matches_its_csv(site: SiteReport) -> None:
+    page = site.out / "crime" / "borough" / "E09000007" / "robbery-of-personal-property.html"
+    html = page.read_text(encoding="utf-8")
+    body = re.search(r'id="series-table">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert body
+    shown = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row)[1] for row in body.group(1).split("</tr>")[:-1]
+    ]
+    link = re.search(r'href="([^"]+\.csv)" download>Download the chart', html)
+    assert link
+    rows = list(csv.DictReader(io.StringIO((page.parent / link.group(1)).read_text())))
+    assert [r["offences"] for r in rows] == [s.replace(",", "") for s in shown]
+
+
+def test_rebuilding_gives_byte_identical_pages(
+    site: SiteReport, web_ws: Workspace, tmp_path: Path
+) -> None:
+    again = build_site(web_ws, tmp_path / "again", [CATEGORY])
+    for name in ("index.html", "crime/borough/E09000007/robbery-of-personal-property.html"):
+        assert (again.out / name).read_bytes() == (site.out / name).read_bytes(), name
+
+
+def test_refuses_to_overwrite_a_folder_that_is_not_a_site(
+    web_ws: Workspace, tmp_path: Path
+) -> None:
+    (tmp_path / "precious.txt").write_text("keep me")
+    with pytest.raises(FileExistsError):
+        build_site(web_ws, tmp_path, [CATEGORY])
+    assert (tmp_path / "precious.txt").exists()
