@@ -17,8 +17,10 @@ from rich.table import Table
 from scrutiny import __version__
 from scrutiny.ingest import IngestReport, ingest_workspace
 from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
+from scrutiny.report.cli import report
 from scrutiny.returns.cli import app as returns_app
 from scrutiny.warehouse import IngestError
+from scrutiny.web.cli import serve, site
 from scrutiny.workspace import (
     Workspace,
     WorkspaceError,
@@ -34,6 +36,9 @@ app = typer.Typer(
 )
 # Pipes and CI logs get a wide table rather than Rich's 80-column default.
 app.add_typer(returns_app)  # template, validate, load-returns, ratings, overrides, …
+app.command()(report)
+app.command()(serve)
+app.command()(site)
 console = Console() if sys.stdout.isatty() else Console(width=200)
 err = Console(stderr=True)
 

@@ -1,0 +1,129 @@
+"""Assemble a quarter's report from a workspace and write it as HTML and PDF.
+
+:func:`build_content` computes the content model once; :func:`build_report` renders it to one
+self-contained HTML file (interactive charts, no external assets) and a PDF (static SVG charts).
+Nothing in the output depends on the wall clock: the date stamp is passed in, or is the last
+load time in the warehouse (or the quarter's end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from scrutiny import __version__
+from scrutiny.periods import Quarter, add_months
+from scrutiny.report import annual, current, objectives
+from scrutiny.report.content import Report
+from scrutiny.report.data import ReportData, ensure_loaded, load_report_data
+from scrutiny.report.themes import chart_categories
+from scrutiny.workspace import Workspace
+
+Format = Literal["current", "objectives", "annual"]
+FORMATS: tuple[Format, ...] = ("current", "objectives", "annual")
+
+TITLES = {
+    "current": "Quarterly Performance Report",
+    "objectives": "Quarterly Performance Report: objectives",
+    "annual": "Annual Report",
+}
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    html: Path
+    pdf: Path | None
+
+
+def default_stamp(data: ReportData) -> str:
+    """The last time data were loaded (date only), else the quarter's last day."""
+    if data.last_load is not None:
+        return data.last_load.strftime("%Y-%m-%d")
+    end = add_months(data.quarter.last_month, 1)
+    return date.fromordinal(end.toordinal() - 1).isoformat()
+
+
+def build_content(
+    ws: Workspace,
+    quarter: str | Quarter | None = None,
+    fmt: Format = "current",
+    stamp: str | None = None,
+    *,
+    load: bool = True,
+) -> Report:
+    """The content model of one report. ``load`` ingests the workspace first (files already
+    loaded are skipped), so a fresh install can build the demo's report."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    q = (
+        quarter
+        if isinstance(quarter, Quarter)
+        else Quarter.parse(quarter)
+        if quarter
+        else ws.quarter
+    )
+    if load:
+        ensure_loaded(ws)
+    names = [*chart_categories(), *ws.config.settings.headline_categories, *annual.CATEGORIES]
+    data = load_report_data(ws, q, list(dict.fromkeys(names)))
+    stamp = stamp or default_stamp(data)
+    if fmt == "current":
+        sections = current.sections(data)
+        subtitle = q.label
+    elif fmt == "objectives":
+        sections = objectives.sections(data)
+        subtitle = q.label
+    else:
+        sections = annual.sections(data)
+        subtitle = annual.period_label(data)
+    return Report(
+        title=TITLES[fmt],
+        subtitle=subtitle,
+        organisation=ws.config.force,
+        quarter=str(q),
+        format=fmt,
+        stamp=stamp,
+        version=__version__,
+        sections=sections,
+    )
+
+
+def report_basename(ws: Workspace, report: Report) -> str:
+    return f"{ws.config.force_code}-{report.quarter}-{report.format}"
+
+
+def build_report(
+    ws: Workspace,
+    quarter: str | Quarter | None = None,
+    fmt: Format = "current",
+    out: Path | str | None = None,
+    stamp: str | None = None,
+    *,
+    pdf: bool = True,
+    load: bool = True,
+) -> ReportPaths:
+    """Build one report and write ``<force>-<quarter>-<format>.html`` (and ``.pdf``) in ``out``
+    (default ``./out``). Returns the paths written."""
+    import threading
+
+    from scrutiny.report.charts import prerender, warm_up
+    from scrutiny.report.html import render_html
+    from scrutiny.report.pdf import write_pdf
+
+    engine = threading.Thread(target=warm_up, daemon=True)
+    engine.start()  # the chart engine starts while the data load
+    report = build_content(ws, quarter, fmt, stamp, load=load)
+    engine.join()
+    prerender(list(report.charts()))
+    folder = Path(out) if out is not None else Path("out")
+    folder.mkdir(parents=True, exist_ok=True)
+    base = report_basename(ws, report)
+    html_path = folder / f"{base}.html"
+    html_path.write_text(render_html(report, interactive=True), encoding="utf-8")
+    pdf_path = None
+    if pdf:
+        pdf_path = folder / f"{base}.pdf"
+        write_pdf(report, pdf_path)
+    return ReportPaths(html_path, pdf_path)

@@ -1,0 +1,382 @@
+"""Charts as Vega-Lite specs built with Altair, each with a text alternative and its data table;
+static SVG through vl-convert (offline), and the Vega runtime bundled for interactive HTML.
+
+Colours follow Making Data Count (blue improvement, orange concern, purple neither, grey common
+cause), and every colour is doubled by a shape or a label so no chart relies on colour alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from scrutiny.judge.icons import COMMON, CONCERN, IMPROVEMENT, NEITHER
+from scrutiny.judge.spc import SpcResult, Verdict
+from scrutiny.report.content import Chart, Column, Table
+from scrutiny.workspace import data_home
+
+#: Width of a chart in CSS pixels: fits an A4 portrait page with 18 mm margins.
+WIDTH = 560
+HEIGHT = 190
+FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+INK = "#1a1a1a"
+SERIES = "#1d3557"
+
+#: Six series at most, each a distinct colour and shape (never colour alone).
+LINE_PALETTE = ("#1d3557", "#b54f00", "#5b9bd5", "#490092", "#2e7d32", "#767676")
+LINE_SHAPES = ("circle", "diamond", "square", "triangle-up", "triangle-down", "cross")
+
+VERDICT_LABEL = {
+    Verdict.COMMON_CAUSE: "Common cause",
+    Verdict.IMPROVEMENT: "Special cause: improvement",
+    Verdict.CONCERN: "Special cause: concern",
+    Verdict.NEITHER: "Special cause: neither",
+}
+VERDICT_STYLE = {  # colour and shape: never colour alone
+    "Common cause": (COMMON, "circle"),
+    "Special cause: improvement": (IMPROVEMENT, "triangle-up"),
+    "Special cause: concern": (CONCERN, "diamond"),
+    "Special cause: neither": (NEITHER, "square"),
+}
+
+CONFIG: dict[str, Any] = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": 10,
+        "titleFontSize": 10,
+        "gridColor": "#e3e3e3",
+        "labelLimit": 320,
+    },
+    "legend": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": 10,
+        "orient": "bottom",
+        "columns": 4,
+    },
+    "title": {"color": INK, "fontSize": 12, "anchor": "start"},
+}
+
+
+def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The spec as a plain dict with the shared config; no external URLs but the schema id."""
+    spec = chart.to_dict(validate=False)  # the builders are fixed; validation costs seconds
+    spec.pop("title", None)  # the figure's caption carries the title
+    spec["config"] = CONFIG
+    return spec
+
+
+def _month(d: date) -> str:
+    return d.strftime("%Y-%m-%d")
+
+
+def spc_chart(
+    chart_id: str,
+    title: str,
+    months: Sequence[date],
+    result: SpcResult,
+    measure: str = "Offences",
+    alt_text: str = "",
+) -> Chart:
+    """An XmR chart: the monthly series, its mean and process limits per segment (rebased at
+    change points), and each point's reading by shape and colour."""
+    rows = []
+    for m, p in zip(months, result.points, strict=True):
+        rows.append(
+            {
+                "month": _month(m),
+                "value": p.value,
+                "mean": p.mean,
+                "lower": p.lower,
+                "upper": p.upper,
+                "segment": p.segment,
+                "reading": VERDICT_LABEL[p.verdict],
+            }
+        )
+    df = pd.DataFrame(rows)
+    base = alt.Chart(df).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    )
+    limits = base.mark_line(strokeDash=[4, 3], color="#767676", strokeWidth=1).encode(
+        y="upper:Q", detail="segment:N"
+    ) + base.mark_line(strokeDash=[4, 3], color="#767676", strokeWidth=1).encode(
+        y="lower:Q", detail="segment:N"
+    )
+    mean = base.mark_line(color="#404040", strokeWidth=1).encode(y="mean:Q", detail="segment:N")
+    line = base.mark_line(color=SERIES, strokeWidth=1.5).encode(
+        y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False))
+    )
+    names = list(VERDICT_STYLE)
+    points = base.mark_point(filled=True, size=36, opacity=1).encode(
+        y="value:Q",
+        color=alt.Color(
+            "reading:N",
+            title="Reading",
+            scale=alt.Scale(domain=names, range=[VERDICT_STYLE[n][0] for n in names]),
+        ),
+        shape=alt.Shape(
+            "reading:N",
+            title="Reading",
+            scale=alt.Scale(domain=names, range=[VERDICT_STYLE[n][1] for n in names]),
+        ),
+        tooltip=[
+            alt.Tooltip("month:T", title="Month", format="%B %Y"),
+            alt.Tooltip("value:Q", title=measure, format=",.0f"),
+            alt.Tooltip("reading:N", title="Reading"),
+        ],
+    )
+    chart = (limits + mean + line + points).properties(width=WIDTH, height=HEIGHT, title=title)
+    data = Table(
+        f"Data: {title}",
+        (
+            Column("month", "Month"),
+            Column("value", measure, "number", decimals=0),
+            Column("mean", "Mean", "number", decimals=0),
+            Column("lower", "Lower limit", "number", decimals=0),
+            Column("upper", "Upper limit", "number", decimals=0),
+            Column("reading", "Reading"),
+        ),
+        tuple(
+            (
+                m.strftime("%b %Y"),
+                r["value"],
+                r["mean"],
+                r["lower"],
+                r["upper"],
+                r["reading"],
+            )
+            for m, r in zip(months, rows, strict=True)
+        ),
+    )
+    return Chart(chart_id, title, _finish(chart), alt_text or result.summary_text(), data)
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    value_title: str,
+    alt_text: str,
+    *,
+    fmt: str = ",.0f",
+    decimals: int = 0,
+    unit: str = "",
+    horizontal: bool = True,
+    diverging: bool = False,
+) -> Chart:
+    """Bars of one value per label (in the order given); ``diverging`` colours negative and
+    positive bars differently and labels each with its signed figure."""
+    df = pd.DataFrame({"label": list(labels), "value": list(values)})
+    df["sign"] = ["below" if (v or 0) < 0 else "at or above" for v in df["value"]]
+    order = list(labels)
+    cat = alt.Y("label:N", title=None, sort=order) if horizontal else None
+    val = alt.X("value:Q", title=value_title) if horizontal else None
+    base = alt.Chart(df)
+    if horizontal:
+        assert cat is not None and val is not None
+        colour: Any = (
+            alt.Color(
+                "sign:N",
+                title=None,
+                scale=alt.Scale(domain=["below", "at or above"], range=[CONCERN, IMPROVEMENT]),
+                legend=None,
+            )
+            if diverging
+            else alt.value(SERIES)
+        )
+        bars = base.mark_bar(height=10).encode(
+            y=cat,
+            x=val,
+            color=colour,
+            tooltip=[
+                alt.Tooltip("label:N", title="Group"),
+                alt.Tooltip("value:Q", title=value_title, format=fmt),
+            ],
+        )
+        text = base.mark_text(align="left", dx=3, color=INK, fontSize=9).encode(
+            y=cat, x=val, text=alt.Text("value:Q", format=("+" if diverging else "") + fmt)
+        )
+        height = max(60, 16 * len(order))
+    else:
+        bars = base.mark_bar(color=SERIES).encode(
+            x=alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=value_title),
+            tooltip=[
+                alt.Tooltip("label:N", title=""),
+                alt.Tooltip("value:Q", title=value_title, format=fmt),
+            ],
+        )
+        text = base.mark_text(dy=-5, color=INK, fontSize=9).encode(
+            x=alt.X("label:N", sort=order),
+            y="value:Q",
+            text=alt.Text("value:Q", format=fmt),
+        )
+        height = HEIGHT
+    chart = (bars + text).properties(width=WIDTH - 140 if horizontal else WIDTH, height=height)
+    chart = chart.properties(title=title)
+    data = Table(
+        f"Data: {title}",
+        (Column("label", "Label"), Column("value", value_title, "number", unit, decimals)),
+        tuple((str(a), b) for a, b in zip(labels, values, strict=True)),
+    )
+    return Chart(chart_id, title, _finish(chart), alt_text, data)
+
+
+def grouped_bar_chart(
+    chart_id: str,
+    title: str,
+    rows: Sequence[tuple[str, str, float | None]],
+    value_title: str,
+    alt_text: str,
+    *,
+    fmt: str = ",.1f",
+    series_title: str = "Series",
+) -> Chart:
+    """Bars of (group, series, value): one row of bars per group, series side by side."""
+    df = pd.DataFrame(rows, columns=["group", "series", "value"])
+    groups = list(dict.fromkeys(r[0] for r in rows))
+    series = list(dict.fromkeys(r[1] for r in rows))
+    palette = [SERIES, "#6a9fd4", "#b54f00", "#767676"][: len(series)]
+    chart = (
+        alt.Chart(df)
+        .mark_bar(height=7)
+        .encode(
+            y=alt.Y("group:N", title=None, sort=groups),
+            yOffset=alt.YOffset("series:N", sort=series),
+            x=alt.X("value:Q", title=value_title),
+            color=alt.Color(
+                "series:N", title=series_title, scale=alt.Scale(domain=series, range=palette)
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title=""),
+                alt.Tooltip("series:N", title=series_title),
+                alt.Tooltip("value:Q", title=value_title, format=fmt),
+            ],
+        )
+        .properties(width=WIDTH - 160, height=max(60, 9 * len(rows) + 6 * len(groups)))
+        .properties(title=title)
+    )
+    data = Table(
+        f"Data: {title}",
+        (
+            Column("group", "Group"),
+            Column("series", series_title),
+            Column("value", value_title, "number", decimals=1),
+        ),
+        tuple((g, s, v) for g, s, v in rows),
+        row_headers=2,
+    )
+    return Chart(chart_id, title, _finish(chart), alt_text, data)
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    rows: Sequence[tuple[str, str, float | None]],
+    value_title: str,
+    alt_text: str,
+    *,
+    fmt: str = ",.0f",
+    series_title: str = "Series",
+) -> Chart:
+    """Lines of (period label, series, value) with points; periods in the order given."""
+    df = pd.DataFrame(rows, columns=["period", "series", "value"])
+    periods = list(dict.fromkeys(r[0] for r in rows))
+    series = list(dict.fromkeys(r[1] for r in rows))
+    if len(series) > len(LINE_PALETTE):
+        raise ValueError(f"{len(series)} series: a line chart stays readable up to 6")
+    palette = list(LINE_PALETTE[: len(series)])
+    shapes = list(LINE_SHAPES[: len(series)])
+    base = alt.Chart(df).encode(
+        x=alt.X("period:N", title=None, sort=periods, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=value_title),
+        color=alt.Color(
+            "series:N", title=series_title, scale=alt.Scale(domain=series, range=palette)
+        ),
+    )
+    chart = (
+        base.mark_line()
+        + base.mark_point(filled=True, size=40).encode(
+            shape=alt.Shape(
+                "series:N", scale=alt.Scale(domain=series, range=shapes), title=series_title
+            ),
+            tooltip=[
+                alt.Tooltip("period:N", title=""),
+                alt.Tooltip("series:N", title=series_title),
+                alt.Tooltip("value:Q", title=value_title, format=fmt),
+            ],
+        )
+    ).properties(width=WIDTH, height=HEIGHT, title=title)
+    data = Table(
+        f"Data: {title}",
+        (
+            Column("period", "Period"),
+            Column("series", series_title),
+            Column("value", value_title, "number", decimals=0),
+        ),
+        tuple((p, s, v) for p, s, v in rows),
+        row_headers=2,
+    )
+    return Chart(chart_id, title, _finish(chart), alt_text, data)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _svg_of(spec_json: str) -> str:
+    svg: str = vlc.vegalite_to_svg(json.loads(spec_json))
+    return svg
+
+
+def svg(chart: Chart) -> str:
+    """The chart as static SVG (offline; cached per spec for the life of the process).
+
+    The SVG is marked ``aria-hidden``: the figure around it carries the text alternative and
+    the data table carries the figures."""
+    text = _svg_of(json.dumps(chart.spec, sort_keys=True))
+    return text.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine (the first conversion pays for it); call it in a
+    background thread while the report's data load."""
+    _svg_of(json.dumps({"mark": "point", "config": CONFIG}, sort_keys=True))
+
+
+def prerender(charts: Sequence[Chart], workers: int = 2) -> None:
+    """Convert every chart to SVG up front, a few at a time (vl-convert releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(svg, charts))
+
+
+def javascript_bundle() -> str:
+    """The Vega, Vega-Lite and Vega-Embed runtime as one script, with no external requests.
+
+    Building it takes seconds, so it is cached on disk per vl-convert version."""
+    version = getattr(vlc, "__version__", "") or "-".join(vlc.get_vegalite_versions())
+    key = hashlib.sha256(version.encode()).hexdigest()[:12]
+    cache = Path(data_home()) / "cache" / f"vega-bundle-{key}.js"
+    if cache.exists():
+        return cache.read_text(encoding="utf-8")
+    bundle: str = vlc.javascript_bundle(None)  # type: ignore[arg-type]  # None: the default
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(bundle, encoding="utf-8")
+    tmp.replace(cache)
+    return bundle

@@ -1,0 +1,81 @@
+"""``scrutiny report``: build a quarter's report as one self-contained HTML file and a PDF.
+
+The lead mounts :func:`report` on the main app (``app.command()(report)``); it only parses
+options and calls :func:`scrutiny.report.build.build_report`.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from scrutiny.plan import PlanError
+from scrutiny.warehouse import IngestError
+from scrutiny.workspace import WorkspaceError, open_workspace
+
+console = Console() if sys.stdout.isatty() else Console(width=200)
+err = Console(stderr=True)
+
+
+class ReportFormat(StrEnum):
+    current = "current"
+    objectives = "objectives"
+    annual = "annual"
+
+
+def report(
+    quarter: Annotated[
+        str | None,
+        typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)"),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="current (seed 001), objectives (seed 000), annual"),
+    ] = ReportFormat.current,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the HTML and PDF into")
+    ] = Path("out"),
+    stamp: Annotated[
+        str | None,
+        typer.Option(help="Date stamp printed on every page (default: when data were last loaded)"),
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF")] = True,
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
+    ] = None,
+) -> None:
+    """Build the quarter's report: one self-contained HTML file (works offline) and a PDF."""
+    from scrutiny.report.build import build_report
+
+    try:
+        ws = open_workspace(workspace)
+        with err.status("Building the report…", spinner="dots") if err.is_terminal else _quiet():
+            paths = build_report(ws, quarter, fmt.value, out, stamp, pdf=pdf)
+    except (WorkspaceError, PlanError, IngestError, ValueError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    console.print(f"HTML: {paths.html}", highlight=False)
+    if paths.pdf is not None:
+        console.print(f"PDF:  {paths.pdf}", highlight=False)
+
+
+class _quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+#: A stand-alone app for running the command on its own (``python -m scrutiny.report.cli``).
+app = typer.Typer(add_completion=False)
+app.command()(report)
+
+if __name__ == "__main__":
+    app()

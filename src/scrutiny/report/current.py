@@ -1,0 +1,515 @@
+"""The current quarterly report format (seed 001): introduction, the plan's objectives, a summary
+dashboard, a chapter per priority, crime outcomes, finances, risks and issues, and the annex."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrutiny.judge.rag import rate_band
+from scrutiny.plan import Measure, Priority
+from scrutiny.report import finances
+from scrutiny.report.annex import annex
+from scrutiny.report.charts import bar_chart
+from scrutiny.report.content import (
+    Block,
+    BulletList,
+    Cell,
+    Column,
+    EmptyNotice,
+    Metric,
+    Metrics,
+    Note,
+    Paragraph,
+    Section,
+    Sentence,
+    Table,
+)
+from scrutiny.report.data import ReportData
+from scrutiny.report.parts import (
+    count,
+    crime_blocks,
+    crime_sentences,
+    crime_spc,
+    crime_spc_chart,
+    milestones_table,
+    missing_notice,
+    pct,
+    risks_and_issues,
+)
+from scrutiny.report.surveys import gap_blocks, survey_value
+from scrutiny.report.themes import MEASURE_CATEGORIES, MEASURE_GAPS, MEASURE_SURVEYS, themes_for
+from scrutiny.report.topics import calls_blocks, outcomes_blocks, standards_blocks, workforce_blocks
+
+
+def sections(data: ReportData) -> tuple[Section, ...]:
+    """Every chapter of the current format, in order."""
+    chapters = [introduction(data), plan_objectives(data), summary_dashboard(data)]
+    if data.plan is not None:
+        chapters.extend(priority_chapter(data, p) for p in data.plan.priorities)
+    chapters.extend([crime_outcomes(data), finance_chapter(data), risks_chapter(data), annex(data)])
+    return tuple(chapters)
+
+
+# --- introduction ----------------------------------------------------------------------------
+
+
+def introduction(data: ReportData) -> Section:
+    ws, q = data.ws, data.quarter
+    about: list[Block] = [
+        Paragraph(
+            f"This report sets out the performance of the {ws.config.force} against the Police "
+            f"and Crime Plan in {q.label} ({q.window().describe()}), from recorded crime, "
+            "survey results, commissioned services' and project returns, and finance returns."
+        )
+    ]
+    about.extend(workforce_blocks(data, headline=True))
+    glance: list[Block] = []
+    tiles = headline_metrics(data)
+    if tiles:
+        glance.append(Metrics(tuple(tiles)))
+    glance.extend(b for b in finances.revenue_blocks(data) if isinstance(b, Sentence))
+    glance.extend(b for b in finances.capital_blocks(data)[:1] if isinstance(b, Sentence))
+    glance.extend(b for b in finances.reserves_blocks(data)[:1] if isinstance(b, Sentence))
+    if len(glance) == 0:
+        glance.append(EmptyNotice(f"No finance returns loaded for {q.label}."))
+    outcomes: list[Block] = []
+    for name in ("Total Notifiable Offences", "Neighbourhood Crime", "Violence Against the Person"):
+        outcomes.extend(crime_sentences(data, name)[1:])
+    if not outcomes:
+        outcomes.append(EmptyNotice("No recorded crime in the data for this quarter."))
+    return Section(
+        "introduction",
+        "Introduction",
+        1,
+        children=(
+            Section("about", f"About the {ws.config.force}", 2, tuple(about)),
+            Section("budget-at-a-glance", "Budget and key figures at a glance", 2, tuple(glance)),
+            Section("outcomes-summary", f"Outcomes summary, {q.label}", 2, tuple(outcomes)),
+        ),
+    )
+
+
+def headline_metrics(data: ReportData) -> list[Metric]:
+    tiles = []
+    tno = data.category("Total Notifiable Offences")
+    if tno and tno.get("r12") is not None:
+        change = tno.get("change_previous_r12")
+        tiles.append(
+            Metric(
+                "Recorded crime, rolling 12 months",
+                count(tno["r12"]),
+                f"{change:+.0f}% on the previous 12 months" if change is not None else "",
+            )
+        )
+    for row in data.rows("workforce"):
+        if row["group"] == "Officers" and row["dimension"] == "All" and row["headcount"]:
+            tiles.append(Metric("Police officers", count(row["headcount"]), "headcount"))
+    gross = next((r for r in data.rows("revenue") if r["line"] == "Total Gross Expenditure"), None)
+    if gross and gross["original_budget"] is not None:
+        tiles.append(
+            Metric("MPS gross expenditure budget", finances.money(gross["original_budget"]), "")
+        )
+    return tiles
+
+
+def plan_objectives(data: ReportData) -> Section:
+    plan = data.plan
+    if plan is None:
+        blocks: tuple[Block, ...] = (
+            EmptyNotice(f"No Police and Crime Plan in the workspace covers {data.quarter.label}."),
+        )
+        return Section("plan-objectives", "The Police and Crime Plan objectives", 1, blocks)
+    items = tuple(f"{p.title}" for p in plan.priorities)
+    blocks = (
+        Paragraph(
+            f"{plan.title} ({plan.first_year} to {plan.last_year}) sets out "
+            f"{len(plan.priorities)} {plan.priority_word}s:"
+        ),
+        BulletList(items),
+        Paragraph(
+            "Each chapter below sets out a priority's outcome statements and key measures, "
+            "its data dashboard, key themes, project activity, commissioned services and budget."
+        ),
+    )
+    return Section("plan-objectives", "The Police and Crime Plan objectives", 1, blocks)
+
+
+# --- summary dashboard -----------------------------------------------------------------------
+
+
+def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
+    """(measure, latest, change, rating, SPC variation, note) for one plan measure."""
+    if measure.id in MEASURE_CATEGORIES and data.has_category(MEASURE_CATEGORIES[measure.id]):
+        row = data.category(MEASURE_CATEGORIES[measure.id])
+        assert row is not None
+        spc, _ = crime_spc(data, str(row["category"]))
+        change = row.get("change_previous_r12")
+        return (
+            measure.title,
+            f"{count(row.get('r12'))} (R12)",
+            f"{change:+.0f}% on previous R12" if change is not None else "–",
+            None,
+            spc.variation_icon.value if spc.variation_icon else None,
+            "No target set",
+        )
+    if measure.id in MEASURE_SURVEYS:
+        found = survey_value(data, *MEASURE_SURVEYS[measure.id])
+        if found is not None:
+            value, window = found
+            return (measure.title, f"{pct(value)} ({window})", "–", None, None, "No target set")
+    if measure.id in MEASURE_GAPS and measure.target is not None:
+        gaps = [
+            g
+            for g in data.gaps
+            if (g.gap_pp if g.gap_pp is not None else g.published_gap_pp) is not None
+        ]
+        if gaps:
+            size = [(g.gap_pp if g.gap_pp is not None else g.published_gap_pp or 0.0) for g in gaps]
+            outside = sum(1 for s in size if abs(s) > measure.target + 1e-9)
+            worst = max(zip(size, gaps, strict=True), key=lambda t: abs(t[0]))
+            rating = rate_band(worst[0], measure.target)
+            return (
+                measure.title,
+                f"{outside} of {len(gaps)} gaps outside ±{measure.target:g} pp",
+                f"largest {worst[0]:+.0f} pp ({worst[1].dimension} {worst[1].group}, "
+                f"{worst[1].measure})",
+                rating.letter,
+                None,
+                rating.reason,
+            )
+    note = "In development" if measure.in_development else "Not in the workspace's data"
+    return (measure.title, "–", "–", None, None, note)
+
+
+SUMMARY_COLUMNS = (
+    Column("measure", "Measure"),
+    Column("latest", "Latest"),
+    Column("change", "Change"),
+    Column("rating", "Rating", "rating"),
+    Column("variation", "SPC", "variation"),
+    Column("note", "Note"),
+)
+
+
+def summary_dashboard(data: ReportData) -> Section:
+    plan = data.plan
+    if plan is None:
+        return Section(
+            "summary-dashboard",
+            "Summary dashboard",
+            1,
+            (EmptyNotice("No plan: no headline measures to summarise."),),
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            "Every priority's headline measures with the latest figure, its change, a rating "
+            "where the plan sets a target, and the statistical process control (SPC) reading "
+            "of the monthly series. Ratings are shown as letter and word."
+        )
+    ]
+    for p in plan.priorities:
+        measures = list(p.all_measures())
+        if not measures:
+            blocks.append(
+                Table(
+                    f"{p.title}: headline measures",
+                    SUMMARY_COLUMNS,
+                    (
+                        (
+                            "No quantitative measures in the plan",
+                            "–",
+                            "–",
+                            None,
+                            None,
+                            "Qualitative",
+                        ),
+                    ),
+                )
+            )
+            continue
+        blocks.append(
+            Table(
+                f"{p.title}: headline measures",
+                SUMMARY_COLUMNS,
+                tuple(measure_row(data, m) for m in measures),
+            )
+        )
+    blocks.append(ratings_summary(data))
+    return Section("summary-dashboard", "Summary dashboard", 1, tuple(blocks), page_break=True)
+
+
+def ratings_summary(data: ReportData) -> Table | EmptyNotice:
+    assert data.plan is not None
+    letters = ("G", "A", "R")
+    milestone_letters = ("CG", "CA", "G", "A", "R")
+    rows: list[tuple[Cell, ...]] = []
+    for p in data.plan.priorities:
+        services = [r.final for r in data.ratings("services", p.id)]
+        milestones = [r.final for r in data.ratings("milestones", p.id)]
+        rows.append(
+            (
+                p.title,
+                *(services.count(x) for x in letters),
+                *(milestones.count(x) for x in milestone_letters),
+            )
+        )
+    if not any(any(c for c in r[1:]) for r in rows):
+        return EmptyNotice(f"No rated returns loaded for {data.quarter.label}.")
+    return Table(
+        f"Ratings of commissioned services' KPIs and key project milestones, {data.quarter.label}",
+        (
+            Column("priority", "Priority"),
+            *(Column(f"kpi_{x}", f"KPIs {x}", "number", decimals=0) for x in letters),
+            *(
+                Column(f"ms_{x}", f"Milestones {x}", "number", decimals=0)
+                for x in milestone_letters
+            ),
+        ),
+        tuple(rows),
+        notes=(
+            "Counts of the ratings as published (the rule's rating where none was published). "
+            "G Green, A Amber, R Red, CG complete on time, CA complete late.",
+        ),
+    )
+
+
+# --- a priority's chapter --------------------------------------------------------------------
+
+
+def priority_chapter(data: ReportData, p: Priority) -> Section:
+    pid = p.id
+    outcomes: tuple[Block, ...] = (
+        (BulletList(tuple(o.statement for o in p.outcomes), ordered=True),)
+        if p.outcomes
+        else (EmptyNotice("The plan sets no outcome statements for this priority."),)
+    )
+    measures = list(p.all_measures())
+    key_measures: list[Block] = []
+    if measures:
+        key_measures.append(
+            Table(
+                f"{p.title}: key measures",
+                (
+                    Column("measure", "Measure"),
+                    Column("source", "Source"),
+                    Column("status", "Status"),
+                ),
+                tuple(
+                    (
+                        m.title,
+                        m.source or "–",
+                        "In development" if m.in_development else (m.target_text or "Tracked"),
+                    )
+                    for m in measures
+                ),
+            )
+        )
+    else:
+        key_measures.append(
+            EmptyNotice("The plan takes a qualitative approach: no quantitative measures.")
+        )
+    children = [
+        Section(f"{pid}-outcomes", "Outcome statements", 2, outcomes),
+        Section(f"{pid}-measures", "Key measures", 2, tuple(key_measures)),
+        Section(f"{pid}-dashboard", "Data dashboard", 2, tuple(dashboard(data, p))),
+        key_themes(data, p),
+        Section(
+            f"{pid}-activity",
+            "Key project activity",
+            2,
+            (milestones_table(data.ratings("milestones", pid), f"{p.title}: key project activity"),)
+            if data.ratings("milestones", pid)
+            else (EmptyNotice(f"No project milestones returned for {data.quarter.label}."),),
+        ),
+        Section(f"{pid}-services", "Commissioned services", 2, tuple(services(data, p))),
+        Section(
+            f"{pid}-finance",
+            "Financial overview",
+            2,
+            tuple(finances.priority_finance(data, pid, p.title)),
+        ),
+    ]
+    return Section(pid, p.title, 1, children=tuple(children), page_break=True)
+
+
+def dashboard(data: ReportData, p: Priority) -> list[Block]:
+    blocks: list[Block] = []
+    for m in p.all_measures():
+        name = MEASURE_CATEGORIES.get(m.id)
+        if name and data.has_category(name):
+            chart = crime_spc_chart(data, name, f"{p.id}-dashboard")
+            if chart is not None:
+                blocks.append(chart)
+    surveys = [
+        (m.id, found)
+        for m in p.all_measures()
+        if m.id in MEASURE_SURVEYS and (found := survey_value(data, *MEASURE_SURVEYS[m.id]))
+    ]
+    if surveys:
+        window = surveys[0][1][1]
+        blocks.append(
+            bar_chart(
+                f"{p.id}-dashboard-survey",
+                f"Public Attitude Survey, {window}: % agreeing",
+                [MEASURE_SURVEYS[m][1] for m, _ in surveys],
+                [v for _, (v, _) in surveys],
+                "% of Londoners",
+                "Bar chart of the share of Londoners agreeing with each survey measure: "
+                + "; ".join(f"{MEASURE_SURVEYS[m][1]} {v:.0f}%" for m, (v, _) in surveys)
+                + ".",
+                fmt=".0f",
+                unit="%",
+            )
+        )
+    if not blocks:
+        blocks.append(EmptyNotice("None of this priority's measures is in the workspace's data."))
+    return blocks
+
+
+def key_themes(data: ReportData, p: Priority) -> Section:
+    themes = themes_for(p.id)
+    if not themes:
+        return Section(
+            f"{p.id}-themes",
+            "Key themes",
+            2,
+            (EmptyNotice("No key themes with data for this priority."),),
+        )
+    children = []
+    for i, theme in enumerate(themes, start=1):
+        blocks: list[Block] = []
+        if theme.categories:
+            blocks.extend(
+                crime_blocks(
+                    data,
+                    theme.categories,
+                    f"{p.id}-theme{i}",
+                    f"{theme.title}: recorded offences, {data.quarter.label}",
+                )
+            )
+        for part in theme.parts:
+            blocks.extend(topic_blocks(data, part, theme.outcome_categories))
+        if theme.not_in_data:
+            blocks.append(missing_notice(theme.not_in_data))
+        if not blocks:
+            blocks.append(EmptyNotice("No data for this theme."))
+        children.append(
+            Section(f"{p.id}-theme-{i}", f"Key theme {i}: {theme.title}", 3, tuple(blocks))
+        )
+    return Section(f"{p.id}-themes", "Key themes", 2, children=tuple(children))
+
+
+def topic_blocks(data: ReportData, part: str, categories: tuple[str, ...]) -> list[Block]:
+    match part:
+        case "surveys":
+            return gap_blocks(data)
+        case "calls":
+            return calls_blocks(data)
+        case "standards":
+            return standards_blocks(data)
+        case "workforce":
+            return workforce_blocks(data, headline=False)
+        case "outcomes":
+            return outcomes_blocks(data, categories)
+    raise ValueError(f"unknown theme part {part!r}")
+
+
+def _budget(value: Any) -> str:
+    if value is None:
+        return "–"
+    v = float(value)
+    if v >= 1e6:
+        return f"£{v / 1e6:,.2f}".rstrip("0").rstrip(".") + "m"
+    return f"£{v / 1e3:,.0f}k"
+
+
+def _figure(unit: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}%" if unit == "%" else f"{value:,.0f}"
+
+
+def services(data: ReportData, p: Priority) -> list[Block]:
+    rows = data.rows("services", p.id)
+    if not rows:
+        return [EmptyNotice(f"No commissioned services returned for {data.quarter.label}.")]
+    rated = {r.row_number: r for r in data.ratings("services", p.id)}
+    out: list[tuple[Cell, ...]] = []
+    for r in rows:
+        rr = rated.get(r["row_number"])
+        out.append(
+            (
+                r["service"],
+                _budget(r["budget"]),
+                r["kpi"],
+                _figure(r["unit"], r["annual_target"]),
+                _figure(r["unit"], r["ytd_value"]),
+                r["published_rating"],
+                rr.computed if rr else None,
+            )
+        )
+    return [
+        Table(
+            f"{p.title}: commissioned services, {data.quarter.label}",
+            (
+                Column("service", "Service"),
+                Column("budget", "Budget", "number"),
+                Column("kpi", "KPI"),
+                Column("target", "Annual target", "number"),
+                Column("ytd", "Year to date", "number"),
+                Column("rating", "Rating", "rating"),
+                Column("rule", "Rule's rating", "rating"),
+            ),
+            tuple(out),
+            notes=(
+                "Count KPIs are rated against the target pro rata to the quarter; % KPIs by "
+                "percentage points short of target. This table does not show all expenditure.",
+            ),
+        )
+    ]
+
+
+# --- crime outcomes, finances, risks ---------------------------------------------------------
+
+
+def crime_outcomes(data: ReportData) -> Section:
+    blocks = outcomes_blocks(data, ())
+    return Section("crime-outcomes", "Crime outcomes", 1, tuple(blocks), page_break=True)
+
+
+def finance_chapter(data: ReportData) -> Section:
+    return Section(
+        "finances",
+        "Finances",
+        1,
+        (
+            Paragraph(
+                "Revenue and capital of the force, the budget of the commissioner's office "
+                "and violence reduction unit by plan outcome, and group reserves."
+            ),
+        ),
+        children=(
+            Section("finance-revenue", "MPS revenue", 2, tuple(finances.revenue_blocks(data))),
+            Section("finance-capital", "Capital", 2, tuple(finances.capital_blocks(data))),
+            Section("finance-mopac", "MOPAC and VRU", 2, tuple(finances.mopac_blocks(data))),
+            Section("finance-reserves", "Reserves", 2, tuple(finances.reserves_blocks(data))),
+        ),
+        page_break=True,
+    )
+
+
+def risks_chapter(data: ReportData) -> Section:
+    blocks: list[Block] = []
+    plan = data.plan
+    if plan is not None and (data.rows("risks") or data.rows("issues")):
+        children = tuple(
+            Section(
+                f"risks-{p.id}", p.title, 2, tuple(risks_and_issues(data, p.id, f"{p.title}: "))
+            )
+            for p in plan.priorities
+            if data.rows("risks", p.id) or data.rows("issues", p.id)
+        )
+        return Section("risks", "Risks and issues", 1, children=children, page_break=True)
+    blocks.extend(risks_and_issues(data, None, ""))
+    blocks.append(Note("Risk and issue registers are returned by priority each quarter."))
+    return Section("risks", "Risks and issues", 1, tuple(blocks), page_break=True)

@@ -1,0 +1,257 @@
+"""Everything a report needs from a workspace, read once: crime measures and monthly series, the
+plan, the quarter's returns with their ratings and derived tables, and the loaded sources.
+
+The sections (:mod:`scrutiny.report.current` and the other formats) only arrange what is here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from scrutiny.ingest import ingest_workspace
+from scrutiny.measures.categories import Selection, resolve
+from scrutiny.measures.crime import (
+    CrimeQuery,
+    available_selections,
+    crime_measures,
+    monthly_series,
+)
+from scrutiny.measures.summary import connect, groups_of
+from scrutiny.periods import Quarter, add_months
+from scrutiny.plan import Plan, load_plans, plan_for
+from scrutiny.report.content import Source
+from scrutiny.returns.actions import load_workspace_returns, workspace_plans
+from scrutiny.returns.derived import (
+    Gap,
+    OutcomeChange,
+    PointChange,
+    Variance,
+    call_point_changes,
+    finance_variances,
+    outcome_changes,
+    survey_gaps,
+)
+from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
+from scrutiny.returns.schema import ensure_schema
+from scrutiny.warehouse import Warehouse
+from scrutiny.workspace import Workspace
+
+#: Return tables a report reads, with the columns it orders them by.
+RETURN_TABLES = (
+    "services",
+    "indicators",
+    "milestones",
+    "risks",
+    "issues",
+    "objectives",
+    "revenue",
+    "capital",
+    "mopac_finance",
+    "reserves",
+    "calls",
+    "surveys",
+    "outcomes",
+    "workforce",
+    "standards",
+)
+
+
+def ensure_loaded(ws: Workspace) -> None:
+    """Ingest the workspace's sources (files already loaded are skipped) and load its returns
+    if none are loaded yet, so a report can be built from a fresh install."""
+    ingest_workspace(ws)
+    with Warehouse(ws.warehouse_path) as wh:
+        with wh.transaction() as con:
+            ensure_schema(con)
+        found = wh.con.execute("SELECT count(*) FROM sources WHERE kind LIKE 'return:%'").fetchone()
+    if ws.config.returns and not (found and found[0]):
+        load_workspace_returns(ws)
+
+
+def clean(value: Any) -> Any:
+    """NaN / NA → None; numpy scalars → Python ones."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+@dataclass
+class ReportData:
+    """The inputs of one quarter's report."""
+
+    ws: Workspace
+    quarter: Quarter
+    plans: list[Plan]
+    plan: Plan | None
+    selections: dict[str, Selection]
+    crime: dict[str, dict[str, Any]]
+    monthly: pd.DataFrame
+    incomplete_windows: list[str]
+    population_year: int | None
+    returns: dict[str, list[dict[str, Any]]]
+    rated: list[RatedRow]
+    risk_trends: list[TrendRow]
+    variances: list[Variance]
+    gaps: list[Gap]
+    calls: list[PointChange]
+    outcomes: list[OutcomeChange]
+    sources: list[Source]
+    last_load: datetime | None
+    #: Acknowledged known issues of the quarter's returns: (file, row, column, check, reason).
+    known_issues: list[tuple[str, int | None, str, str, str]]
+    data_end: date | None = None
+    notes: list[str] = field(default_factory=list)
+    #: Results computed once per report (SPC of a category, which charts are drawn).
+    cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    # --- crime ---------------------------------------------------------------------------
+    def has_category(self, name: str) -> bool:
+        return name.strip().lower() in self.selections
+
+    def category(self, name: str) -> dict[str, Any] | None:
+        """The force-level measures of one category (None when the data has no such category)."""
+        sel = self.selections.get(name.strip().lower())
+        return self.crime.get(sel.name) if sel else None
+
+    def series(self, name: str, first: date | None = None, last: date | None = None) -> pd.Series:
+        """Monthly force-level counts of a category, indexed by month (first of the month)."""
+        sel = self.selections.get(name.strip().lower())
+        if sel is None:
+            return pd.Series(dtype="float64")
+        df = self.monthly[self.monthly["category"] == sel.name]
+        s = pd.Series(df["count"].to_numpy(dtype="float64"), index=list(df["month"]))
+        if first is not None:
+            s = s[[m >= first for m in s.index]]
+        if last is not None:
+            s = s[[m <= last for m in s.index]]
+        return s
+
+    def window_total(self, name: str, first: date, months: int) -> int | None:
+        """Offences of a category in ``months`` months from ``first``; None unless every month
+        is in the data."""
+        s = self.series(name)
+        wanted = [add_months(first, i) for i in range(months)]
+        if not all(m in s.index for m in wanted):
+            return None
+        return int(sum(s[m] for m in wanted))
+
+    # --- returns -------------------------------------------------------------------------
+    def rows(self, kind: str, priority: str | None = None) -> list[dict[str, Any]]:
+        """The quarter's rows of one kind of return (optionally of one priority)."""
+        rows = self.returns.get(kind, [])
+        if priority is not None:
+            rows = [r for r in rows if r.get("priority") == priority]
+        return rows
+
+    def ratings(self, kind: str, priority: str | None = None) -> list[RatedRow]:
+        return [
+            r for r in self.rated if r.kind == kind and (priority is None or r.priority == priority)
+        ]
+
+
+def _read_returns(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> dict[str, list[dict]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in RETURN_TABLES:
+        cur = con.execute(
+            f"SELECT * FROM ret_{kind} WHERE quarter = ? ORDER BY row_number", [str(quarter)]
+        )
+        names = [d[0] for d in cur.description]
+        out[kind] = [dict(zip(names, map(clean, row), strict=True)) for row in cur.fetchall()]
+    return out
+
+
+def _read_sources(con: duckdb.DuckDBPyConnection) -> tuple[list[Source], datetime | None]:
+    rows = con.execute(
+        "SELECT path, kind, sha256, row_count, vintage, loaded_at FROM sources ORDER BY source_id"
+    ).fetchall()
+    sources = [
+        Source(
+            name=str(path).replace("\\", "/").rsplit("/", 1)[-1],
+            kind=str(kind),
+            sha256=str(sha),
+            rows=int(n),
+            vintage=str(vintage),
+            loaded_at=loaded.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        )
+        for path, kind, sha, n, vintage, loaded in rows
+    ]
+    last = max((r[5] for r in rows), default=None)
+    return sources, last
+
+
+def load_report_data(
+    ws: Workspace, quarter: Quarter, chart_categories: Sequence[str] = ()
+) -> ReportData:
+    """Read everything for ``quarter`` in one connection (the warehouse must be loaded)."""
+    plans = workspace_plans(ws) if ws.config.plan else []
+    con = connect(ws)
+    try:
+        raw: duckdb.DuckDBPyConnection = con.con
+        available = available_selections(con, groups_of(ws))
+        query = CrimeQuery(quarter, ws.baseline, "force", (), ws.config.settings.population_year)
+        frame = crime_measures(con, query, list(available.values()))
+        crime = {
+            str(r["category"]): {k: clean(v) for k, v in r.items()}
+            for r in frame.to_dict("records")
+        }
+        wanted = [c for c in chart_categories if c.strip().lower() in available]
+        chosen = resolve(available, wanted) if wanted else []
+        end = add_months(quarter.last_month, 1)
+        monthly = (
+            monthly_series(con, chosen, "force", date(2000, 1, 1), end)
+            if chosen
+            else pd.DataFrame(columns=["category", "area_code", "area_name", "month", "count"])
+        )
+        last_month = raw.execute(
+            "SELECT max(month) FROM crime_counts WHERE geo_level = 'borough'"
+        ).fetchone()
+        returns = _read_returns(raw, quarter)
+        rated = rate_returns(raw, plans, str(quarter))
+        trends = risk_trends(raw, str(quarter))
+        variances = finance_variances(raw, quarter)
+        gaps = survey_gaps(raw, quarter)
+        calls = call_point_changes(raw, quarter)
+        outcomes = outcome_changes(raw, quarter)
+        sources, last_load = _read_sources(raw)
+        known = raw.execute(
+            """SELECT file, row_number, coalesce(column_name, ''), message,
+                      coalesce(known_issue, '')
+               FROM ret_warnings WHERE quarter = ? ORDER BY file, row_number, column_name""",
+            [str(quarter)],
+        ).fetchall()
+    finally:
+        con.disconnect()
+    return ReportData(
+        ws=ws,
+        quarter=quarter,
+        plans=plans,
+        plan=plan_for(plans, quarter),
+        selections=available,
+        crime=crime,
+        monthly=monthly,
+        incomplete_windows=list(frame.attrs.get("incomplete_windows", [])),
+        population_year=frame.attrs.get("population_year"),
+        returns=returns,
+        rated=rated,
+        risk_trends=trends,
+        variances=variances,
+        gaps=gaps,
+        calls=calls,
+        outcomes=outcomes,
+        sources=sources,
+        last_load=last_load,
+        known_issues=[(str(f), r, str(c), str(m), str(k)) for f, r, c, m, k in known],
+        data_end=last_month[0] if last_month and last_month[0] else None,
+    )
+
+
+__all__ = ["ReportData", "ensure_loaded", "load_plans", "load_report_data"]

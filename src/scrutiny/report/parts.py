@@ -1,0 +1,358 @@
+"""Building blocks every report format shares: crime themes (sentences, SPC charts, tables),
+rating tables, risks and issues, and small number formats for generated sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from scrutiny.explain import SPC_MONTHS, comparator_labels
+from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
+from scrutiny.judge.significance import rate_ratio
+from scrutiny.judge.spc import SpcResult, xmr
+from scrutiny.periods import (
+    QUARTER_COMPARATORS,
+    R12_COMPARATORS,
+    Comparator,
+    Quarter,
+    add_months,
+)
+from scrutiny.report.charts import spc_chart
+from scrutiny.report.content import (
+    Block,
+    Cell,
+    Chart,
+    Column,
+    EmptyNotice,
+    Note,
+    Sentence,
+    Table,
+    slug,
+)
+from scrutiny.report.data import ReportData
+from scrutiny.returns.ratings import RatedRow
+
+MINUS = "\u2212"
+
+
+def money(x: float | None, decimals: int = 1) -> str:
+    """``£12.5m``; negative amounts as ``−£12.5m``; a dash for none."""
+    if x is None:
+        return "–"
+    sign = MINUS if x < 0 else ""
+    return f"{sign}£{abs(x):,.{decimals}f}m"
+
+
+def count(x: float | None) -> str:
+    return "–" if x is None else f"{x:,.0f}"
+
+
+def pct(x: float | None, decimals: int = 0) -> str:
+    return "–" if x is None else f"{x:.{decimals}f}%"
+
+
+def rules_of(data: ReportData) -> NarrativeRules:
+    return NarrativeRules(stable_band_pct=data.ws.config.settings.stable_band_pct)
+
+
+# --- crime ----------------------------------------------------------------------------------
+
+
+def crime_sentences(data: ReportData, name: str) -> list[Sentence]:
+    """The discrete-quarter and R12 sentences for one category, by the narrative rules."""
+    row = data.category(name)
+    if row is None:
+        return []
+    q = data.quarter
+    labels = comparator_labels(data.ws, q)
+    rules = rules_of(data)
+
+    def change(c: Comparator) -> tuple[str, float] | None:
+        value = row.get(f"change_{c.value}")
+        return None if value is None else (labels[c], float(value))
+
+    category = str(row["category"])
+    quarter_text = quarter_sentence(
+        f"{category} offences",
+        q.label,
+        {
+            "previous_quarter": change(Comparator.PREVIOUS_QUARTER),
+            "same_quarter_last_year": change(Comparator.SAME_QUARTER_LAST_YEAR),
+            rules.baseline_key: change(Comparator.SAME_QUARTER_BASELINE),
+        },
+        rules,
+    )
+    r12_text = r12_sentence(
+        category,
+        q.rolling_12_months().label,
+        change(Comparator.PREVIOUS_R12),
+        change(Comparator.BASELINE_R12),
+        rules,
+    )
+    return [
+        Sentence(quarter_text, "narrative.quarter_sentence"),
+        Sentence(r12_text, "narrative.r12_sentence"),
+    ]
+
+
+def crime_spc(data: ReportData, name: str) -> tuple[SpcResult, tuple[date, ...]]:
+    """XmR chart of the 36 months to the quarter's end, rebased at the workspace's change points;
+    fewer offences is the good direction. Computed once per category and report."""
+    key = ("spc", name.strip().lower())
+    if key not in data.cache:
+        data.cache[key] = _crime_spc(data, name)
+    found: tuple[SpcResult, tuple[date, ...]] = data.cache[key]
+    return found
+
+
+def _crime_spc(data: ReportData, name: str) -> tuple[SpcResult, tuple[date, ...]]:
+    last = data.quarter.last_month
+    first = add_months(last, -(SPC_MONTHS - 1))
+    series = data.series(name, first, last)
+    months = tuple(m for m in (add_months(first, i) for i in range(SPC_MONTHS)) if m in series)
+    labels = [m.strftime("%b %Y") for m in months]
+    rebase = [
+        m.strftime("%b %Y")
+        for m in data.ws.change_points
+        if months and months[0] < m <= months[-1] and m in months
+    ]
+    result = xmr(
+        [float(series[m]) for m in months], improvement="down", labels=labels, rebase_at=rebase
+    )
+    return result, months
+
+
+def crime_spc_chart(data: ReportData, name: str, prefix: str) -> Chart | None:
+    """The SPC chart of a category; None if the report has drawn it already (each chart is
+    drawn once per report) or the data have no such category."""
+    row = data.category(name)
+    if row is None or ("chart", name.strip().lower()) in data.cache:
+        return None
+    data.cache[("chart", name.strip().lower())] = prefix
+    category = str(row["category"])
+    result, months = crime_spc(data, category)
+    if not months:
+        return None
+    title = f"{category}: offences per month, {months[0]:%b %Y} to {months[-1]:%b %Y}"
+    latest = result.latest
+    alt = (
+        f"Line chart of {category.lower()} offences per month from {months[0]:%B %Y} to "
+        f"{months[-1]:%B %Y} with the mean and process limits. "
+        + (
+            f"The latest month had {latest.value:,.0f} offences. "
+            if latest and latest.value
+            else ""
+        )
+        + result.summary_text()
+    )
+    return spc_chart(f"{prefix}-{slug(category)}-spc", title, months, result, "Offences", alt)
+
+
+CRIME_COLUMNS = (
+    Column("category", "Category"),
+    Column("quarter", "Quarter", "number", decimals=0),
+    Column("change_previous_quarter", "vs previous quarter", "number", "%", 1, True),
+    Column("change_same_quarter_last_year", "vs same quarter last year", "number", "%", 1, True),
+    Column("r12", "Rolling 12 months", "number", decimals=0),
+    Column("change_previous_r12", "vs previous 12 months", "number", "%", 1, True),
+    Column("change_baseline_r12", "vs pre-pandemic 12 months", "number", "%", 1, True),
+    Column("significant", "Change on previous 12 months significant?"),
+    Column("variation", "SPC (monthly)", "variation"),
+)
+
+
+def crime_table(data: ReportData, names: Sequence[str], caption: str) -> Table | None:
+    """Volumes, % changes, a significance screen of the R12 change and the SPC icon."""
+    rows: list[tuple[Cell, ...]] = []
+    for name in names:
+        row = data.category(name)
+        if row is None:
+            continue
+        category = str(row["category"])
+        spc, _ = crime_spc(data, category)
+        now, before = row.get("r12"), row.get("previous_r12")
+        significant = "–"
+        if now is not None and before is not None:
+            significant = "yes" if rate_ratio(int(now), int(before)).significant else "no"
+        icon = spc.variation_icon.value if spc.variation_icon else None
+        rows.append(
+            (
+                category,
+                row.get("quarter"),
+                row.get("change_previous_quarter"),
+                row.get("change_same_quarter_last_year"),
+                row.get("r12"),
+                row.get("change_previous_r12"),
+                row.get("change_baseline_r12"),
+                significant,
+                icon,
+            )
+        )
+    if not rows:
+        return None
+    q = data.quarter
+    return Table(
+        caption,
+        CRIME_COLUMNS,
+        tuple(rows),
+        notes=(
+            f"Quarter: {q.label}. Rolling 12 months: {q.rolling_12_months().label}; "
+            f"pre-pandemic: {data.ws.baseline.r12().label}.",
+            "Significance: Poisson rate-ratio test at 5%; recorded crime is overdispersed, so "
+            "read it as a screen, not proof.",
+        ),
+    )
+
+
+def missing_notice(items: Sequence[str]) -> EmptyNotice:
+    listed = "; ".join(items)
+    return EmptyNotice(f"Not in the workspace's data, so not shown: {listed}.")
+
+
+def crime_blocks(data: ReportData, names: Sequence[str], prefix: str, caption: str) -> list[Block]:
+    """A theme's crime part: its table, then per category the sentences and SPC chart."""
+    found = [n for n in names if data.has_category(n)]
+    blocks: list[Block] = []
+    absent = [n for n in names if not data.has_category(n)]
+    table = crime_table(data, found, caption)
+    if table is not None:
+        blocks.append(table)
+    for name in found:
+        blocks.extend(crime_sentences(data, name))
+        chart = crime_spc_chart(data, name, prefix)
+        if chart is not None:
+            blocks.append(chart)
+        elif ("chart", name.strip().lower()) in data.cache:
+            blocks.append(Note(f"The SPC chart of {name} is in the data dashboard above."))
+    if absent:
+        blocks.append(missing_notice(absent))
+    return blocks
+
+
+# --- ratings --------------------------------------------------------------------------------
+
+
+def milestones_table(rows: Sequence[RatedRow], caption: str) -> Table:
+    """Key project activity: baseline, forecast, the published rating and the rule's."""
+    out: list[tuple[Cell, ...]] = []
+    for r in rows:
+        base, _, fc = r.detail.removeprefix("baseline ").partition(", forecast ")
+        out.append((r.ref or "", r.title, _label(base), _label(fc), r.published, r.computed))
+    return Table(
+        caption,
+        (
+            Column("ref", "No."),
+            Column("activity", "Activity"),
+            Column("baseline", "Baseline"),
+            Column("forecast", "Forecast"),
+            Column("published", "Rating", "rating"),
+            Column("computed", "Rule's rating", "rating"),
+        ),
+        tuple(out),
+        notes=(
+            "Ratings: G on time; A slipped 1–2 quarters; R slipped 3 or more; "
+            "CG / CA completed on time / late.",
+        ),
+    )
+
+
+def _label(quarter: str) -> str | None:
+    """``2023-24Q2`` → ``Q2 2023-24`` (as the reports print quarters)."""
+    if not quarter:
+        return None
+    try:
+        return Quarter.parse(quarter).label
+    except ValueError:
+        return quarter
+
+
+def overrides_table(rows: Sequence[RatedRow], caption: str) -> Table:
+    out = [
+        (
+            r.quarter,
+            r.kind,
+            r.priority,
+            r.ref or "",
+            r.title,
+            r.published,
+            r.computed,
+            r.override_reason or "No reason given in the return",
+        )
+        for r in rows
+    ]
+    return Table(
+        caption,
+        (
+            Column("quarter", "Quarter"),
+            Column("kind", "Kind"),
+            Column("priority", "Priority"),
+            Column("ref", "No."),
+            Column("title", "Line"),
+            Column("published", "Published", "rating"),
+            Column("computed", "Rule", "rating"),
+            Column("reason", "Reason"),
+        ),
+        tuple(out),
+        row_headers=0,
+    )
+
+
+def risks_and_issues(data: ReportData, priority: str | None, caption_prefix: str) -> list[Block]:
+    """The top risks (score, trend as published and as computed) and issues (H/M/L)."""
+    blocks: list[Block] = []
+    trends = {(t.priority, t.ref): t for t in data.risk_trends}
+    risks = data.rows("risks", priority)
+    if risks:
+        rows = []
+        for r in risks:
+            t = trends.get((r["priority"], r["ref"]))
+            computed = t.computed if t and t.computed else "no history"
+            rows.append(
+                (r["ref"], r["description"], r["score"], r["trend"], computed, r["explanation"])
+            )
+        blocks.append(
+            Table(
+                f"{caption_prefix}top risks",
+                (
+                    Column("ref", "No."),
+                    Column("risk", "There is a risk…"),
+                    Column("score", "Score", "number", decimals=0),
+                    Column("trend", "Trend"),
+                    Column("computed", "Trend from scores"),
+                    Column("explanation", "Explanation for trend"),
+                ),
+                tuple(rows),
+                notes=(
+                    "Score = likelihood × impact (1–25). Trend: ↑ increasing, → stable, "
+                    "↓ decreasing.",
+                ),
+            )
+        )
+    issues = data.rows("issues", priority)
+    if issues:
+        blocks.append(
+            Table(
+                f"{caption_prefix}top issues",
+                (
+                    Column("ref", "No."),
+                    Column("issue", "Issue"),
+                    Column("rating", "Rating", "rating"),
+                    Column("trend", "Trend"),
+                    Column("explanation", "Explanation for trend"),
+                ),
+                tuple(
+                    (i["ref"], i["description"], i["rating"], i["trend"], i["explanation"])
+                    for i in issues
+                ),
+                notes=("Issue ratings: H high, M medium, L low.",),
+            )
+        )
+    if not blocks:
+        blocks.append(EmptyNotice(f"No risks or issues returned for {data.quarter.label}."))
+    return blocks
+
+
+def comparator_words(data: ReportData) -> dict[str, str]:
+    """Column names of the comparators as read in sentences."""
+    labels = comparator_labels(data.ws, data.quarter)
+    return {c.value: labels[c] for c in (*QUARTER_COMPARATORS, *R12_COMPARATORS)}
