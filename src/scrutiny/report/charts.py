@@ -209,6 +209,14 @@ def bar_chart(
         text = base.mark_text(align="left", dx=3, color=INK, fontSize=9).encode(
             y=cat, x=val, text=alt.Text("value:Q", format=("+" if diverging else "") + fmt)
         )
+        if diverging:  # labels outside the bar's end on both sides of zero
+            text = base.transform_filter("datum.value >= 0").mark_text(
+                align="left", dx=3, color=INK, fontSize=9
+            ).encode(y=cat, x=val, text=alt.Text("value:Q", format="+" + fmt)) + (
+                base.transform_filter("datum.value < 0")
+                .mark_text(align="right", dx=-3, color=INK, fontSize=9)
+                .encode(y=cat, x=val, text=alt.Text("value:Q", format=fmt))
+            )
         height = max(60, 16 * len(order))
     else:
         bars = base.mark_bar(color=SERIES).encode(

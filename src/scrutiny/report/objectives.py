@@ -11,7 +11,6 @@ from scrutiny.report.content import (
     Cell,
     Column,
     EmptyNotice,
-    Paragraph,
     Section,
     Sentence,
     Table,
@@ -174,6 +173,9 @@ def goals(data: ReportData, p: Priority) -> list[Block]:
             f"{len(rated)} goals: {done} complete and {late} forecast to be late (Amber or Red).",
             "objectives.goals",
         ),
-        milestones_table(rated, f"{p.title}: goals"),
-        Paragraph("Base: the quarter the goal was due; F'cast: the quarter now forecast."),
+        milestones_table(
+            rated,
+            f"{p.title}: goals",
+            ("Baseline: the quarter the goal was due; forecast: the quarter now forecast.",),
+        ),
     ]

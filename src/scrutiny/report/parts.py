@@ -232,7 +232,7 @@ def crime_blocks(data: ReportData, names: Sequence[str], prefix: str, caption: s
 # --- ratings --------------------------------------------------------------------------------
 
 
-def milestones_table(rows: Sequence[RatedRow], caption: str) -> Table:
+def milestones_table(rows: Sequence[RatedRow], caption: str, extra: tuple[str, ...] = ()) -> Table:
     """Key project activity: baseline, forecast, the published rating and the rule's."""
     out: list[tuple[Cell, ...]] = []
     for r in rows:
@@ -250,6 +250,7 @@ def milestones_table(rows: Sequence[RatedRow], caption: str) -> Table:
         ),
         tuple(out),
         notes=(
+            *extra,
             "Ratings: G on time; A slipped 1–2 quarters; R slipped 3 or more; "
             "CG / CA completed on time / late.",
         ),
