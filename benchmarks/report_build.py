@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,8 +58,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-command", action="store_true", help="skip the fresh-process runs")
     args = parser.parse_args()
-    os.environ.setdefault("SCRUTINY_HOME", tempfile.mkdtemp(prefix="scrutiny-bench-"))
+    made = []
+    if "SCRUTINY_HOME" not in os.environ:
+        os.environ["SCRUTINY_HOME"] = tempfile.mkdtemp(prefix="scrutiny-bench-")
+        made.append(Path(os.environ["SCRUTINY_HOME"]))
     out = Path(tempfile.mkdtemp(prefix="scrutiny-report-"))
+    made.append(out)
+    try:
+        run(args, out)
+    finally:
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, out: Path) -> None:
     ws = open_workspace(None)
 
     start = time.perf_counter()
