@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from scrutiny.outputs import OutputError
 from scrutiny.web.site import SiteReport, build_site
 from scrutiny.workspace import Workspace
 
@@ -120,6 +121,6 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_site(
     web_ws: Workspace, tmp_path: Path
 ) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(OutputError, match="not written by scrutiny"):
         build_site(web_ws, tmp_path, [CATEGORY])
     assert (tmp_path / "precious.txt").exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from scrutiny import __version__
+from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.periods import Quarter, add_months
 from scrutiny.report import annual, current, objectives
 from scrutiny.report.content import Report
@@ -103,9 +104,13 @@ def build_report(
     *,
     pdf: bool = True,
     load: bool = True,
+    force: bool = False,
 ) -> ReportPaths:
     """Build one report and write ``<force>-<quarter>-<format>.html`` (and ``.pdf``) in ``out``
-    (default ``./out``). Returns the paths written."""
+    (default ``./out``). Returns the paths written.
+
+    ``out`` must be new, empty or a folder scrutiny wrote (:mod:`scrutiny.outputs`); ``force``
+    allows a folder holding other files, and still replaces only scrutiny's own."""
     import threading
 
     from scrutiny.report.charts import prerender, warm_up
@@ -118,12 +123,14 @@ def build_report(
     engine.join()
     prerender(list(report.charts()))
     folder = Path(out) if out is not None else Path("out")
-    folder.mkdir(parents=True, exist_ok=True)
     base = report_basename(ws, report)
-    html_path = folder / f"{base}.html"
+    names = [f"{base}.html", *([f"{base}.pdf"] if pdf else [])]
+    target = OutputFolder.prepare(folder, names, force=force, protected=protected_paths(ws))
+    html_path = target.path(f"{base}.html")
     html_path.write_text(render_html(report, interactive=True), encoding="utf-8")
     pdf_path = None
     if pdf:
-        pdf_path = folder / f"{base}.pdf"
+        pdf_path = target.path(f"{base}.pdf")
         write_pdf(report, pdf_path)
+    target.finish()
     return ReportPaths(html_path, pdf_path)

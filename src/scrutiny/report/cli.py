@@ -45,6 +45,10 @@ def report(
         typer.Option(help="Date stamp printed on every page (default: when data were last loaded)"),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF")] = True,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write into a folder holding other files (never touched)"),
+    ] = False,
     workspace: Annotated[
         Path | None,
         typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
@@ -56,7 +60,7 @@ def report(
     try:
         ws = open_workspace(workspace)
         with err.status("Building the report…", spinner="dots") if err.is_terminal else _quiet():
-            paths = build_report(ws, quarter, fmt.value, out, stamp, pdf=pdf)
+            paths = build_report(ws, quarter, fmt.value, out, stamp, pdf=pdf, force=force)
     except (WorkspaceError, PlanError, IngestError, ValueError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from scrutiny.outputs import OutputError, check_new_file
 from scrutiny.plan import PlanError, load_plans, plan_json_schema_text
 from scrutiny.returns import actions
 from scrutiny.returns.base import ReturnError
@@ -68,12 +69,15 @@ def template(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File or folder to write")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Write an Excel workbook")] = False,
     quarter: QuarterOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file")] = False,
 ) -> None:
     """Write a blank return of KIND: its header and one example row."""
     try:
-        path = write_template(kind, out, xlsx, quarter)
+        path = write_template(kind, out, xlsx, quarter, force=force)
     except KeyError as exc:
         raise _fail(str(exc.args[0])) from None
+    except OutputError as exc:
+        raise _fail(str(exc)) from None
     console.print(f"wrote {path}", highlight=False)
 
 
@@ -383,10 +387,15 @@ def plan(workspace: WorkspaceOpt = None) -> None:
 @app.command("plan-schema")
 def plan_schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file")] = False,
 ) -> None:
     """The plan file's JSON Schema, for editors."""
     text = plan_json_schema_text()
     if out:
+        try:
+            check_new_file(out, force=force)
+        except OutputError as exc:
+            raise _fail(str(exc)) from None
         out.write_text(text + "\n", encoding="utf-8")
         console.print(f"wrote {out}", highlight=False)
     else:

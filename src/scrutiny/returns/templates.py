@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from scrutiny.outputs import check_new_file
 from scrutiny.returns.kinds import kind as get_kind
 from scrutiny.returns.spec import Kind
 
@@ -23,15 +24,23 @@ def template_name(kind: Kind, quarter: str | None, xlsx: bool) -> str:
 
 
 def write_template(
-    kind_name: str, out: Path | None = None, xlsx: bool = False, quarter: str | None = None
+    kind_name: str,
+    out: Path | None = None,
+    xlsx: bool = False,
+    quarter: str | None = None,
+    *,
+    force: bool = False,
 ) -> Path:
-    """Write a blank return of ``kind_name`` (header + example row); returns the file written."""
+    """Write a blank return of ``kind_name`` (header + example row); returns the file written.
+
+    An existing file is never replaced unless ``force`` (:class:`OutputError`)."""
     kind = get_kind(kind_name)
     if out is None:
         out = Path(template_name(kind, quarter, xlsx))
     elif out.is_dir():
         out = out / template_name(kind, quarter, xlsx)
     xlsx = xlsx or out.suffix.lower() == ".xlsx"
+    check_new_file(out, force=force)
     header = [c.name for c in kind.columns]
     examples = [[row.get(c, "") for c in header] for row in kind.examples]
     out.parent.mkdir(parents=True, exist_ok=True)

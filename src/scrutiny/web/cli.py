@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from scrutiny.outputs import OutputError
 from scrutiny.workspace import Workspace, WorkspaceError, open_workspace
 
 err = Console(stderr=True)
@@ -65,6 +66,10 @@ def site(
         list[str] | None,
         typer.Option("--category", "-c", help="Crime category to give pages (default: headline)"),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write into a folder holding other files (never touched)"),
+    ] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write the dashboard as a static site (pages, CSV and JSON) for any static host."""
@@ -87,8 +92,8 @@ def site(
             bar.update(task, description=name, completed=done, total=total)
 
         try:
-            report = build_site(ws, out, category or [], progress)
-        except (FileExistsError, LookupError) as exc:
+            report = build_site(ws, out, category or [], progress, force=force)
+        except (OutputError, LookupError) as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=1) from None
     typer.echo(report.describe())

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.periods import Comparator
 from scrutiny.web import api, views
 from scrutiny.web.app import STATIC, vega_runtime
@@ -43,19 +44,16 @@ def build_site(
     out: Path | str,
     categories: Sequence[str] = (),
     progress: Progress | None = None,
+    *,
+    force: bool = False,
 ) -> SiteReport:
-    """Write the static site of ``ws`` into ``out`` (emptied first if it holds a site).
+    """Write the static site of ``ws`` into ``out``.
 
+    ``out`` must be new, empty or an earlier site (see :mod:`scrutiny.outputs`: only files
+    scrutiny wrote are ever replaced or removed; ``force`` allows a folder holding other files).
     ``categories`` limits the crime pages (default: the workspace's headline categories).
     """
     folder = Path(out)
-    if folder.exists() and any(folder.iterdir()):
-        if not (folder / "index.html").exists():
-            raise FileExistsError(
-                f"{folder}: not empty and not a scrutiny site; choose a new folder"
-            )
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     data = WebData(ws)
     try:
         if categories:
@@ -65,11 +63,16 @@ def build_site(
         pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
         writer = _Writer(folder, SiteReport(folder))
         jobs = _jobs(data, content, pages, writer)
+        planned = [name for name, _ in jobs] + _asset_names()
+        target = OutputFolder.prepare(
+            folder, planned, force=force, prune=True, protected=protected_paths(ws)
+        )
         for i, (name, job) in enumerate(jobs):
             if progress:
                 progress(name, i, len(jobs))
             job()
         _assets(folder, writer.report)
+        target.finish()
         return writer.report
     finally:
         data.close()
@@ -169,6 +172,11 @@ def _csv(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
 
 def _json(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
     return lambda: api.to_json(rows())
+
+
+def _asset_names() -> list[str]:
+    names = [f"static/{item.name}" for item in sorted(STATIC.iterdir()) if item.is_file()]
+    return [*names, "static/vega.js"]
 
 
 def _assets(folder: Path, report: SiteReport) -> None:
