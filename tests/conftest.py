@@ -11,10 +11,15 @@ import ibis
 import pytest
 
 from scrutiny.ingest import ingest_workspace
+from scrutiny.sources.national import write_police_uk_workspace
 from scrutiny.workspace import Workspace, demo_root
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
+# Beside the project; from a git worktree one level further up.
+REALDATA = next(
+    (p / "shared" / "realdata" for p in ROOT.parents if (p / "shared" / "realdata").is_dir()),
+    ROOT.parent / "shared" / "realdata",
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,5 +54,23 @@ def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @pytest.fixture()
 def demo_con(demo_ws: Workspace) -> Iterator[ibis.BaseBackend]:
     con = ibis.duckdb.connect(str(demo_ws.warehouse_path), read_only=True)
+    yield con
+    con.disconnect()
+
+
+@pytest.fixture(scope="session")
+def city_ws(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A second workspace beside the demo: the City of London Police on data.police.uk street
+    files only (2017-01 … 2021-12), made by ``scrutiny init --police-uk``, ingested once."""
+    root = tmp_path_factory.mktemp("city") / "ws"
+    write_police_uk_workspace(root, "city-of-london", realdata / "police_uk" / "city-of-london")
+    ws = Workspace.load(root)
+    ingest_workspace(ws)
+    return ws
+
+
+@pytest.fixture()
+def city_con(city_ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    con = ibis.duckdb.connect(str(city_ws.warehouse_path), read_only=True)
     yield con
     con.disconnect()

@@ -19,6 +19,7 @@ from scrutiny.ingest import IngestReport, ingest_workspace
 from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
 from scrutiny.report.cli import report
 from scrutiny.returns.cli import app as returns_app
+from scrutiny.sources.national import write_police_uk_workspace
 from scrutiny.warehouse import IngestError
 from scrutiny.web.cli import serve, site
 from scrutiny.workspace import (
@@ -170,12 +171,42 @@ def schema() -> None:
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="New workspace folder (must not exist)")],
+    police_uk: Annotated[
+        str | None,
+        typer.Option(
+            "--police-uk",
+            help="A force's data.police.uk id (e.g. essex, city-of-london): a workspace for it "
+            "on data.police.uk files instead of a copy of the demo",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="With --police-uk: a folder of data.police.uk files to read"),
+    ] = None,
 ) -> None:
-    """Start a workspace of your own: a copy of the demo to edit."""
+    """Start a workspace of your own: a copy of the demo, or any force on data.police.uk files."""
     if folder.exists():
         raise fail(f"{folder}: already exists; choose a new folder")
-    shutil.copytree(demo_root(), folder, ignore=shutil.ignore_patterns("*.duckdb*", "__pycache__"))
-    console.print(f"Created {folder}: edit {folder / 'scrutiny.yaml'}", highlight=False)
+    if police_uk is None:
+        if data is not None:
+            raise fail("--data goes with --police-uk FORCE")
+        shutil.copytree(
+            demo_root(), folder, ignore=shutil.ignore_patterns("*.duckdb*", "__pycache__")
+        )
+        console.print(f"Created {folder}: edit {folder / 'scrutiny.yaml'}", highlight=False)
+        return
+    if data is not None and not data.is_dir():
+        raise fail(f"{data}: expected a folder of data.police.uk files")
+    try:
+        file = write_police_uk_workspace(folder, police_uk, data)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    where = data or folder / "data" / "police_uk"
+    console.print(
+        f"Created {folder} for the force '{police_uk}': street files are read from {where}; "
+        f"edit {file}",
+        highlight=False,
+    )
 
 
 @app.command()

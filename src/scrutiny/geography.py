@@ -42,6 +42,7 @@ class AreaNames:
     """Resolves the names a publication uses for boroughs to ONS codes."""
 
     def __init__(self, code_by_name: Mapping[str, str]):
+        self.code_by_name = dict(code_by_name)
         self._codes = {name_key(n): c for n, c in code_by_name.items()}
         self._names = {c: n for n, c in code_by_name.items()}
 

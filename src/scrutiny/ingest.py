@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+import ibis
 import pyarrow as pa
 
 from scrutiny.geography import AreaNames, build_areas
 from scrutiny.returns.actions import load_workspace_returns
 from scrutiny.sources.datastore import read_datastore
-from scrutiny.sources.ons_lookup import read_ons_lookup
-from scrutiny.sources.police_uk import ingest_street
+from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
+from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_name
+from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, street_counts
 from scrutiny.sources.population import read_population
 from scrutiny.warehouse import IngestResult, Warehouse, file_sha256
 from scrutiny.workspace import Workspace, WorkspaceError
@@ -89,7 +92,12 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
                 )
             if progress:
                 progress(police[0], done, len(files) + 1)
-            report.results.append(ingest_street(wh, police, read_ons_lookup(lookups[0])))
+            lookup = read_ons_lookup(lookups[0])
+            street = ingest_street(wh, police, lookup)
+            report.results.append(street)
+            if street.files_loaded or not _has_street_counts(wh):
+                derive_street_counts(ws, wh)
+            refresh_areas(ws, wh, names, lookup)
     if ws.config.returns:
         returns = load_workspace_returns(ws)
         if returns.failures:
@@ -98,22 +106,105 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
     return report
 
 
-def refresh_areas(ws: Workspace, wh: Warehouse, names: AreaNames) -> None:
-    """Rebuild force, BCU and borough rows from the workspace and the boroughs in the data."""
+def refresh_areas(
+    ws: Workspace, wh: Warehouse, names: AreaNames, lookup: OnsLookup | None = None
+) -> None:
+    """Rebuild force, BCU and borough rows from the workspace and the boroughs in the data; with
+    a lookup, the wards street-level records were placed in too."""
     seen = wh.con.execute(
         "SELECT DISTINCT area_code FROM crime_counts WHERE geo_level = 'borough'"
     ).fetchall()
     codes = {c for (c,) in seen}
     codes |= {c for members in ws.config.bcus.values() for m in members if (c := names.code(m))}
-    boroughs = {c: names.name(c) for c in codes}
-    areas = build_areas(ws.config.force_code, ws.config.force, boroughs, ws.config.bcus, names)
-    wh.set_derived_areas(
-        pa.table(
-            {
-                "geo_level": [a.level for a in areas],
-                "area_code": [a.code for a in areas],
-                "area_name": [a.name for a in areas],
-                "parent_code": pa.array([a.parent_code for a in areas], pa.string()),
-            }
+    codes |= set(ws.config.local_authorities)
+    if lookup is not None:
+        la_names = dict(
+            zip(
+                lookup.table.column("borough_code").to_pylist(),
+                lookup.table.column("borough_name").to_pylist(),
+                strict=True,
+            )
         )
+        names = AreaNames({**{n: c for c, n in la_names.items()}, **names.code_by_name})
+    boroughs = {c: PSEUDO_AREA_NAMES.get(c) or names.name(c) for c in codes}
+    areas = build_areas(ws.config.force_code, ws.config.force, boroughs, ws.config.bcus, names)
+    derived = pa.table(
+        {
+            "geo_level": [a.level for a in areas],
+            "area_code": [a.code for a in areas],
+            "area_name": [a.name for a in areas],
+            "parent_code": pa.array([a.parent_code for a in areas], pa.string()),
+        }
     )
+    if lookup is not None:
+        derived = pa.concat_tables([derived, _street_wards(wh, lookup)])
+    wh.set_derived_areas(derived)
+
+
+def _street_wards(wh: Warehouse, lookup: OnsLookup) -> pa.Table:
+    """The wards police.uk counts name, with their names and local authority from the lookup."""
+    wards = lookup.table.group_by(["ward_code", "ward_name", "borough_code"]).aggregate([])
+    wh.con.register("scrutiny_wards", wards)
+    try:
+        return wh.con.sql(
+            """SELECT 'ward' AS geo_level, w.ward_code AS area_code, w.ward_name AS area_name,
+                      w.borough_code AS parent_code
+            FROM scrutiny_wards w
+            WHERE w.ward_code IN (SELECT area_code FROM crime_counts WHERE geo_level = 'ward')
+              AND w.ward_code NOT IN (SELECT area_code FROM areas WHERE geo_level = 'ward'
+                                      AND source_id <> 0)
+            ORDER BY w.ward_code"""
+        ).to_arrow_table()
+    finally:
+        wh.con.unregister("scrutiny_wards")
+
+
+def _has_street_counts(wh: Warehouse) -> bool:
+    found = wh.con.execute(
+        "SELECT 1 FROM crime_counts c JOIN sources s USING (source_id) WHERE s.kind = ? LIMIT 1",
+        [STREET_KIND],
+    ).fetchone()
+    return found is not None
+
+
+def derive_street_counts(ws: Workspace, wh: Warehouse) -> int:
+    """Sum the street-level records into ``crime_counts`` (police.uk scheme), replacing what an
+    earlier ingest derived: the counts are a function of the records, whatever the load order.
+
+    Each count names, as its source, the newest street file of its month. Returns the rows.
+    """
+    con = ibis.duckdb.from_connection(wh.con)
+    months = [
+        date.fromisoformat(str(m) + "-01")
+        for (path,) in wh.con.execute(
+            "SELECT path FROM sources WHERE kind = ?", [STREET_KIND]
+        ).fetchall()
+        if (parsed := parse_file_name(Path(path).name)) and (m := parsed[0])
+    ]
+    # Interim mapping onto crime_counts until the canonical fact table lands: the crime type is
+    # both the major and the minor category.
+    counts = street_counts(con, months, ws.config.local_authorities, names=_no_names()).counts
+    with wh.transaction() as tx:
+        tx.execute(
+            "DELETE FROM crime_counts WHERE source_id IN "
+            "(SELECT source_id FROM sources WHERE kind = ?)",
+            [STREET_KIND],
+        )
+        tx.register("scrutiny_counts", counts)
+        try:
+            tx.execute(
+                """INSERT INTO crime_counts
+                SELECT c.month, c.geo_level, c.area_code, c.area_name, c.category, c.category,
+                       c.measure, c.count, m.source_id, m.vintage
+                FROM scrutiny_counts c JOIN (
+                    SELECT month, max(t.source_id) AS source_id, max(s.vintage) AS vintage
+                    FROM street_crimes t JOIN sources s USING (source_id) GROUP BY month
+                ) m USING (month)"""
+            )
+        finally:
+            tx.unregister("scrutiny_counts")
+    return counts.num_rows
+
+
+def _no_names() -> pa.Table:
+    return pa.table({k: pa.array([], pa.string()) for k in ("geo_level", "area_code", "area_name")})

@@ -88,13 +88,26 @@ class Settings(_Strict):
     )
 
 
+#: A short code (``MPS``) or a data.police.uk force id (``city-of-london``, ``metropolitan``).
+FORCE_CODE = r"^([A-Z0-9_]{2,12}|[a-z0-9]+(-[a-z0-9]+)*)$"
+
+
 class WorkspaceConfig(_Strict):
     force: str
-    force_code: str = Field(pattern=r"^[A-Z0-9_]{2,12}$")
+    force_code: str = Field(
+        pattern=FORCE_CODE,
+        description="A short code (MPS) or the force's data.police.uk id (city-of-london)",
+    )
     current_quarter: str
     sources: list[Source] = Field(min_length=1)
     bcus: dict[str, list[str]] = Field(
         default_factory=dict, description="Basic command units and the boroughs each covers"
+    )
+    local_authorities: list[str] = Field(
+        default_factory=list,
+        description="ONS codes of the local authorities the force covers (the areas below "
+        "force); police.uk records placed elsewhere count as outside the force area. "
+        "Default: the areas the crime data name",
     )
     category_groups: list[CategoryGroup] = Field(default_factory=list)
     plan: str | None = Field(None, description="The Police and Crime Plan file (YAML)")

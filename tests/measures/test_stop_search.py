@@ -28,7 +28,11 @@ from scrutiny.periods import Quarter, Window
 from scrutiny.sources.police_uk import read_stop_search
 from scrutiny.warehouse import Warehouse
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+# Beside the project (from a git worktree, one level further up).
+REALDATA = next(
+    (p / "shared" / "realdata" for p in Path(__file__).parents if (p / "shared").is_dir()),
+    Path(__file__).resolve().parents[2].parent / "shared" / "realdata",
+)
 FILE = REALDATA / "police_uk" / "stop-and-search" / "2016-06-metropolitan-stop-and-search.csv"
 Q1 = Quarter.parse("2016-17Q1").window()  # April-June 2016
 

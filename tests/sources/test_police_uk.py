@@ -28,7 +28,11 @@ from scrutiny.sources.police_uk import (
 )
 from scrutiny.warehouse import IngestError, Warehouse
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+# Beside the project (from a git worktree, one level further up).
+REALDATA = next(
+    (p / "shared" / "realdata" for p in Path(__file__).parents if (p / "shared").is_dir()),
+    Path(__file__).resolve().parents[2].parent / "shared" / "realdata",
+)
 CITY = REALDATA / "police_uk" / "city-of-london"
 STOP_SEARCH = (
     REALDATA / "police_uk" / "stop-and-search" / "2016-06-metropolitan-stop-and-search.csv"

@@ -31,7 +31,7 @@ COLUMNS = {
     "r12": "R12",
     "change_previous_r12": "% vs prev R12",
     "change_baseline_r12": "% vs pre-pandemic R12",
-    "r12_rate_per_1000": "R12 per 1,000",
+    "r12_rate_per_1000": "R12 per 1,000 residents",
 }
 
 

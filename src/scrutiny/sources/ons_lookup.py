@@ -8,6 +8,7 @@ The file is ONS "LSOA11_to_Ward19_to_LAD19_EW_lookup": one row per LSOA, England
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ def read_ons_lookup(path: Path | str) -> OnsLookup:
     """
     path = Path(path)
     data = path.read_bytes()
+    if path.suffix == ".gz":  # the lookup the package ships is compressed
+        data = gzip.decompress(data)
     if not data.strip():
         raise IngestError(
             f"{path.name}: line 1, column 'FID': expected the header row {','.join(HEADER)}, "
