@@ -56,7 +56,9 @@ class Measure(_Strict):
     id: str = Field(pattern=_ID)
     title: str = Field(min_length=1)
     definition: str = ""
-    source: str = Field("", description="Where the figures come from, e.g. 'PAS', 'USS', 'MPS'")
+    source: str = Field(
+        "", description="Where the figures come from, e.g. a survey's or the force's name"
+    )
     good_direction: Literal["up", "down", "none"] = "up"
     unit: Unit = "%"
     target: float | None = None

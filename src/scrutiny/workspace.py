@@ -20,7 +20,7 @@ from scrutiny.periods import Baseline, Quarter
 WORKSPACE_FILE = "scrutiny.yaml"
 
 SourceKind = Literal[
-    "datastore",  # London Datastore MPS borough/ward wide monthly CSVs
+    "datastore",  # London Datastore borough/ward wide monthly CSVs
     "police_uk_street",  # data.police.uk street-level files, folders, archives, zips
     "police_uk_stop_search",  # data.police.uk stop-and-search files
     "population",  # ONS mid-year estimates by local authority
@@ -111,6 +111,11 @@ class WorkspaceConfig(_Strict):
     )
     category_groups: list[CategoryGroup] = Field(default_factory=list)
     plan: str | None = Field(None, description="The Police and Crime Plan file (YAML)")
+    report: str | None = Field(
+        None,
+        description="The report definition (YAML): publisher, sections, key themes; "
+        "default report.yaml when the workspace has one",
+    )
     returns: list[str] = Field(default_factory=list, description="Globs of quarterly returns")
     baseline: BaselineSettings = BaselineSettings()
     change_points: list[ChangePoint] = Field(
@@ -183,6 +188,14 @@ class Workspace:
         if path.is_dir():
             return sorted(p for p in path.rglob("*") if p.is_file())
         return sorted(p for p in self.root.glob(pattern) if p.is_file())
+
+    @property
+    def report_path(self) -> Path | None:
+        """The report definition file, if the workspace has one."""
+        if self.config.report:
+            return self.root / self.config.report
+        default = self.root / "report.yaml"
+        return default if default.is_file() else None
 
     def sources_of(self, kind: str) -> list[Path]:
         return [p for s in self.config.sources if s.kind == kind for p in self.resolve(s.path)]

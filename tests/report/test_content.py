@@ -142,7 +142,11 @@ def test_html_fragments() -> None:
     assert '<p class="empty" role="note">No returns loaded for this quarter.</p>' in html
     assert '<h3 id="inner-h">Inner</h3>' in html
     assert "<script" not in html
-    assert 'class="chart-alt"><span class="label">Text alternative:</span> One bar' in html
+    # The chart's text alternative is the image's alt text, not a visible paragraph.
+    assert 'class="chart-img" alt="One bar' in html
+    assert "Text alternative" not in html
+    interactive = render_html(small_report(), interactive=True)
+    assert '<p class="chart-alt visually-hidden">One bar' in interactive
 
 
 def test_interactive_html_embeds_specs_safely() -> None:

@@ -1,6 +1,6 @@
 """Sentences written from the numbers by explicit rules, never typed by hand.
 
-The register follows MOPAC's quarterly performance report, e.g. "Theft from the person
+The register follows the published quarterly reports (seed 001), e.g. "Theft from the person
 offences in Q1 2023-24 remained stable on Q4 2022-23 (−1%) and increased on Q1 2022-23
 (+22%); levels are above pre-pandemic volumes (+24%)."
 

@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 from scrutiny.periods import Window
 
 #: Outcomes that are *not* positive. data.police.uk has used two wordings: "Nothing found - no
-#: further action" (the one in the June 2016 Metropolitan file) and "A no further action
+#: further action" (the one in a June 2016 force file) and "A no further action
 #: disposal" (later files). Every other recorded outcome is positive; in the 2016 file: suspect
 #: arrested, summonsed to court, offender cautioned, given a penalty notice or a drugs possession
 #: warning, local resolution. A blank outcome is not counted as positive.

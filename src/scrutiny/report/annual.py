@@ -30,7 +30,6 @@ from scrutiny.report.content import (
 from scrutiny.report.data import ReportData
 from scrutiny.report.finances import PRINTED, M
 from scrutiny.report.parts import count, money
-from scrutiny.report.themes import MEASURE_CATEGORIES, themes_for
 
 #: Categories the year's overview reports, besides the workspace's headline ones.
 CATEGORIES: tuple[str, ...] = (
@@ -222,8 +221,13 @@ def priority_delivery(data: ReportData, p: Priority) -> Section:
                 "annual.services",
             )
         )
-    names = [c for t in themes_for(p.id) for c in t.categories]
-    names += [MEASURE_CATEGORIES[m.id] for m in p.all_measures() if m.id in MEASURE_CATEGORIES]
+    definition = data.definition
+    names = [c for t in definition.themes_for(p.id) for c in t.categories]
+    names += [
+        src.category
+        for m in p.all_measures()
+        if (src := definition.measures.get(m.id)) is not None and src.category
+    ]
     years = anchor_years(data)
     for n in dict.fromkeys(names):
         if data.has_category(n) and (s := multi_year_sentence(data, n, years)):
@@ -266,18 +270,20 @@ def finance(data: ReportData) -> Section:
     )
     if revenue:
         rows, emphasis = outturn_rows(revenue, "original_budget", "full_year_forecast")
-        gross = next((r for r in revenue if r["line"] == "Total Gross Expenditure"), None)
+        gross_line = data.definition.finance.gross_expenditure
+        gross = next((r for r in revenue if r["line"] == gross_line), None)
         if gross and gross["full_year_forecast"] is not None:
             blocks.append(
                 Sentence(
-                    f"MPS gross expenditure: {label.lower()} {money(gross['full_year_forecast'])} "
+                    f"{data.force_short} gross expenditure: {label.lower()} "
+                    f"{money(gross['full_year_forecast'])} "
                     f"against an annual budget of {money(gross['original_budget'])}.",
                     "annual.revenue",
                 )
             )
         blocks.append(
             Table(
-                f"MPS: annual budget, {label.lower()} and variance (£m)",
+                f"{data.force_short}: annual budget, {label.lower()} and variance (£m)",
                 columns,
                 tuple(rows),
                 emphasis=tuple(emphasis),
@@ -304,7 +310,16 @@ def finance(data: ReportData) -> Section:
 
 
 def sections(data: ReportData) -> tuple[Section, ...]:
-    return (year_figures(data), delivery(data), finance(data), annex(data))
+    builders = {
+        "year-figures": year_figures,
+        "delivery": delivery,
+        "finances": finance,
+        "annex": annex,
+    }
+    for name in data.definition.formats.annual:
+        if name not in builders:
+            raise ValueError(f"report.yaml: formats.annual: {name!r} is not an annual section")
+    return tuple(builders[name](data) for name in data.definition.formats.annual)
 
 
 __all__ = ["CATEGORIES", "Quarter", "period_label", "sections"]

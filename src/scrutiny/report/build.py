@@ -8,6 +8,7 @@ load time in the warehouse (or the quarter's end).
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,6 @@ from scrutiny.periods import Quarter, add_months
 from scrutiny.report import annual, current, objectives
 from scrutiny.report.content import Report
 from scrutiny.report.data import ReportData, ensure_loaded, load_report_data
-from scrutiny.report.themes import chart_categories
 from scrutiny.workspace import Workspace
 
 Format = Literal["current", "objectives", "annual"]
@@ -46,6 +46,23 @@ def default_stamp(data: ReportData) -> str:
     return date.fromordinal(end.toordinal() - 1).isoformat()
 
 
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+def logo_uri(ws: Workspace, name: str | None) -> str:
+    """The publisher's logo as a data URI, so the HTML stays one self-contained file."""
+    if not name:
+        return ""
+    path = ws.root / name
+    kind = LOGO_TYPES.get(path.suffix.lower())
+    if kind is None or not path.is_file():
+        raise ValueError(
+            f"report.yaml: publisher.logo: {name!r} is not an SVG, PNG or JPEG file "
+            "in the workspace"
+        )
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
 def build_content(
     ws: Workspace,
     quarter: str | Quarter | None = None,
@@ -67,7 +84,7 @@ def build_content(
     )
     if load:
         ensure_loaded(ws)
-    names = [*chart_categories(), *ws.config.settings.headline_categories, *annual.CATEGORIES]
+    names = [*ws.config.settings.headline_categories, *annual.CATEGORIES]
     data = load_report_data(ws, q, list(dict.fromkeys(names)))
     stamp = stamp or default_stamp(data)
     if fmt == "current":
@@ -79,10 +96,15 @@ def build_content(
     else:
         sections = annual.sections(data)
         subtitle = annual.period_label(data)
+    publisher = data.definition.publisher
     return Report(
         title=TITLES[fmt],
         subtitle=subtitle,
         organisation=ws.config.force,
+        publisher=publisher.name,
+        logo=logo_uri(ws, publisher.logo),
+        primary=publisher.colours.primary,
+        accent=publisher.colours.accent,
         quarter=str(q),
         format=fmt,
         stamp=stamp,

@@ -111,6 +111,17 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """Text people wrote (Markdown): the publisher's introduction, a commentary block.
+    ``source`` says where it came from (e.g. a commentary return's file and row)."""
+
+    markdown: str
+    author: str = ""
+    status: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class BulletList:
     items: tuple[str, ...]
     ordered: bool = False
@@ -181,6 +192,7 @@ Block = (
     Table
     | Chart
     | Paragraph
+    | Prose
     | Sentence
     | BulletList
     | RatingBadge
@@ -222,6 +234,18 @@ class Report:
     version: str
     sections: tuple[Section, ...] = ()
     summary: tuple[str, ...] = field(default=())
+    #: Who publishes the report (cover, footers, PDF metadata); the force when unset.
+    publisher: str = ""
+    #: The publisher's logo as a data URI (self-contained output), or "".
+    logo: str = ""
+    primary: str = "#1d3557"
+    accent: str = "#1d4f91"
+    #: "public" or "internal" (checks, known issues, file hashes and paths).
+    edition: str = "public"
+
+    @property
+    def by(self) -> str:
+        return self.publisher or self.organisation
 
     def walk(self) -> Iterator[Section]:
         for section in self.sections:

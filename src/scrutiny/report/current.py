@@ -20,6 +20,7 @@ from scrutiny.report.content import (
     Metrics,
     Note,
     Paragraph,
+    Prose,
     Section,
     Sentence,
     Table,
@@ -37,16 +38,29 @@ from scrutiny.report.parts import (
     risks_and_issues,
 )
 from scrutiny.report.surveys import gap_blocks, survey_value
-from scrutiny.report.themes import MEASURE_CATEGORIES, MEASURE_GAPS, MEASURE_SURVEYS, themes_for
 from scrutiny.report.topics import calls_blocks, outcomes_blocks, standards_blocks, workforce_blocks
 
 
 def sections(data: ReportData) -> tuple[Section, ...]:
-    """Every chapter of the current format, in order."""
-    chapters = [introduction(data), plan_objectives(data), summary_dashboard(data)]
-    if data.plan is not None:
-        chapters.extend(priority_chapter(data, p) for p in data.plan.priorities)
-    chapters.extend([crime_outcomes(data), finance_chapter(data), risks_chapter(data), annex(data)])
+    """Every chapter of the current format, in the workspace's order."""
+    builders = {
+        "introduction": introduction,
+        "plan-objectives": plan_objectives,
+        "summary-dashboard": summary_dashboard,
+        "crime-outcomes": crime_outcomes,
+        "finances": finance_chapter,
+        "risks": risks_chapter,
+        "annex": annex,
+    }
+    chapters: list[Section] = []
+    for name in data.definition.formats.current:
+        if name == "priorities":
+            if data.plan is not None:
+                chapters.extend(priority_chapter(data, p) for p in data.plan.priorities)
+        elif name in builders:
+            chapters.append(builders[name](data))
+        else:
+            raise ValueError(f"report.yaml: formats.current: {name!r} is not a current section")
     return tuple(chapters)
 
 
@@ -55,13 +69,17 @@ def sections(data: ReportData) -> tuple[Section, ...]:
 
 def introduction(data: ReportData) -> Section:
     ws, q = data.ws, data.quarter
-    about: list[Block] = [
+    publisher = data.definition.publisher
+    about: list[Block] = []
+    if publisher.about.strip():
+        about.append(Prose(publisher.about.strip(), source="report.yaml: publisher.about"))
+    about.append(
         Paragraph(
             f"This report sets out the performance of the {ws.config.force} against the Police "
             f"and Crime Plan in {q.label} ({q.window().describe()}), from recorded crime, "
             "survey results, commissioned services' and project returns, and finance returns."
         )
-    ]
+    )
     about.extend(workforce_blocks(data, headline=True))
     glance: list[Block] = []
     tiles = headline_metrics(data)
@@ -70,7 +88,7 @@ def introduction(data: ReportData) -> Section:
     glance.extend(b for b in finances.revenue_blocks(data) if isinstance(b, Sentence))
     glance.extend(b for b in finances.capital_blocks(data)[:1] if isinstance(b, Sentence))
     glance.extend(b for b in finances.reserves_blocks(data)[:1] if isinstance(b, Sentence))
-    if len(glance) == 0:
+    if not glance:
         glance.append(EmptyNotice(f"No finance returns loaded for {q.label}."))
     outcomes: list[Block] = []
     for name in ("Total Notifiable Offences", "Neighbourhood Crime", "Violence Against the Person"):
@@ -82,11 +100,19 @@ def introduction(data: ReportData) -> Section:
         "Introduction",
         1,
         children=(
-            Section("about", f"About the {ws.config.force}", 2, tuple(about)),
+            Section("about", about_title(data), 2, tuple(about)),
             Section("budget-at-a-glance", "Budget and key figures at a glance", 2, tuple(glance)),
             Section("outcomes-summary", f"Outcomes summary, {q.label}", 2, tuple(outcomes)),
         ),
     )
+
+
+def about_title(data: ReportData) -> str:
+    """ "About <publisher's short name> and the <force>", or "About the <force>"."""
+    publisher = data.definition.publisher
+    force = data.ws.config.force
+    who = publisher.short_name or publisher.name
+    return f"About {who} and the {force}" if who else f"About the {force}"
 
 
 def headline_metrics(data: ReportData) -> list[Metric]:
@@ -104,10 +130,15 @@ def headline_metrics(data: ReportData) -> list[Metric]:
     for row in data.rows("workforce"):
         if row["group"] == "Officers" and row["dimension"] == "All" and row["headcount"]:
             tiles.append(Metric("Police officers", count(row["headcount"]), "headcount"))
-    gross = next((r for r in data.rows("revenue") if r["line"] == "Total Gross Expenditure"), None)
+    gross_line = data.definition.finance.gross_expenditure
+    gross = next((r for r in data.rows("revenue") if r["line"] == gross_line), None)
     if gross and gross["original_budget"] is not None:
         tiles.append(
-            Metric("MPS gross expenditure budget", finances.money(gross["original_budget"]), "")
+            Metric(
+                f"{data.force_short} gross expenditure budget",
+                finances.money(gross["original_budget"]),
+                "",
+            )
         )
     return tiles
 
@@ -139,8 +170,9 @@ def plan_objectives(data: ReportData) -> Section:
 
 def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
     """(measure, latest, change, rating, SPC variation, note) for one plan measure."""
-    if measure.id in MEASURE_CATEGORIES and data.has_category(MEASURE_CATEGORIES[measure.id]):
-        row = data.category(MEASURE_CATEGORIES[measure.id])
+    source = data.definition.measures.get(measure.id)
+    if source is not None and source.category and data.has_category(source.category):
+        row = data.category(source.category)
         assert row is not None
         spc, _ = crime_spc(data, str(row["category"]))
         change = row.get("change_previous_r12")
@@ -152,12 +184,16 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
             spc.variation_icon.value if spc.variation_icon else None,
             "No target set",
         )
-    if measure.id in MEASURE_SURVEYS:
-        found = survey_value(data, *MEASURE_SURVEYS[measure.id])
+    if source is not None and source.survey and source.survey_measure:
+        found = survey_value(data, source.survey, source.survey_measure)
         if found is not None:
             value, window = found
             return (measure.title, f"{pct(value)} ({window})", "–", None, None, "No target set")
-    if measure.id in MEASURE_GAPS and measure.target is not None:
+    if source is not None and source.outcomes:
+        outcome = outcome_row(data, source.outcomes)
+        if outcome is not None:
+            return outcome_measure_row(measure.title, outcome)
+    if source is not None and source.survey_gaps and measure.target is not None:
         gaps = [
             g
             for g in data.gaps
@@ -179,6 +215,32 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
             )
     note = "In development" if measure.in_development else "Not in the workspace's data"
     return (measure.title, "–", "–", None, None, note)
+
+
+def outcome_row(data: ReportData, category: str) -> dict[str, Any] | None:
+    """The outcomes return's row of one category."""
+    return next(
+        (r for r in data.rows("outcomes") if str(r["category"]).casefold() == category.casefold()),
+        None,
+    )
+
+
+def outcome_measure_row(title: str, row: dict[str, Any]) -> tuple[Cell, ...]:
+    """A plan measure read from the outcomes return: positive outcomes in the latest window and
+    the published change in volume (printed as returned)."""
+    change = row.get("published_change_outcomes")
+    if change is None and row.get("previous_outcomes") is not None:
+        change = row["current_outcomes"] - row["previous_outcomes"]
+    return (
+        title,
+        f"{count(row['current_outcomes'])} ({row['current_window']})",
+        f"{change:+,.0f} on {row['previous_window']}".replace("-", "−")
+        if change is not None
+        else "–",
+        None,
+        None,
+        "No target set",
+    )
 
 
 SUMMARY_COLUMNS = (
@@ -334,28 +396,33 @@ def priority_chapter(data: ReportData, p: Priority) -> Section:
 
 def dashboard(data: ReportData, p: Priority) -> list[Block]:
     blocks: list[Block] = []
+    measures = data.definition.measures
     for m in p.all_measures():
-        name = MEASURE_CATEGORIES.get(m.id)
+        name = measures[m.id].category if m.id in measures else None
         if name and data.has_category(name):
             chart = crime_spc_chart(data, name, f"{p.id}-dashboard")
             if chart is not None:
                 blocks.append(chart)
     surveys = [
-        (m.id, found)
+        (src.survey, src.survey_measure, found)
         for m in p.all_measures()
-        if m.id in MEASURE_SURVEYS and (found := survey_value(data, *MEASURE_SURVEYS[m.id]))
+        if (src := measures.get(m.id)) is not None
+        and src.survey
+        and src.survey_measure
+        and (found := survey_value(data, src.survey, src.survey_measure))
     ]
     if surveys:
-        window = surveys[0][1][1]
+        survey, _, (_, window) = surveys[0]
+        residents = data.definition.wording.residents
         blocks.append(
             bar_chart(
                 f"{p.id}-dashboard-survey",
-                f"Public Attitude Survey, {window}: % agreeing",
-                [MEASURE_SURVEYS[m][1] for m, _ in surveys],
-                [v for _, (v, _) in surveys],
-                "% of Londoners",
-                "Bar chart of the share of Londoners agreeing with each survey measure: "
-                + "; ".join(f"{MEASURE_SURVEYS[m][1]} {v:.0f}%" for m, (v, _) in surveys)
+                f"{survey}, {window}: % agreeing",
+                [str(name) for _, name, _ in surveys],
+                [v for _, _, (v, _) in surveys],
+                f"% of {residents}",
+                f"Bar chart of the share of {residents} agreeing with each survey measure: "
+                + "; ".join(f"{name} {v:.0f}%" for _, name, (v, _) in surveys)
                 + ".",
                 fmt=".0f",
                 unit="%",
@@ -367,7 +434,7 @@ def dashboard(data: ReportData, p: Priority) -> list[Block]:
 
 
 def key_themes(data: ReportData, p: Priority) -> Section:
-    themes = themes_for(p.id)
+    themes = data.definition.themes_for(p.id)
     if not themes:
         return Section(
             f"{p.id}-themes",
@@ -388,7 +455,7 @@ def key_themes(data: ReportData, p: Priority) -> Section:
                 )
             )
         for part in theme.parts:
-            blocks.extend(topic_blocks(data, part, theme.outcome_categories))
+            blocks.extend(topic_blocks(data, part, tuple(theme.outcome_categories)))
         if theme.not_in_data:
             blocks.append(missing_notice(theme.not_in_data))
         if not blocks:
@@ -489,9 +556,19 @@ def finance_chapter(data: ReportData) -> Section:
             ),
         ),
         children=(
-            Section("finance-revenue", "MPS revenue", 2, tuple(finances.revenue_blocks(data))),
+            Section(
+                "finance-revenue",
+                f"{data.force_short} revenue",
+                2,
+                tuple(finances.revenue_blocks(data)),
+            ),
             Section("finance-capital", "Capital", 2, tuple(finances.capital_blocks(data))),
-            Section("finance-mopac", "MOPAC and VRU", 2, tuple(finances.mopac_blocks(data))),
+            Section(
+                "finance-office",
+                data.definition.wording.office,
+                2,
+                tuple(finances.office_blocks(data)),
+            ),
             Section("finance-reserves", "Reserves", 2, tuple(finances.reserves_blocks(data))),
         ),
         page_break=True,

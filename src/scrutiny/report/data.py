@@ -27,6 +27,7 @@ from scrutiny.measures.summary import connect, groups_of
 from scrutiny.periods import Quarter, add_months
 from scrutiny.plan import Plan, load_plans, plan_for
 from scrutiny.report.content import Source
+from scrutiny.report.definition import ReportDefinition, load_definition
 from scrutiny.returns.actions import load_workspace_returns, workspace_plans
 from scrutiny.returns.derived import (
     Gap,
@@ -109,9 +110,15 @@ class ReportData:
     #: Acknowledged known issues of the quarter's returns: (file, row, column, check, reason).
     known_issues: list[tuple[str, int | None, str, str, str]]
     data_end: date | None = None
+    definition: ReportDefinition = field(default_factory=ReportDefinition)
     notes: list[str] = field(default_factory=list)
     #: Results computed once per report (SPC of a category, which charts are drawn).
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    @property
+    def force_short(self) -> str:
+        """The force's short name in headings (the report definition's, else its code)."""
+        return self.definition.wording.force_short or self.ws.config.force_code
 
     # --- crime ---------------------------------------------------------------------------
     def has_category(self, name: str) -> bool:
@@ -188,11 +195,25 @@ def _read_sources(con: duckdb.DuckDBPyConnection) -> tuple[list[Source], datetim
     return sources, last
 
 
+def workspace_definition(ws: Workspace, plans: Sequence[Plan] = ()) -> ReportDefinition:
+    """The workspace's report definition, checked against its plans."""
+    path = ws.report_path
+    definition = load_definition(path)
+    if path is not None and plans:
+        definition.check_plan(
+            {p.id for plan in plans for p in plan.priorities},
+            {m.id for plan in plans for p in plan.priorities for m in p.all_measures()},
+            path.name,
+        )
+    return definition
+
+
 def load_report_data(
     ws: Workspace, quarter: Quarter, chart_categories: Sequence[str] = ()
 ) -> ReportData:
     """Read everything for ``quarter`` in one connection (the warehouse must be loaded)."""
     plans = workspace_plans(ws) if ws.config.plan else []
+    definition = workspace_definition(ws, plans)
     con = connect(ws)
     try:
         raw: duckdb.DuckDBPyConnection = con.con
@@ -203,7 +224,8 @@ def load_report_data(
             str(r["category"]): {k: clean(v) for k, v in r.items()}
             for r in frame.to_dict("records")
         }
-        wanted = [c for c in chart_categories if c.strip().lower() in available]
+        names = dict.fromkeys([*definition.chart_categories(), *chart_categories])
+        wanted = [c for c in names if c.strip().lower() in available]
         chosen = resolve(available, wanted) if wanted else []
         end = add_months(quarter.last_month, 1)
         monthly = (
@@ -251,6 +273,7 @@ def load_report_data(
         last_load=last_load,
         known_issues=[(str(f), r, str(c), str(m), str(k)) for f, r, c, m, k in known],
         data_end=last_month[0] if last_month and last_month[0] else None,
+        definition=definition,
     )
 
 

@@ -1,5 +1,6 @@
-"""Finance pages from the finance returns: MPS revenue and capital, MOPAC and VRU by plan outcome,
-group reserves, each with generated sentences and a check of every printed variance."""
+"""Finance pages from the finance returns: the force's revenue and capital, the commissioner's
+office and its units by plan outcome, group reserves, each with generated sentences and a check
+of every printed variance."""
 
 from __future__ import annotations
 
@@ -42,10 +43,11 @@ def _none(what: str, data: ReportData) -> EmptyNotice:
 def revenue_blocks(data: ReportData) -> list[Block]:
     rows = data.rows("revenue")
     if not rows:
-        return [_none("MPS revenue", data)]
+        return [_none(f"{data.force_short} revenue", data)]
     blocks: list[Block] = []
-    gross = _line(rows, "Total Gross Expenditure")
-    overall = _line(rows, "Overall MPS Total")
+    lines = data.definition.finance
+    gross = _line(rows, lines.gross_expenditure)
+    overall = _line(rows, lines.revenue_total)
     q = data.quarter.label
     if gross and gross["original_budget"] is not None:
         text = (
@@ -62,15 +64,14 @@ def revenue_blocks(data: ReportData) -> list[Block]:
         word = "surplus" if position < 0 else "deficit" if position > 0 else "balanced position"
         blocks.append(
             Sentence(
-                f"The overall MPS forecast revenue outturn at the end of {q} is a budget {word}"
-                + (f" of {money(abs(position))}" if position else "")
-                + ".",
+                f"The overall {data.force_short} forecast revenue outturn at the end of {q} "
+                f"is a budget {word}" + (f" of {money(abs(position))}" if position else "") + ".",
                 "finance.revenue_position",
             )
         )
     blocks.append(
         Table(
-            f"MPS revenue by cost category, {q} (£m)",
+            f"{data.force_short} revenue by cost category, {q} (£m)",
             (
                 Column("line", "Cost category"),
                 _money_col("ytd_budget", "YTD budget"),
@@ -110,7 +111,7 @@ def capital_blocks(data: ReportData) -> list[Block]:
     years = list(dict.fromkeys(str(r["financial_year"]) for r in rows))
     for year in years:
         part = [r for r in rows if str(r["financial_year"]) == year]
-        total = _line(part, "Total Capital Expenditure")
+        total = _line(part, data.definition.finance.capital_total)
         if total and total["original_budget"] is not None and total["actual_ytd"] is not None:
             text = (
                 f"{year}: actual capital expenditure at {data.quarter.label} is "
@@ -122,7 +123,7 @@ def capital_blocks(data: ReportData) -> list[Block]:
             blocks.append(Sentence(text + ".", "finance.capital"))
         blocks.append(
             Table(
-                f"MPS capital expenditure {year} by business group (£m)",
+                f"{data.force_short} capital expenditure {year} by business group (£m)",
                 (
                     Column("line", "Business group"),
                     _money_col("original_budget", "Original budget"),
@@ -164,7 +165,7 @@ def capital_blocks(data: ReportData) -> list[Block]:
     return blocks
 
 
-MOPAC_COLUMNS = (
+BODY_COLUMNS = (
     Column("line", "Line"),
     _money_col("original_budget", "Original budget"),
     _money_col("revised_budget", "Revised budget"),
@@ -173,15 +174,15 @@ MOPAC_COLUMNS = (
 )
 
 
-def mopac_blocks(data: ReportData) -> list[Block]:
+def office_blocks(data: ReportData) -> list[Block]:
     rows = data.rows("mopac_finance")
     if not rows:
-        return [_none("MOPAC and VRU finance", data)]
+        return [_none(f"{data.definition.wording.office} finance", data)]
     blocks: list[Block] = []
     bodies = list(dict.fromkeys(str(r["body"]) for r in rows))
     combined = bodies[-1]
     part = [r for r in rows if r["body"] == combined]
-    net = _line(part, "Total Net Expenditure")
+    net = _line(part, data.definition.finance.net_expenditure)
     if net and net["full_year_forecast"] is not None and net["revised_budget"] is not None:
         diff = net["full_year_forecast"] - net["revised_budget"]
         word = "an overspend" if diff > 0 else "an underspend" if diff < 0 else "a balanced budget"
@@ -201,7 +202,7 @@ def mopac_blocks(data: ReportData) -> list[Block]:
             Table(
                 f"{body} {data.quarter.label}: expenditure by plan outcome, income and "
                 "reserves (£m)",
-                MOPAC_COLUMNS,
+                BODY_COLUMNS,
                 tuple(
                     (
                         r["line"],
@@ -225,7 +226,7 @@ def reserves_blocks(data: ReportData) -> list[Block]:
     if not rows:
         return [_none("reserves", data)]
     blocks: list[Block] = []
-    total = _line(rows, "Grand Total") or rows[0]
+    total = _line(rows, data.definition.finance.reserves_total) or rows[0]
     if total["opening_balance"] is not None and total["forecast_closing_balance"] is not None:
         blocks.append(
             Sentence(
@@ -309,7 +310,7 @@ def variance_check(data: ReportData, statement: str) -> list[Block]:
 
 
 def priority_finance(data: ReportData, priority_id: str, title: str) -> list[Block]:
-    """The MOPAC and VRU budget lines of one plan priority."""
+    """The office's budget lines (each body's) of one plan priority."""
     rows = data.rows("mopac_finance")
     plan = data.plan
     mine = [
@@ -322,7 +323,8 @@ def priority_finance(data: ReportData, priority_id: str, title: str) -> list[Blo
         and p.id == priority_id
     ]
     if not mine:
-        return [EmptyNotice(f"No MOPAC budget lines for this priority in {data.quarter.label}.")]
+        office = data.definition.wording.office
+        return [EmptyNotice(f"No {office} budget lines for this priority in {data.quarter.label}.")]
     blocks: list[Block] = []
     combined = mine[-1]
     if combined["revised_budget"] is not None and combined["full_year_forecast"] is not None:
@@ -342,7 +344,7 @@ def priority_finance(data: ReportData, priority_id: str, title: str) -> list[Blo
     blocks.append(
         Table(
             f"Budget for {title}, {data.quarter.label} (£m)",
-            (Column("body", "Body"), *MOPAC_COLUMNS[1:]),
+            (Column("body", "Body"), *BODY_COLUMNS[1:]),
             tuple(
                 (
                     r["body"],

@@ -161,6 +161,19 @@ def _variation_letter(value: str) -> str:
 
 
 @cache
+@cache
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    # CommonMark without raw HTML: written text cannot inject markup or scripts.
+    return MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
+def markdown(text: str) -> Markup:
+    """Written text (Markdown) as HTML; headings are demoted to bold paragraphs' level h5."""
+    return Markup(_markdown().render(text))
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("scrutiny.report", "templates"),
@@ -185,6 +198,7 @@ def environment() -> Environment:
         svg_uri=svg_uri,
         spec_json=spec_json,
         kind=_kind,
+        markdown=markdown,
     )
     return env
 
@@ -200,7 +214,11 @@ def render_html(report: Report, *, interactive: bool = True, extra_css: str = ""
     return template.render(
         report=report,
         interactive=interactive,
-        css=Markup(_static("report.css") + extra_css),
+        css=Markup(
+            _static("report.css")
+            + f":root {{ --accent: {report.primary}; --link: {report.accent}; }}\n"
+            + extra_css
+        ),
         bundle=Markup(javascript_bundle()) if interactive else "",
         embed=Markup(_static("embed.js")) if interactive else "",
     )

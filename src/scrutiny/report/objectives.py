@@ -27,9 +27,18 @@ def _priorities(data: ReportData) -> list[Priority]:
 
 
 def sections(data: ReportData) -> tuple[Section, ...]:
-    chapters = [summary(data)]
-    chapters.extend(objective_chapter(data, p) for p in _priorities(data))
-    chapters.append(annex(data))
+    chapters: list[Section] = []
+    for name in data.definition.formats.objectives:
+        if name == "summary":
+            chapters.append(summary(data))
+        elif name == "objectives":
+            chapters.extend(objective_chapter(data, p) for p in _priorities(data))
+        elif name == "annex":
+            chapters.append(annex(data))
+        else:
+            raise ValueError(
+                f"report.yaml: formats.objectives: {name!r} is not an objectives section"
+            )
     return tuple(chapters)
 
 

@@ -21,7 +21,7 @@ def _css_string(text: str) -> str:
 def page_css(report: Report) -> str:
     """The @page rules: size, margins and the running footer."""
     footer = (
-        f"{report.organisation} · {report.title}, {report.subtitle} · "
+        f"{report.by} · {report.title}, {report.subtitle} · "
         f"data as loaded on {report.stamp} · scrutiny {report.version}"
     )
     return f"""

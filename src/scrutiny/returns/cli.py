@@ -346,7 +346,9 @@ def decisions(workspace: WorkspaceOpt = None) -> None:
 
 @app.command("pas")
 def pas(
-    file: Annotated[Path, typer.Argument(help="A MOPAC PAS table with multi-row headers (CSV)")],
+    file: Annotated[
+        Path, typer.Argument(help="A Public Attitude Survey table with multi-row headers (CSV)")
+    ],
     quarter: Annotated[str, typer.Option("--quarter", "-q", help="The quarter to file it under")],
     window: Annotated[str, typer.Option(help="The survey window, e.g. 'FY2015-16 to FY2020-21'")],
     group_dimension: Annotated[str, typer.Option(help="What the group header row holds")] = "Group",

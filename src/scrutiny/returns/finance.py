@@ -99,7 +99,7 @@ def identity_check(
 
 
 def combined_body_check(columns: Sequence[str], tolerance: float = TOLERANCE) -> Check:
-    """A body named ``X & Y`` (e.g. ``MOPAC & VRU``) holds, line by line, the sum of X and Y."""
+    """A body named ``X & Y`` (e.g. ``Office & Unit``) holds, line by line, the sum of X and Y."""
 
     def check(parsed: Parsed) -> list[CellError]:
         errors: list[CellError] = []

@@ -129,7 +129,7 @@ _add(
         ),
         {
             "priority": "victims",
-            "service": "London Victim and Witness Service",
+            "service": "Victim and Witness Service",
             "budget": "£7.86m",
             "ref": "",
             "kpi": "% of witnesses referred who take up support",
@@ -276,7 +276,7 @@ _add(
 _add(
     Kind(
         "revenue",
-        "MPS revenue by cost category (£m)",
+        "Force revenue by cost category (£m)",
         (*_line(), *_figures(finance.REVENUE_FIGURES), NOTE),
         {
             "line": "Police Officer Pay",
@@ -318,16 +318,20 @@ _add(
 _add(
     Kind(
         "mopac_finance",
-        "MOPAC and VRU by plan outcome, income and reserves (£m)",
+        "The office and its units by plan outcome, income and reserves (£m)",
         (
-            Column("body", required=True, help="VRU, MOPAC, or a combined body 'MOPAC & VRU'"),
+            Column(
+                "body",
+                required=True,
+                help="A body (the office, a unit) or a combined body 'Office & Unit'",
+            ),
             Column("section", help="Expenditure, Income Streams, Reserves"),
             *_line(),
             *_figures(finance.MOPAC_FIGURES),
             NOTE,
         ),
         {
-            "body": "MOPAC",
+            "body": "Office",
             "section": "Expenditure",
             "line": "Victims",
             "total_of": "",
@@ -378,7 +382,7 @@ _add(
         {
             "call_type": "I",
             "bcu": "Central East",
-            "borough": "Hackney",
+            "borough": "Northtown",
             "period": "2023-24Q1",
             "within_target_pct": "85%",
             "published_change_pp": "-2.7",
@@ -409,7 +413,7 @@ _add(
         {
             "survey": "PAS",
             "window": "R12 to June 2023",
-            "measure": "Trust MPS",
+            "measure": "Trust the police",
             "dimension": "Ethnicity",
             "group": "Mixed",
             "area": "",
@@ -531,7 +535,7 @@ _add(
             "reference": "PCD 000",
             "title": "An example decision",
             "date": "2023-04-03",
-            "approver": "Deputy Mayor for Policing and Crime",
+            "approver": "Police and Crime Commissioner",
             "signed_by": "",
             "total": "£775,000",
             "delegation_threshold": "£499,000",
@@ -547,12 +551,12 @@ _add(
                 "reference": "PCD 000",
                 "title": "An example decision",
                 "date": "2023-04-03",
-                "approver": "Deputy Mayor for Policing and Crime",
+                "approver": "Police and Crime Commissioner",
                 "signed_by": "",
                 "total": "£775,000",
                 "delegation_threshold": "£499,000",
                 "line_type": "source",
-                "name": "MOPAC budget",
+                "name": "Office budget",
                 "amount": "775,000",
                 "note": "",
             },

@@ -1,8 +1,8 @@
-"""MOPAC Public Attitude Survey tables with multi-row headers, read into survey rows.
+"""Public Attitude Survey (PAS) tables with multi-row headers, read into survey rows.
 
 The published PAS CSVs stack their header over several rows: the question on the first, then
 (optionally) the group the column is for, then what the figure is ("% Strongly agree/Tend to
-agree"). The first column names the area ("Barking and Dagenham - Barking"); leading columns
+agree"). The first column names the area ("Northtown - Central"); leading columns
 with nothing under their first header (a code, a cluster) describe the area. Every following
 header row starts with an empty cell, which is how the header's depth is found. Cells that are
 blank or 'N/A' have no figure. The rows come out in the shape of the ``surveys`` return, so they

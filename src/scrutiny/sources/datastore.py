@@ -1,4 +1,4 @@
-"""London Datastore "MPS Borough Level Crime" and "MPS Ward Level Crime" wide monthly CSVs.
+"""London Datastore borough-level and ward-level crime: wide monthly CSVs.
 
 One row per (major category, minor category, area), one column per month (``YYYYMM``). Both
 vintages are read: Title Case with ``LookUp_BoroughName``, and UPPER CASE with ``BoroughName``

@@ -1,7 +1,7 @@
 """The ONS lookup from 2011 LSOAs to 2019 wards and 2019 local authorities (boroughs).
 
 data.police.uk geocodes every street-level crime to a 2011 LSOA; this lookup places that LSOA in a
-ward (``WD19CD``) and a local authority (``LAD19CD``; the London boroughs are E09000001-33).
+ward (``WD19CD``) and a local authority (``LAD19CD``, e.g. E09000001).
 The file is ONS "LSOA11_to_Ward19_to_LAD19_EW_lookup": one row per LSOA, England and Wales.
 """
 

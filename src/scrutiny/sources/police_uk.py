@@ -175,8 +175,9 @@ STREET_FIELDS: tuple[_Field, ...] = (
 )
 STREET_HEADER = tuple(f.header for f in STREET_FIELDS)
 
-# Stop-and-search times carry a UTC offset; a naive time is taken as London's wall clock. Police
-# months are London months: 2016-05-31T23:01+00:00 is 00:01 on 1 June, in the June file.
+# Stop-and-search times carry a UTC offset; a naive time is taken as UK wall-clock time
+# (Europe/London). Police months are UK months: 2016-05-31T23:01+00:00 is 00:01 on 1 June,
+# in the June file.
 _LOCAL_TIME = (
     f"CASE WHEN regexp_matches({{c}}, '{_TZ_RE}') "
     "THEN timezone('Europe/London', CAST({c} AS TIMESTAMPTZ)) ELSE CAST({c} AS TIMESTAMP) END"

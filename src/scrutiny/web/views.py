@@ -502,7 +502,7 @@ def _comparison(
     if measure == "rate":
         notes.append(
             f"Rates use ONS mid-year {frame.attrs.get('population_year')} population; "
-            "areas with few residents and many visitors (central London, the airports) read high."
+            "areas with few residents and many visitors (city centres, airports) read high."
         )
     if hide.threshold:
         notes.append(
