@@ -1,8 +1,8 @@
 """Force → BCU → borough → ward, with ONS codes and resident population.
 
-Borough codes come from the ONS population file's local-authority names, so a force outside
-London works the same way. The Metropolitan Police's airports command is a pseudo-borough with
-no residents: it counts towards the force but belongs to no BCU.
+Borough codes come from the ONS population file's local-authority names, so any force works the
+same way. A workspace may name force-only areas (e.g. an airports command): pseudo-boroughs with
+no residents that count towards the force but belong to no BCU.
 """
 
 from __future__ import annotations
@@ -12,15 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 GEO_LEVELS = ("force", "bcu", "borough", "ward")
-
-AVIATION_CODE = "AVIATION"
-AVIATION_NAME = "Heathrow and London City Airports (Aviation Security)"
-_AVIATION_ALIASES = {
-    "london heathrow and london city airports",
-    "aviation security (so18)",
-    "aviation security",
-    "heathrow",
-}
 
 
 def name_key(name: str) -> str:
@@ -41,20 +32,24 @@ class Area:
 class AreaNames:
     """Resolves the names a publication uses for boroughs to ONS codes."""
 
-    def __init__(self, code_by_name: Mapping[str, str]):
+    def __init__(
+        self,
+        code_by_name: Mapping[str, str],
+        force_only: Iterable[tuple[str, str, Iterable[str]]] = (),
+    ):
+        """``force_only``: (code, name, other spellings) of each force-only area."""
         self.code_by_name = dict(code_by_name)
         self._codes = {name_key(n): c for n, c in code_by_name.items()}
         self._names = {c: n for n, c in code_by_name.items()}
+        for code, name, aliases in force_only:
+            self._names[code] = name
+            for alias in (name, *aliases):
+                self._codes[name_key(alias)] = code
 
     def code(self, name: str) -> str | None:
-        key = name_key(name)
-        if key in {name_key(a) for a in _AVIATION_ALIASES}:
-            return AVIATION_CODE
-        return self._codes.get(key)
+        return self._codes.get(name_key(name))
 
     def name(self, code: str) -> str:
-        if code == AVIATION_CODE:
-            return AVIATION_NAME
         return self._names.get(code, code)
 
 

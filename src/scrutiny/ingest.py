@@ -44,10 +44,12 @@ class IngestReport:
         return sum(r.replaced for r in self.results if isinstance(r, IngestResult))
 
 
-def area_names(wh: Warehouse) -> AreaNames:
-    """Local-authority names → ONS codes, from the population estimates loaded."""
+def area_names(wh: Warehouse, ws: Workspace | None = None) -> AreaNames:
+    """Local-authority names → ONS codes, from the population estimates loaded, and the
+    workspace's force-only areas."""
     rows = wh.con.execute("SELECT DISTINCT area_name, area_code FROM population").fetchall()
-    return AreaNames(dict(rows))
+    extra = [(a.code, a.name, a.aliases) for a in ws.config.force_only_areas] if ws else []
+    return AreaNames(dict(rows), extra)
 
 
 def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestReport:
@@ -77,7 +79,7 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
         for path in population:
             if sha := step(path):
                 report.results.append(wh.ingest(read_population(path), sha))
-        names = area_names(wh)
+        names = area_names(wh, ws)
         for path in crime:
             if sha := step(path):
                 report.results.append(wh.ingest(read_datastore(path, names), sha))

@@ -77,6 +77,15 @@ class ChangePoint(_Strict):
     _month = field_validator("month")(lambda v: _check_month(v))
 
 
+class ForceOnlyArea(_Strict):
+    """An area in the force's crime data with no residents and no BCU (e.g. an airports
+    command): it counts towards the force only."""
+
+    code: str = Field(pattern=r"^[A-Z0-9_]{2,20}$")
+    name: str
+    aliases: list[str] = Field(default_factory=list, description="Other spellings in the files")
+
+
 class Settings(_Strict):
     suppress_below: int = Field(0, ge=0, description="Hide counts below this on public pages")
     population_year: int | None = Field(
@@ -110,6 +119,9 @@ class WorkspaceConfig(_Strict):
         "Default: the areas the crime data name",
     )
     category_groups: list[CategoryGroup] = Field(default_factory=list)
+    force_only_areas: list[ForceOnlyArea] = Field(
+        default_factory=list, description="Pseudo-boroughs with no residents and no BCU"
+    )
     plan: str | None = Field(None, description="The Police and Crime Plan file (YAML)")
     report: str | None = Field(
         None,
