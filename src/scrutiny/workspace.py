@@ -97,7 +97,7 @@ class Settings(_Strict):
     )
 
 
-#: A short code (``MPS``) or a data.police.uk force id (``city-of-london``, ``metropolitan``).
+#: A short code (``ESX``) or a data.police.uk force id (``essex``, ``city-of-london``).
 FORCE_CODE = r"^([A-Z0-9_]{2,12}|[a-z0-9]+(-[a-z0-9]+)*)$"
 
 
@@ -105,7 +105,7 @@ class WorkspaceConfig(_Strict):
     force: str
     force_code: str = Field(
         pattern=FORCE_CODE,
-        description="A short code (MPS) or the force's data.police.uk id (city-of-london)",
+        description="A short code (ESX) or the force's data.police.uk id (essex)",
     )
     current_quarter: str
     sources: list[Source] = Field(min_length=1)

@@ -36,8 +36,8 @@ _STREET_FILE = re.compile(r"([0-9]{4}-[0-9]{2})-[a-z0-9-]+-street\.csv$")
 
 @dataclass(frozen=True)
 class Force:
-    id: str  # data.police.uk's id, e.g. city-of-london
-    name: str  # as its files spell it, e.g. City of London Police
+    id: str  # data.police.uk's id, e.g. essex
+    name: str  # as its files spell it, e.g. Essex Police
     local_authorities: dict[str, str]  # ONS code → name
 
 
