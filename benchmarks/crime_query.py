@@ -16,9 +16,9 @@ import sys
 import tempfile
 import time
 
-from scrutiny.ingest import ingest_workspace
+from scrutiny.config.workspace import open_workspace
 from scrutiny.measures.summary import crime_summary
-from scrutiny.workspace import open_workspace
+from scrutiny.sources.ingest import ingest_workspace
 
 
 def main() -> None:

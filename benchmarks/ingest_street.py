@@ -141,7 +141,7 @@ def measure_floor_text(files: list[Path], db: Path) -> int:
 def measure_ours(files: list[Path], db: Path, root: Path) -> int:
     from scrutiny.sources.ons_lookup import read_ons_lookup
     from scrutiny.sources.police_uk import ingest_street
-    from scrutiny.warehouse import Warehouse
+    from scrutiny.store.warehouse import Warehouse
 
     lookup = read_ons_lookup(LOOKUP)
     with Warehouse(db) as wh:
@@ -152,7 +152,7 @@ def measure_ours(files: list[Path], db: Path, root: Path) -> int:
 def measure_per_file(files: list[Path], db: Path, root: Path) -> int:
     from scrutiny.sources.ons_lookup import read_ons_lookup
     from scrutiny.sources.police_uk import ingest_street
-    from scrutiny.warehouse import Warehouse
+    from scrutiny.store.warehouse import Warehouse
 
     lookup = read_ons_lookup(LOOKUP)
     with Warehouse(db) as wh:

@@ -21,11 +21,11 @@ import threading
 import time
 from pathlib import Path
 
+from scrutiny.config.workspace import open_workspace
 from scrutiny.report.build import build_content, build_report
 from scrutiny.report.charts import prerender, warm_up
 from scrutiny.report.html import render_html
 from scrutiny.report.pdf import write_pdf
-from scrutiny.workspace import open_workspace
 
 QUARTER = "2023-24Q1"
 STAMP = "2026-11-23"
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace, out: Path) -> None:
     if not args.no_command:
         cmd = ["scrutiny", "report", "--out", str(out), "--stamp", STAMP]
         if subprocess.run([*cmd, "--help"], capture_output=True).returncode != 0:
-            cmd = [sys.executable, "-m", "scrutiny.report.cli", "--out", str(out), "--stamp", STAMP]
+            cmd = [sys.executable, "-m", "scrutiny.cli.report", "--out", str(out), "--stamp", STAMP]
         for _ in range(args.runs):
             start = time.perf_counter()
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=os.environ)

@@ -41,9 +41,9 @@ CATEGORIES = (
 def _serve(workspace: str | None, port: int) -> None:  # pragma: no cover - child process
     import uvicorn
 
+    from scrutiny.config.workspace import open_workspace
     from scrutiny.report.data import ensure_loaded
     from scrutiny.web.app import create_app
-    from scrutiny.workspace import open_workspace
 
     ws = open_workspace(workspace)
     ensure_loaded(ws)

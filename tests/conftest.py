@@ -10,9 +10,9 @@ from pathlib import Path
 import ibis
 import pytest
 
-from scrutiny.ingest import ingest_workspace
+from scrutiny.config.workspace import Workspace, demo_root
+from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
-from scrutiny.workspace import Workspace, demo_root
 
 ROOT = Path(__file__).resolve().parents[1]
 # Beside the project; from a git worktree one level further up.

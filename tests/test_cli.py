@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from scrutiny.cli import app
-from scrutiny.workspace import Workspace
+from scrutiny.config.workspace import Workspace
 
 runner = CliRunner()
 

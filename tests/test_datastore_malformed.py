@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from scrutiny.cli import app
-from scrutiny.ingest import ingest_workspace
-from scrutiny.warehouse import Warehouse
-from scrutiny.workspace import Workspace
+from scrutiny.config.workspace import Workspace
+from scrutiny.sources.ingest import ingest_workspace
+from scrutiny.store.warehouse import Warehouse
 
 GOOD = (
     "MajorText,MinorText,LookUp_BoroughName,202301,202302\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.explain import explain
 from scrutiny.judge.spc import VariationIcon
-from scrutiny.workspace import Workspace
 
 # (category, published wording on Q4 2022-23, on Q1 2022-23, against pre-pandemic) —
 # seed 001 lines 684-700 ("remained stable on Q4 (-1%) and above Q1 22-23 with an increase…").

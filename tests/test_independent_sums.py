@@ -8,9 +8,9 @@ from pathlib import Path
 import ibis
 import pytest
 
+from scrutiny.config.periods import Baseline, Quarter
 from scrutiny.measures.categories import resolve
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
-from scrutiny.periods import Baseline, Quarter
 
 HIST = "MPS Borough Level Crime (Historical) 201004-202201.csv"
 RECENT = "MPS Borough Level Crime (most recent 24 months) 202202-202401.csv"

@@ -2,7 +2,13 @@ from datetime import date
 
 import pytest
 
-from scrutiny.periods import Baseline, Comparator, Quarter, comparator_window, parse_month_column
+from scrutiny.config.periods import (
+    Baseline,
+    Comparator,
+    Quarter,
+    comparator_window,
+    parse_month_column,
+)
 
 
 @pytest.mark.parametrize(

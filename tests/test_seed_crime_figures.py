@@ -9,9 +9,9 @@ from __future__ import annotations
 import ibis
 import pytest
 
+from scrutiny.config.periods import Baseline, Quarter
 from scrutiny.measures.categories import resolve
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
-from scrutiny.periods import Baseline, Quarter
 
 # (category, comparator column, published % change) — seed 001 lines 202, 704-712, 953, 1057.
 R12_PUBLISHED = [

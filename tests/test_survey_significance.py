@@ -6,11 +6,11 @@ from pathlib import Path
 
 import duckdb
 
+from scrutiny.config.periods import Quarter
+from scrutiny.config.workspace import Workspace
 from scrutiny.judge.significance import GapStatus
-from scrutiny.periods import Quarter
 from scrutiny.returns.actions import load_workspace_returns
 from scrutiny.returns.derived import survey_gaps
-from scrutiny.workspace import Workspace
 
 
 def gaps_of(ws: Workspace, quarter: str):

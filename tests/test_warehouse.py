@@ -7,9 +7,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from scrutiny.geography import AreaNames
+from scrutiny.config.geography import AreaNames
 from scrutiny.sources.datastore import read_datastore
-from scrutiny.warehouse import Batch, Warehouse
+from scrutiny.store.warehouse import Batch, Warehouse
 
 NAMES = AreaNames({"Camden": "E09000007", "Islington": "E09000019"})
 HEADER = "MajorText,MinorText,LookUp_BoroughName"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.workspace import Workspace, WorkspaceError, demo_root, json_schema_text
+from scrutiny.config.workspace import Workspace, WorkspaceError, demo_root, json_schema_text
 
 BASE = (
     "force: Test Police\nforce_code: TP\ncurrent_quarter: 2023-24Q1\n"

@@ -12,20 +12,20 @@ from datetime import date
 
 import pandas as pd
 
-from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
-from scrutiny.judge.significance import RateRatio, rate_ratio
-from scrutiny.judge.spc import SpcResult, xmr
-from scrutiny.measures.categories import resolve
-from scrutiny.measures.crime import available_selections, monthly_series
-from scrutiny.measures.summary import connect, crime_summary, groups_of
-from scrutiny.periods import (
+from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
     Comparator,
     Quarter,
     add_months,
 )
-from scrutiny.workspace import Workspace
+from scrutiny.config.workspace import Workspace
+from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
+from scrutiny.judge.significance import RateRatio, rate_ratio
+from scrutiny.judge.spc import SpcResult, xmr
+from scrutiny.measures.categories import resolve
+from scrutiny.measures.crime import available_selections, monthly_series
+from scrutiny.measures.summary import connect, crime_summary, groups_of
 
 #: Months of history an SPC chart of a crime series looks back over, to the quarter's end.
 SPC_MONTHS = 36

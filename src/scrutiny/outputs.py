@@ -32,7 +32,7 @@ class OutputError(ValueError):
 
 def protected_paths(ws: object) -> list[Path]:
     """What an output must never hold: the workspace folder, its warehouse and its sources."""
-    from scrutiny.workspace import Workspace
+    from scrutiny.config.workspace import Workspace
 
     if not isinstance(ws, Workspace):
         return []

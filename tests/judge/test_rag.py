@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scrutiny.config.periods import Quarter
 from scrutiny.judge.rag import (
     Rag,
     RagRules,
@@ -18,7 +19,6 @@ from scrutiny.judge.rag import (
     rate_percentage,
     risk_trend,
 )
-from scrutiny.periods import Quarter
 
 Q = Quarter.parse
 

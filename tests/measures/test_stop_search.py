@@ -12,6 +12,7 @@ from pathlib import Path
 import ibis
 import pytest
 
+from scrutiny.config.periods import Quarter, Window
 from scrutiny.measures.stop_search import (
     BREAKDOWNS,
     NO_FURTHER_ACTION,
@@ -24,9 +25,8 @@ from scrutiny.measures.stop_search import (
     searches_by,
     share,
 )
-from scrutiny.periods import Quarter, Window
 from scrutiny.sources.police_uk import read_stop_search
-from scrutiny.warehouse import Warehouse
+from scrutiny.store.warehouse import Warehouse
 
 # Beside the project (from a git worktree, one level further up).
 REALDATA = next(

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from scrutiny.cli import app
+from scrutiny.config.workspace import Workspace
 from scrutiny.explain import explain
 from scrutiny.measures.summary import crime_summary
 from scrutiny.sources.police_uk_counts import ANTI_SOCIAL_BEHAVIOUR, CRIME_TYPES, POSITIVE_OUTCOMES
-from scrutiny.workspace import Workspace
 
 from .independent import count_rows, lsoa_to_la, months_of
 

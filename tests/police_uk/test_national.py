@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from scrutiny.cli import app
+from scrutiny.config.workspace import Workspace, WorkspaceError
 from scrutiny.sources.national import force, forces, latest_quarter, population_csv
-from scrutiny.workspace import Workspace, WorkspaceError
 
 runner = CliRunner()
 

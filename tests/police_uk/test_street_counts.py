@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import pytest
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.sources.police_uk_counts import (
     ANTI_SOCIAL_BEHAVIOUR,
     CRIME_TYPES,
@@ -14,7 +15,6 @@ from scrutiny.sources.police_uk_counts import (
     published_cells,
     street_counts,
 )
-from scrutiny.workspace import Workspace
 
 from .independent import count_rows, lsoa_to_la
 

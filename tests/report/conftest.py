@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.report.build import ReportPaths, build_content, build_report
 from scrutiny.report.content import Report
-from scrutiny.workspace import Workspace
 
 STAMP = "2026-11-23"
 

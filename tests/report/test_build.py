@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.report.build import build_content
 from scrutiny.report.content import Chart, EmptyNotice, Report, Sentence, Table
-from scrutiny.workspace import Workspace
 
 #: The current format's headings (issue 5), level by level.
 CURRENT_CHAPTERS = [

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scrutiny.config.workspace import Workspace, demo_root
 from scrutiny.report.build import build_content
 from scrutiny.report.content import Chart, Report, Sentence
 from scrutiny.report.data import workspace_definition
 from scrutiny.report.definition import DefinitionError, ReportDefinition, load_definition
 from scrutiny.report.html import render_html
 from scrutiny.report.pdf import page_css
-from scrutiny.workspace import Workspace, demo_root
 
 STAMP = "2026-11-23"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.report.build import ReportPaths, build_report
-from scrutiny.workspace import Workspace
 
 from .conftest import STAMP
 

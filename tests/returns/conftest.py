@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.plan import Plan, load_plans
+from scrutiny.config.plan import Plan, load_plans
+from scrutiny.config.workspace import demo_root
 from scrutiny.returns.load import LoadReport, load_files
-from scrutiny.warehouse import Warehouse
-from scrutiny.workspace import demo_root
+from scrutiny.store.warehouse import Warehouse
 
 DEMO = demo_root()
 RETURNS = DEMO / "returns"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrutiny.periods import Quarter
+from scrutiny.config.periods import Quarter
 from scrutiny.returns.derived import (
     CALL_ROUNDING_PP,
     call_point_changes,
@@ -10,7 +10,7 @@ from scrutiny.returns.derived import (
     survey_gaps,
 )
 from scrutiny.returns.ratings import agreement, overrides, rate_returns, risk_trends
-from scrutiny.warehouse import Warehouse
+from scrutiny.store.warehouse import Warehouse
 
 Q1_2324 = Quarter.parse("2023-24Q1")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from scrutiny.returns.cli import app
+from scrutiny.cli.returns import app
 
 runner = CliRunner()
 

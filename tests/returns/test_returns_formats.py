@@ -8,12 +8,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from scrutiny.plan import Plan
+from scrutiny.config.plan import Plan
+from scrutiny.config.workspace import demo_root
 from scrutiny.returns.cells import number
 from scrutiny.returns.load import load_file
 from scrutiny.returns.templates import write_template
-from scrutiny.warehouse import Warehouse
-from scrutiny.workspace import demo_root
+from scrutiny.store.warehouse import Warehouse
 
 RETURNS = demo_root() / "returns"
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.plan import Plan
+from scrutiny.config.plan import Plan
+from scrutiny.config.workspace import demo_root
 from scrutiny.returns.base import ReturnError
 from scrutiny.returns.kinds import KINDS
 from scrutiny.returns.load import load_file, read_return
 from scrutiny.returns.templates import write_template
-from scrutiny.warehouse import Warehouse
-from scrutiny.workspace import demo_root
+from scrutiny.store.warehouse import Warehouse
 
 RETURNS = demo_root() / "returns"
 

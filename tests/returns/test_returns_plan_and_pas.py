@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.periods import Quarter
-from scrutiny.plan import PlanError, load_plan, load_plans, plan_for, plan_json_schema
+from scrutiny.config.periods import Quarter
+from scrutiny.config.plan import PlanError, load_plan, load_plans, plan_for, plan_json_schema
+from scrutiny.config.workspace import demo_root
 from scrutiny.returns.base import ReturnError
 from scrutiny.returns.load import write_parsed
 from scrutiny.returns.surveys import parse_pas, read_pas
-from scrutiny.warehouse import Warehouse, file_sha256
-from scrutiny.workspace import demo_root
+from scrutiny.store.warehouse import Warehouse, file_sha256
 
 DEMO = demo_root()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scrutiny.sources.ons_lookup import COLUMNS, HEADER, read_ons_lookup
-from scrutiny.warehouse import IngestError
+from scrutiny.store.warehouse import IngestError
 
 # Beside the project (from a git worktree, one level further up).
 REALDATA = next(

@@ -26,7 +26,7 @@ from scrutiny.sources.police_uk import (
     read_street,
     read_street_file,
 )
-from scrutiny.warehouse import IngestError, Warehouse
+from scrutiny.store.warehouse import IngestError, Warehouse
 
 # Beside the project (from a git worktree, one level further up).
 REALDATA = next(

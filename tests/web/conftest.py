@@ -12,9 +12,9 @@ import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.report.data import ensure_loaded
 from scrutiny.web.app import create_app
-from scrutiny.workspace import Workspace
 
 SUPPRESS_BELOW = 10
 

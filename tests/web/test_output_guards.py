@@ -11,9 +11,9 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from scrutiny.cli import app
+from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import MARKER, OutputError, OutputFolder, check_new_file
 from scrutiny.web.site import build_site
-from scrutiny.workspace import Workspace
 
 runner = CliRunner()
 CATEGORY = "Robbery of Personal Property"

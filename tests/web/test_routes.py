@@ -11,9 +11,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.web.app import create_app
 from scrutiny.web.security import CSP
-from scrutiny.workspace import Workspace
 
 from .conftest import SUPPRESS_BELOW
 

@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import OutputError
 from scrutiny.web.site import SiteReport, build_site
-from scrutiny.workspace import Workspace
 
 CATEGORY = "Robbery of Personal Property"
 

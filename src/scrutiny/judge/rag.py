@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scrutiny.periods import Quarter
+from scrutiny.config.periods import Quarter
 
 #: Tolerance for float comparisons: 0.1 + 0.2 must still meet a target of 0.3.
 _EPS = 1e-9

@@ -16,8 +16,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from scrutiny.measures.categories import Selection
-from scrutiny.periods import (
+from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
     Baseline,
@@ -26,6 +25,7 @@ from scrutiny.periods import (
     Window,
     comparator_window,
 )
+from scrutiny.measures.categories import Selection
 
 LEVELS = ("force", "bcu", "borough", "ward")
 

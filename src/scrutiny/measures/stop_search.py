@@ -18,7 +18,7 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 
-from scrutiny.periods import Window
+from scrutiny.config.periods import Window
 
 #: Outcomes that are *not* positive. data.police.uk has used two wordings: "Nothing found - no
 #: further action" (the one in a June 2016 force file) and "A no further action

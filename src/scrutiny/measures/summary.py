@@ -10,10 +10,10 @@ from typing import Any
 import ibis
 import pandas as pd
 
+from scrutiny.config.periods import Quarter
+from scrutiny.config.workspace import Workspace
 from scrutiny.measures.categories import TOTAL, resolve
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
-from scrutiny.periods import Quarter
-from scrutiny.workspace import Workspace
 
 CAVEAT = (
     "Recorded crime reflects police activity and recording practice as well as crime "

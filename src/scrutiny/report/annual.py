@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from scrutiny.periods import Quarter, add_months
-from scrutiny.plan import Priority
+from scrutiny.config.periods import Quarter, add_months
+from scrutiny.config.plan import Priority
 from scrutiny.report.annex import annex
 from scrutiny.report.charts import line_chart
 from scrutiny.report.content import (

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Literal
 
 from scrutiny import __version__
+from scrutiny.config.periods import Quarter, add_months
+from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import OutputFolder, protected_paths
-from scrutiny.periods import Quarter, add_months
 from scrutiny.report import annual, current, objectives
 from scrutiny.report.content import Report
 from scrutiny.report.data import ReportData, ensure_loaded, load_report_data
-from scrutiny.workspace import Workspace
 
 Format = Literal["current", "objectives", "annual"]
 FORMATS: tuple[Format, ...] = ("current", "objectives", "annual")

@@ -19,10 +19,10 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from scrutiny.config.workspace import data_home
 from scrutiny.judge.icons import COMMON, CONCERN, IMPROVEMENT, NEITHER
 from scrutiny.judge.spc import SpcResult, Verdict
 from scrutiny.report.content import Chart, Column, Table
-from scrutiny.workspace import data_home
 
 #: Width of a chart in CSS pixels: fits an A4 portrait page with 18 mm margins.
 WIDTH = 560

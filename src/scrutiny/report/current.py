@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrutiny.config.plan import Measure, Priority
 from scrutiny.judge.rag import rate_band
-from scrutiny.plan import Measure, Priority
 from scrutiny.report import finances
 from scrutiny.report.annex import annex
 from scrutiny.report.charts import bar_chart

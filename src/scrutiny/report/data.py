@@ -15,7 +15,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from scrutiny.ingest import ingest_workspace
+from scrutiny.config.periods import Quarter, add_months
+from scrutiny.config.plan import Plan, load_plans, plan_for
+from scrutiny.config.workspace import Workspace
 from scrutiny.measures.categories import Selection, resolve
 from scrutiny.measures.crime import (
     CrimeQuery,
@@ -24,8 +26,6 @@ from scrutiny.measures.crime import (
     monthly_series,
 )
 from scrutiny.measures.summary import connect, groups_of
-from scrutiny.periods import Quarter, add_months
-from scrutiny.plan import Plan, load_plans, plan_for
 from scrutiny.report.content import Source
 from scrutiny.report.definition import ReportDefinition, load_definition
 from scrutiny.returns.actions import load_workspace_returns, workspace_plans
@@ -41,8 +41,8 @@ from scrutiny.returns.derived import (
 )
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
 from scrutiny.returns.schema import ensure_schema
-from scrutiny.warehouse import Warehouse
-from scrutiny.workspace import Workspace
+from scrutiny.sources.ingest import ingest_workspace
+from scrutiny.store.warehouse import Warehouse
 
 #: Return tables a report reads, with the columns it orders them by.
 RETURN_TABLES = (

@@ -4,7 +4,7 @@ rating), top risks and issues, and goals (baseline, forecast, rating); then the 
 
 from __future__ import annotations
 
-from scrutiny.plan import Priority
+from scrutiny.config.plan import Priority
 from scrutiny.report.annex import annex
 from scrutiny.report.content import (
     Block,

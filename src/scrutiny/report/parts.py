@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from scrutiny.explain import SPC_MONTHS, comparator_labels
-from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
-from scrutiny.judge.significance import rate_ratio
-from scrutiny.judge.spc import SpcResult, xmr
-from scrutiny.periods import (
+from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
     Comparator,
     Quarter,
     add_months,
 )
+from scrutiny.explain import SPC_MONTHS, comparator_labels
+from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
+from scrutiny.judge.significance import rate_ratio
+from scrutiny.judge.spc import SpcResult, xmr
 from scrutiny.report.charts import spc_chart
 from scrutiny.report.content import (
     Block,

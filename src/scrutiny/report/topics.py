@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from scrutiny.config.periods import Quarter
 from scrutiny.judge.narrative import format_pct_change, format_pp_change
-from scrutiny.periods import Quarter
 from scrutiny.report.content import Block, Cell, Column, EmptyNotice, Note, Sentence, Table
 from scrutiny.report.data import ReportData
 from scrutiny.report.parts import count

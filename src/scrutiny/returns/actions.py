@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrutiny.periods import Quarter
-from scrutiny.plan import Plan, load_plans
+from scrutiny.config.periods import Quarter
+from scrutiny.config.plan import Plan, load_plans
+from scrutiny.config.workspace import Workspace
 from scrutiny.returns.base import ReturnError
 from scrutiny.returns.derived import (
     Gap,
@@ -21,8 +22,7 @@ from scrutiny.returns.load import LoadReport, LoadResult, load_files, read_retur
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, refresh_ratings, risk_trends
 from scrutiny.returns.schema import ensure_schema
 from scrutiny.returns.surveys import parse_pas
-from scrutiny.warehouse import Warehouse, file_sha256
-from scrutiny.workspace import Workspace
+from scrutiny.store.warehouse import Warehouse, file_sha256
 
 #: Kinds of derived table, for ``scrutiny derived KIND``.
 DERIVED = ("calls", "finance", "surveys", "outcomes")

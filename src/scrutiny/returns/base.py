@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from scrutiny.warehouse import IngestError
+from scrutiny.store.warehouse import IngestError
 
 #: A raw cell: text from a CSV, or what openpyxl gives for an Excel cell.
 Raw = str | float | int | None

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from scrutiny.config.periods import Quarter
 from scrutiny.judge.rag import Rag, parse_rag, parse_trend
-from scrutiny.periods import Quarter
 from scrutiny.returns.base import Raw
 
 #: Cells that mean "no figure" in the seed reports (not available, not applicable, dash).

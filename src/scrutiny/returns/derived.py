@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from scrutiny.config.periods import Quarter
 from scrutiny.judge.significance import SurveyGap, survey_gap
-from scrutiny.periods import Quarter
 
 #: ±0.5 for each of two percentages printed to whole points, ±0.05 for a change printed to 0.1.
 CALL_ROUNDING_PP = 0.5 + 0.5 + 0.05

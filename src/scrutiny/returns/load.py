@@ -15,14 +15,14 @@ from pathlib import Path
 
 import duckdb
 
-from scrutiny.periods import Quarter
-from scrutiny.plan import Plan, plan_for
+from scrutiny.config.periods import Quarter
+from scrutiny.config.plan import Plan, plan_for
 from scrutiny.returns.base import CellError, ReturnError, read_sheets
 from scrutiny.returns.decisions import yaml_sheet
 from scrutiny.returns.kinds import KINDS
 from scrutiny.returns.schema import ensure_schema, return_tables, table_columns
 from scrutiny.returns.spec import KNOWN_ISSUE, Parsed, parse_sheet
-from scrutiny.warehouse import Warehouse, file_sha256
+from scrutiny.store.warehouse import Warehouse, file_sha256
 
 _QUARTER_IN_NAME = re.compile(r"(\d{4})-(\d{2})Q(\d)", re.IGNORECASE)
 _NAMING = (

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from scrutiny.config.periods import Quarter
+from scrutiny.config.plan import Plan, plan_for
 from scrutiny.judge.rag import DEFAULT_RULES, Rag, RagRules, rate_kpi, rate_milestone, risk_trend
-from scrutiny.periods import Quarter
-from scrutiny.plan import Plan, plan_for
 
 RATED_KINDS = ("services", "indicators", "milestones")
 

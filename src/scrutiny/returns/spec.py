@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrutiny.config.periods import Quarter
+from scrutiny.config.plan import Plan
 from scrutiny.judge.rag import KPI_RATINGS, MILESTONE_RATINGS
-from scrutiny.periods import Quarter
-from scrutiny.plan import Plan
 from scrutiny.returns import cells
 from scrutiny.returns.base import CellError, Raw, ReturnError, Sheet, header_key
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrutiny.periods import Quarter
+from scrutiny.config.periods import Quarter
 from scrutiny.returns import cells
 from scrutiny.returns.base import CellError, ReturnError, Sheet, read_csv
 from scrutiny.returns.kinds import KINDS

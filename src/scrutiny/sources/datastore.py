@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from scrutiny.geography import AreaNames
-from scrutiny.periods import parse_month_column
+from scrutiny.config.geography import AreaNames
+from scrutiny.config.periods import parse_month_column
 from scrutiny.sources.categories import canonical_category
 from scrutiny.sources.text import csv_rows, decode
-from scrutiny.warehouse import Batch, IngestError
+from scrutiny.store.warehouse import Batch, IngestError
 
 KIND = "datastore"
 MEASURE = "offences"

@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scrutiny.sources.ons_lookup import OnsLookup
-from scrutiny.warehouse import Batch, IngestError, IngestResult, Warehouse
+from scrutiny.store.warehouse import Batch, IngestError, IngestResult, Warehouse
 
 STREET_KIND = "police_uk_street"
 STOP_SEARCH_KIND = "police_uk_stop_search"

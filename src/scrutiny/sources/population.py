@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from scrutiny.sources.text import csv_rows, decode
-from scrutiny.warehouse import Batch, IngestError
+from scrutiny.store.warehouse import Batch, IngestError
 
 KIND = "population"
 _HEADER_SCAN = 5

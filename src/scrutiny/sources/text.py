@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from scrutiny.warehouse import IngestError
+from scrutiny.store.warehouse import IngestError
 
 
 def decode(path: Path, data: bytes) -> str:

@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from scrutiny.periods import QUARTER_COMPARATORS, Comparator, Quarter
+from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.report.content import Table, to_dict
 from scrutiny.web import views
 from scrutiny.web.content import ReportContent

@@ -16,11 +16,11 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from scrutiny import __version__
+from scrutiny.config.workspace import Workspace
 from scrutiny.web import api, pages, security
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import WebData
 from scrutiny.web.links import Links
-from scrutiny.workspace import Workspace
 
 STATIC = Path(__file__).parent / "static"
 _bundle_lock = threading.Lock()

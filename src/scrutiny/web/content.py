@@ -12,11 +12,11 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scrutiny.periods import Quarter
+from scrutiny.config.periods import Quarter
+from scrutiny.config.workspace import Workspace
 from scrutiny.report.content import Cell, Chart, Column, Report, Section, Table
 from scrutiny.web.data import NotFound
 from scrutiny.web.publish import Suppressor
-from scrutiny.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class ReportContent:
             plans = workspace_plans(self.ws)
         except Exception:
             return []
-        from scrutiny.plan import plan_for
+        from scrutiny.config.plan import plan_for
 
         plan = plan_for(plans, self.quarter)
         if plan is None:

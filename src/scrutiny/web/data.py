@@ -20,8 +20,10 @@ from typing import Any, TypeVar
 import ibis
 import pandas as pd
 
+from scrutiny.config.geography import GEO_LEVELS
+from scrutiny.config.periods import Comparator, Quarter, add_months
+from scrutiny.config.workspace import Workspace
 from scrutiny.explain import SPC_MONTHS, spc_of_counts
-from scrutiny.geography import GEO_LEVELS
 from scrutiny.judge.spc import SpcResult
 from scrutiny.measures.categories import TOTAL, Selection
 from scrutiny.measures.crime import (
@@ -32,8 +34,6 @@ from scrutiny.measures.crime import (
     months_covered,
 )
 from scrutiny.measures.summary import groups_of
-from scrutiny.periods import Comparator, Quarter, add_months
-from scrutiny.workspace import Workspace
 
 T = TypeVar("T")
 

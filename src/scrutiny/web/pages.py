@@ -19,10 +19,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from scrutiny import __version__
+from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
 from scrutiny.judge.spc import VariationIcon
 from scrutiny.measures.categories import Selection
-from scrutiny.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.report.content import RATING_WORDS, Chart, Column, Section
 from scrutiny.web import charts, views
 from scrutiny.web.content import ReportContent

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from scrutiny.config.periods import Comparator
+from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import OutputFolder, protected_paths
-from scrutiny.periods import Comparator
 from scrutiny.web import api, views
 from scrutiny.web.app import STATIC, vega_runtime
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import WebData, slugify
 from scrutiny.web.links import StaticLinks, compare_file, crime_file
 from scrutiny.web.pages import REPORT_PAGES, CompareParams, CrimeParams, Pages
-from scrutiny.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
 

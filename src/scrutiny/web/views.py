@@ -15,14 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from scrutiny.explain import comparator_labels
-from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
-from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
-from scrutiny.judge.significance import RateRatio, rate_ratio
-from scrutiny.judge.spc import SpcResult, Verdict
-from scrutiny.measures.categories import Selection
-from scrutiny.measures.summary import CAVEAT
-from scrutiny.periods import (
+from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
     Comparator,
@@ -30,6 +23,13 @@ from scrutiny.periods import (
     add_months,
     comparator_window,
 )
+from scrutiny.explain import comparator_labels
+from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
+from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
+from scrutiny.judge.significance import RateRatio, rate_ratio
+from scrutiny.judge.spc import SpcResult, Verdict
+from scrutiny.measures.categories import Selection
+from scrutiny.measures.summary import CAVEAT
 from scrutiny.web import charts
 from scrutiny.web.data import Area, WebData
 from scrutiny.web.publish import Count, Suppressor, number, pct_text, rate_text

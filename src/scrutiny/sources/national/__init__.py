@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from scrutiny.periods import Quarter, add_months
+from scrutiny.config.periods import Quarter, add_months
 
 LOOKUP_FILE = "lsoa_ward_la.csv.gz"
 _STREET_FILE = re.compile(r"([0-9]{4}-[0-9]{2})-[a-z0-9-]+-street\.csv$")

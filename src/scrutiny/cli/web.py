@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from scrutiny.config.workspace import Workspace, WorkspaceError, open_workspace
 from scrutiny.outputs import OutputError
-from scrutiny.workspace import Workspace, WorkspaceError, open_workspace
 
 err = Console(stderr=True)
 

@@ -11,15 +11,15 @@ from typing import Protocol
 import ibis
 import pyarrow as pa
 
-from scrutiny.geography import AreaNames, build_areas
+from scrutiny.config.geography import AreaNames, build_areas
+from scrutiny.config.workspace import Workspace, WorkspaceError
 from scrutiny.returns.actions import load_workspace_returns
 from scrutiny.sources.datastore import read_datastore
 from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
 from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_name
 from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, street_counts
 from scrutiny.sources.population import read_population
-from scrutiny.warehouse import IngestResult, Warehouse, file_sha256
-from scrutiny.workspace import Workspace, WorkspaceError
+from scrutiny.store.warehouse import IngestResult, Warehouse, file_sha256
 
 #: Called before each file with (file, number done, number in all).
 Progress = Callable[[Path, int, int], None]

@@ -15,20 +15,20 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from scrutiny import __version__
-from scrutiny.ingest import IngestReport, ingest_workspace
-from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
-from scrutiny.report.cli import report
-from scrutiny.returns.cli import app as returns_app
-from scrutiny.sources.national import write_police_uk_workspace
-from scrutiny.warehouse import IngestError
-from scrutiny.web.cli import serve, site
-from scrutiny.workspace import (
+from scrutiny.cli.report import report
+from scrutiny.cli.returns import app as returns_app
+from scrutiny.cli.web import serve, site
+from scrutiny.config.workspace import (
     Workspace,
     WorkspaceError,
     demo_root,
     json_schema_text,
     open_workspace,
 )
+from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
+from scrutiny.sources.ingest import IngestReport, ingest_workspace
+from scrutiny.sources.national import write_police_uk_workspace
+from scrutiny.store.warehouse import IngestError
 
 app = typer.Typer(
     help="Hold a police force to account: numbers, judgments and reports from raw data.",

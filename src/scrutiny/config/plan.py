@@ -17,8 +17,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from scrutiny.config.periods import Quarter
 from scrutiny.judge.rag import RagRules
-from scrutiny.periods import Quarter
 
 _FY_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"

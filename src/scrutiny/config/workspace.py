@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from scrutiny.periods import Baseline, Quarter
+from scrutiny.config.periods import Baseline, Quarter
 
 WORKSPACE_FILE = "scrutiny.yaml"
 

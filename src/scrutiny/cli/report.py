@@ -14,9 +14,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from scrutiny.plan import PlanError
-from scrutiny.warehouse import IngestError
-from scrutiny.workspace import WorkspaceError, open_workspace
+from scrutiny.config.plan import PlanError
+from scrutiny.config.workspace import WorkspaceError, open_workspace
+from scrutiny.store.warehouse import IngestError
 
 console = Console() if sys.stdout.isatty() else Console(width=200)
 err = Console(stderr=True)
@@ -77,7 +77,7 @@ class _quiet:
         return None
 
 
-#: A stand-alone app for running the command on its own (``python -m scrutiny.report.cli``).
+#: A stand-alone app for running the command on its own (``python -m scrutiny.cli.report``).
 app = typer.Typer(add_completion=False)
 app.command()(report)
 

@@ -13,15 +13,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from scrutiny.config.plan import PlanError, load_plans, plan_json_schema_text
+from scrutiny.config.workspace import Workspace, WorkspaceError, open_workspace
 from scrutiny.outputs import OutputError, check_new_file
-from scrutiny.plan import PlanError, load_plans, plan_json_schema_text
 from scrutiny.returns import actions
 from scrutiny.returns.base import ReturnError
 from scrutiny.returns.derived import CALL_ROUNDING_PP, Gap, OutcomeChange, PointChange, Variance
 from scrutiny.returns.kinds import KINDS
 from scrutiny.returns.ratings import agreement, label
 from scrutiny.returns.templates import write_template
-from scrutiny.workspace import Workspace, WorkspaceError, open_workspace
 
 app = typer.Typer(help="The plan, quarterly returns and their ratings.", no_args_is_help=True)
 console = Console()

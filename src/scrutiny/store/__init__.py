@@ -1,0 +1,1 @@
+"""The warehouse: the only code that imports duckdb or writes to it."""
