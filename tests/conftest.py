@@ -10,16 +10,12 @@ from pathlib import Path
 import ibis
 import pytest
 
+from realdata import REALDATA
 from scrutiny.config.workspace import Workspace, demo_root
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-# Beside the project; from a git worktree one level further up.
-REALDATA = next(
-    (p / "shared" / "realdata" for p in ROOT.parents if (p / "shared" / "realdata").is_dir()),
-    ROOT.parent / "shared" / "realdata",
-)
 
 
 @pytest.fixture(scope="session", autouse=True)

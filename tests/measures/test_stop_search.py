@@ -7,11 +7,11 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import ibis
 import pytest
 
+from realdata import REALDATA
 from scrutiny.config.periods import Quarter, Window
 from scrutiny.measures.stop_search import (
     BREAKDOWNS,
@@ -28,11 +28,6 @@ from scrutiny.measures.stop_search import (
 from scrutiny.sources.police_uk import read_stop_search
 from scrutiny.store.warehouse import Warehouse
 
-# Beside the project (from a git worktree, one level further up).
-REALDATA = next(
-    (p / "shared" / "realdata" for p in Path(__file__).parents if (p / "shared").is_dir()),
-    Path(__file__).resolve().parents[2].parent / "shared" / "realdata",
-)
 FILE = REALDATA / "police_uk" / "stop-and-search" / "2016-06-metropolitan-stop-and-search.csv"
 Q1 = Quarter.parse("2016-17Q1").window()  # April-June 2016
 

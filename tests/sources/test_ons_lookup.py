@@ -7,14 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from realdata import REALDATA
 from scrutiny.sources.ons_lookup import COLUMNS, HEADER, read_ons_lookup
 from scrutiny.store.warehouse import IngestError
 
-# Beside the project (from a git worktree, one level further up).
-REALDATA = next(
-    (p / "shared" / "realdata" for p in Path(__file__).parents if (p / "shared").is_dir()),
-    Path(__file__).resolve().parents[2].parent / "shared" / "realdata",
-)
 LOOKUP = REALDATA / "lookups" / "LSOA11_to_Ward19_to_LAD19_EW_lookup (ons-lookups csv135).csv"
 
 

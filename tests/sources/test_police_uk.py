@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from realdata import REALDATA
 from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
 from scrutiny.sources.police_uk import (
     STREET_HEADER,
@@ -28,17 +29,15 @@ from scrutiny.sources.police_uk import (
 )
 from scrutiny.store.warehouse import IngestError, Warehouse
 
-# Beside the project (from a git worktree, one level further up).
-REALDATA = next(
-    (p / "shared" / "realdata" for p in Path(__file__).parents if (p / "shared").is_dir()),
-    Path(__file__).resolve().parents[2].parent / "shared" / "realdata",
-)
 CITY = REALDATA / "police_uk" / "city-of-london"
 STOP_SEARCH = (
     REALDATA / "police_uk" / "stop-and-search" / "2016-06-metropolitan-stop-and-search.csv"
 )
 LOOKUP = REALDATA / "lookups" / "LSOA11_to_Ward19_to_LAD19_EW_lookup (ons-lookups csv135).csv"
 CITY_OF_LONDON = "E09000001"
+
+# Every test here reads the real police.uk files.
+pytestmark = pytest.mark.skipif(not REALDATA.is_dir(), reason=f"real data not found: {REALDATA}")
 
 
 @pytest.fixture(scope="module")
