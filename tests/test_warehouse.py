@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -9,7 +10,7 @@ import pytest
 
 from scrutiny.config.geography import AreaNames
 from scrutiny.sources.datastore import read_datastore
-from scrutiny.store.warehouse import Batch, Warehouse
+from scrutiny.store.warehouse import Warehouse
 
 NAMES = AreaNames({"Camden": "E09000007", "Islington": "E09000019"})
 HEADER = "MajorText,MinorText,LookUp_BoroughName"
@@ -34,9 +35,9 @@ def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
         tmp_path / "a.csv", ["202301"], [("Robbery", "Robbery of Personal Property", "Camden", [5])]
     )
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        first = wh.ingest(read_datastore(f, NAMES))
+        first = wh.ingest_crime(read_datastore(f, NAMES))
         before = wh.snapshot()
-        second = wh.ingest(read_datastore(f, NAMES))
+        second = wh.ingest_crime(read_datastore(f, NAMES))
         assert (first.rows, first.skipped, second.skipped) == (1, False, True)
         assert wh.snapshot() == before
 
@@ -48,7 +49,7 @@ def test_sources_record_path_hash_rows_vintage(tmp_path: Path) -> None:
         [("Robbery", "Robbery of Personal Property", "Camden", [5, 6])],
     )
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        wh.ingest(read_datastore(f, NAMES))
+        wh.ingest_crime(read_datastore(f, NAMES))
         path, sha, rows, vintage, loaded = wh.con.execute(
             "SELECT path, sha256, row_count, vintage, loaded_at FROM sources"
         ).fetchone()
@@ -81,7 +82,7 @@ def test_overlapping_vintages_keep_the_newer_figure(tmp_path: Path, newer_first:
     )
     order = [newer, older] if newer_first else [older, newer]
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        results = [wh.ingest(read_datastore(f, NAMES)) for f in order]
+        results = [wh.ingest_crime(read_datastore(f, NAMES)) for f in order]
         got = counts(wh)
     assert got == {
         ("202301", "E09000007", "Robbery of Personal Property"): 5,
@@ -93,7 +94,10 @@ def test_overlapping_vintages_keep_the_newer_figure(tmp_path: Path, newer_first:
     }
     if not newer_first:
         # Feb's two older cells were replaced: robbery revised 6 → 7, domestic burglary dropped.
-        assert (results[1].replaced, results[1].changed) == (2, 2)
+        assert results[1].replaced_by_vintage == {"202302": 2}
+    else:
+        # The older file's Feb cells stay in the store, superseded; the newer one holds Feb.
+        assert results[1].kept_newer == {"202303": 2}
 
 
 def test_a_failure_inside_the_transaction_rolls_everything_back(tmp_path: Path) -> None:
@@ -101,7 +105,7 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(tmp_path: Path) 
         tmp_path / "a.csv", ["202301"], [("Robbery", "Robbery of Personal Property", "Camden", [5])]
     )
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        wh.ingest(read_datastore(f, NAMES))
+        wh.ingest_crime(read_datastore(f, NAMES))
         before = wh.snapshot()
         good = write(
             tmp_path / "b.csv",
@@ -113,9 +117,7 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(tmp_path: Path) 
         bad_also = pa.table(
             {"geo_level": [None], "area_code": ["X"], "area_name": ["X"], "parent_code": ["Y"]}
         )
-        broken = Batch(
-            batch.path, batch.kind, batch.table, batch.rows, batch.vintage, (("areas", bad_also),)
-        )
+        broken = replace(batch, also=(("areas", bad_also),))
         with pytest.raises(Exception, match="NOT NULL"):
-            wh.ingest(broken)
+            wh.ingest_crime(broken)
         assert wh.snapshot() == before

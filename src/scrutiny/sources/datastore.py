@@ -4,6 +4,10 @@ One row per (major category, minor category, area), one column per month (``YYYY
 vintages are read: Title Case with ``LookUp_BoroughName``, and UPPER CASE with ``BoroughName``
 (or ``LookUp_BoroughName``) and ward columns. Ward files also yield borough totals (the sum of
 their wards) so a borough series runs on past the end of the borough files.
+
+Rows whose borough is published as 'Unknown' have no place: they load into the force's
+``unallocated`` area (counted in the force total, in no borough), and ingest reports them.
+Every category a file names is published in every month column of the file: a 0 is a zero.
 """
 
 from __future__ import annotations
@@ -14,20 +18,28 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from scrutiny.config.geography import AreaNames
+from scrutiny.config.geography import AreaNames, name_key
 from scrutiny.config.periods import parse_month_column
 from scrutiny.sources.categories import canonical_category
 from scrutiny.sources.text import csv_rows, decode
+from scrutiny.store.crime import OFFENCES, UNALLOCATED, UNALLOCATED_NAME
 from scrutiny.store.warehouse import Batch, IngestError
 
 KIND = "datastore"
-MEASURE = "offences"
+#: The category scheme of the Met's Datastore files: major and minor categories (Home Office
+#: offence groups as the Met publishes them).
+SCHEME = "datastore"
+MEASURE = OFFENCES
+#: Borough names that mean "no place": their rows go to the unallocated area.
+_NO_PLACE = {"unknown", "not known", "unknown borough"}
 _BOROUGH_COLUMNS = ("LookUp_BoroughName", "BoroughName")
 _WARD_COLUMNS = ("WardName", "WardCode")
 
 
-def read_datastore(path: Path, names: AreaNames) -> Batch:
-    """Parse one file into ``crime_counts`` rows; raise IngestError on the first bad cell."""
+def read_datastore(path: Path, names: AreaNames, vintage: str | None = None) -> Batch:
+    """Parse one file into ``crime_facts`` rows; raise IngestError on the first bad cell.
+
+    The vintage is the last month the file covers unless ``vintage`` (YYYYMM) overrides it."""
     text = decode(path, path.read_bytes())
     rows = csv_rows(path, text)
     try:
@@ -52,14 +64,17 @@ def read_datastore(path: Path, names: AreaNames) -> Batch:
             column = header[0] if not major else header[1]
             raise IngestError(f"{path.name}: line {line}, column '{column}': expected a category")
         borough_name = fields[layout.borough_col]
-        borough = names.code(borough_name)
+        no_place = name_key(borough_name) in _NO_PLACE
+        borough = UNALLOCATED if no_place else names.code(borough_name)
         if borough is None:
             raise IngestError(
                 f"{path.name}: line {line}, column '{header[layout.borough_col]}': "
                 f"expected a borough of the force, got '{borough_name}'"
             )
         ward = fields[layout.ward_code_col].strip() if layout.ward_code_col is not None else None
-        if layout.ward_code_col is not None and not ward:
+        if no_place:
+            ward = None  # a row with no borough has no ward either: it counts for the force only
+        elif layout.ward_code_col is not None and not ward:
             raise IngestError(
                 f"{path.name}: line {line}, column 'WardCode': expected a ward code, got ''"
             )
@@ -74,6 +89,9 @@ def read_datastore(path: Path, names: AreaNames) -> Batch:
                 borough_sums[(month, borough, major, minor)] += count
             else:
                 key = (month, "borough", borough, major, minor)
+            if no_place:  # rows without a place may come split (e.g. by ward name): add them up
+                cells[key] = cells.get(key, 0) + count
+                continue
             if key in cells:
                 raise IngestError(
                     f"{path.name}: line {line}: a second row for {minor} in "
@@ -85,6 +103,8 @@ def read_datastore(path: Path, names: AreaNames) -> Batch:
         cells[(month, "borough", borough, major, minor)] = count
 
     def area_name(level: str, code: str) -> str:
+        if code == UNALLOCATED:
+            return UNALLOCATED_NAME
         return ward_names.get(code, code) if level == "ward" else names.name(code)
 
     keys = sorted(cells)
@@ -94,13 +114,24 @@ def read_datastore(path: Path, names: AreaNames) -> Batch:
             "geo_level": [k[1] for k in keys],
             "area_code": [k[2] for k in keys],
             "area_name": [area_name(k[1], k[2]) for k in keys],
-            "major_category": [k[3] for k in keys],
-            "minor_category": [k[4] for k in keys],
+            "scheme": [SCHEME] * len(keys),
+            "category_group": [k[3] for k in keys],
+            "category": [k[4] for k in keys],
             "measure": [MEASURE] * len(keys),
             "count": pa.array([cells[k] for k in keys], pa.int64()),
         }
     )
-    vintage = max(m for _, m in layout.months).strftime("%Y%m")
+    vintage = vintage or max(m for _, m in layout.months).strftime("%Y%m")
+    categories = sorted({(k[3], k[4]) for k in keys})
+    months = sorted({m for _, m in layout.months})
+    published = pa.table(
+        {
+            "measure": [MEASURE] * (len(categories) * len(months)),
+            "category_group": [c[0] for c in categories for _ in months],
+            "category": [c[1] for c in categories for _ in months],
+            "month": pa.array([m for _ in categories for m in months], pa.date32()),
+        }
+    )
     wards = sorted(ward_parent.items())
     ward_areas = pa.table(
         {
@@ -111,7 +142,7 @@ def read_datastore(path: Path, names: AreaNames) -> Batch:
         }
     )
     also = (("areas", ward_areas),) if wards else ()
-    return Batch(path, KIND, "crime_counts", table, vintage, also)
+    return Batch(path, KIND, "crime_facts", table, vintage, also, SCHEME, published)
 
 
 class _Layout:

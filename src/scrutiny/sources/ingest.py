@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,8 +19,13 @@ from scrutiny.sources.datastore import read_datastore
 from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
 from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_name
 from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, street_counts
+from scrutiny.sources.police_uk_counts import SCHEME as STREET_SCHEME
 from scrutiny.sources.population import read_population
+from scrutiny.store.crime import CrimeLoad, CrimeSource
 from scrutiny.store.warehouse import IngestResult, Warehouse, file_sha256
+
+#: The kind of the derived source holding the street records' counts.
+STREET_COUNTS_KIND = "police_uk_street_counts"
 
 #: Called before each file with (file, number done, number in all).
 Progress = Callable[[Path, int, int], None]
@@ -41,7 +47,7 @@ class IngestReport:
 
     @property
     def replaced(self) -> int:
-        return sum(r.replaced for r in self.results if isinstance(r, IngestResult))
+        return sum(r.replaced for r in self.results if isinstance(r, IngestResult | CrimeLoad))
 
 
 def area_names(wh: Warehouse, ws: Workspace | None = None) -> AreaNames:
@@ -82,7 +88,7 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
         names = area_names(wh, ws)
         for path in crime:
             if sha := step(path):
-                report.results.append(wh.ingest(read_datastore(path, names), sha))
+                report.results.append(wh.ingest_crime(read_datastore(path, names), sha))
         refresh_areas(ws, wh, names)
         police = ws.sources_of("police_uk_street") + ws.sources_of("police_uk_stop_search")
         if police:
@@ -114,7 +120,7 @@ def refresh_areas(
     """Rebuild force, BCU and borough rows from the workspace and the boroughs in the data; with
     a lookup, the wards street-level records were placed in too."""
     seen = wh.con.execute(
-        "SELECT DISTINCT area_code FROM crime_counts WHERE geo_level = 'borough'"
+        "SELECT DISTINCT area_code FROM crime_facts WHERE geo_level = 'borough'"
     ).fetchall()
     codes = {c for (c,) in seen}
     codes |= {c for members in ws.config.bcus.values() for m in members if (c := names.code(m))}
@@ -152,7 +158,7 @@ def _street_wards(wh: Warehouse, lookup: OnsLookup) -> pa.Table:
             """SELECT 'ward' AS geo_level, w.ward_code AS area_code, w.ward_name AS area_name,
                       w.borough_code AS parent_code
             FROM scrutiny_wards w
-            WHERE w.ward_code IN (SELECT area_code FROM crime_counts WHERE geo_level = 'ward')
+            WHERE w.ward_code IN (SELECT area_code FROM crime_facts WHERE geo_level = 'ward')
               AND w.ward_code NOT IN (SELECT area_code FROM areas WHERE geo_level = 'ward'
                                       AND source_id <> 0)
             ORDER BY w.ward_code"""
@@ -163,49 +169,39 @@ def _street_wards(wh: Warehouse, lookup: OnsLookup) -> pa.Table:
 
 def _has_street_counts(wh: Warehouse) -> bool:
     found = wh.con.execute(
-        "SELECT 1 FROM crime_counts c JOIN sources s USING (source_id) WHERE s.kind = ? LIMIT 1",
-        [STREET_KIND],
+        "SELECT 1 FROM sources WHERE kind = ? LIMIT 1", [STREET_COUNTS_KIND]
     ).fetchone()
     return found is not None
 
 
 def derive_street_counts(ws: Workspace, wh: Warehouse) -> int:
-    """Sum the street-level records into ``crime_counts`` (police.uk scheme), replacing what an
+    """Sum the street-level records into ``crime_facts`` (police.uk scheme), replacing what an
     earlier ingest derived: the counts are a function of the records, whatever the load order.
 
-    Each count names, as its source, the newest street file of its month. Returns the rows.
+    The counts load as one derived source whose vintage is the newest street file's and whose
+    hash is that of the street files' hashes. Returns the rows.
     """
     con = ibis.duckdb.from_connection(wh.con)
+    street_sources = wh.con.execute(
+        "SELECT path, sha256, vintage FROM sources WHERE kind = ? ORDER BY sha256", [STREET_KIND]
+    ).fetchall()
     months = [
         date.fromisoformat(str(m) + "-01")
-        for (path,) in wh.con.execute(
-            "SELECT path FROM sources WHERE kind = ?", [STREET_KIND]
-        ).fetchall()
+        for (path, _, _) in street_sources
         if (parsed := parse_file_name(Path(path).name)) and (m := parsed[0])
     ]
-    # Interim mapping onto crime_counts until the canonical fact table lands: the crime type is
-    # both the major and the minor category.
-    counts = street_counts(con, months, ws.config.local_authorities, names=_no_names()).counts
-    with wh.transaction() as tx:
-        tx.execute(
-            "DELETE FROM crime_counts WHERE source_id IN "
-            "(SELECT source_id FROM sources WHERE kind = ?)",
-            [STREET_KIND],
-        )
-        tx.register("scrutiny_counts", counts)
-        try:
-            tx.execute(
-                """INSERT INTO crime_counts
-                SELECT c.month, c.geo_level, c.area_code, c.area_name, c.category, c.category,
-                       c.measure, c.count, m.source_id, m.vintage
-                FROM scrutiny_counts c JOIN (
-                    SELECT month, max(t.source_id) AS source_id, max(s.vintage) AS vintage
-                    FROM street_crimes t JOIN sources s USING (source_id) GROUP BY month
-                ) m USING (month)"""
-            )
-        finally:
-            tx.unregister("scrutiny_counts")
-    return counts.num_rows
+    derived = street_counts(con, months, ws.config.local_authorities, names=_no_names())
+    digest = hashlib.sha256(" ".join(sha for _, sha, _ in street_sources).encode()).hexdigest()
+    source = CrimeSource(
+        path="data.police.uk street-level records",
+        sha256=digest,
+        vintage=max((v for _, _, v in street_sources), default="000000"),
+        scheme=STREET_SCHEME,
+        kind=STREET_COUNTS_KIND,
+        published=derived.published,
+    )
+    wh.load_crime_batch(derived.counts, source, replaces_kind=STREET_COUNTS_KIND)
+    return derived.counts.num_rows
 
 
 def _no_names() -> pa.Table:

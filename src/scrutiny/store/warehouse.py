@@ -7,14 +7,24 @@ then :meth:`Warehouse.ingest` writes it, so a bad file never leaves a half-writt
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
+
+from scrutiny.store.crime import (
+    CrimeBatchError,
+    CrimeLoad,
+    CrimeSource,
+    check_crime_batch,
+    forget_crime_sources,
+    load_crime_facts,
+)
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS source_ids START 1;
@@ -27,19 +37,32 @@ CREATE TABLE IF NOT EXISTS sources (
     vintage     VARCHAR NOT NULL,
     loaded_at   TIMESTAMP NOT NULL
 );
--- One figure per cell: (month, geography, category, measure). The newest vintage wins.
-CREATE TABLE IF NOT EXISTS crime_counts (
+-- The canonical crime fact table: every figure every crime source published, superseded ones
+-- included (is_current = false), so reads "as of" an earlier set of sources stay possible.
+CREATE TABLE IF NOT EXISTS crime_facts (
     month          DATE NOT NULL,
     geo_level      VARCHAR NOT NULL,
     area_code      VARCHAR NOT NULL,
     area_name      VARCHAR NOT NULL,
-    major_category VARCHAR NOT NULL,
-    minor_category VARCHAR NOT NULL,
+    scheme         VARCHAR NOT NULL,
+    category_group VARCHAR NOT NULL,
+    category       VARCHAR NOT NULL,
     measure        VARCHAR NOT NULL,
     count          BIGINT NOT NULL,
     source_id      INTEGER NOT NULL,
     vintage        VARCHAR NOT NULL,
-    PRIMARY KEY (month, geo_level, area_code, major_category, minor_category, measure)
+    is_current     BOOLEAN NOT NULL
+);
+-- Which (scheme, measure, category, month) each crime source publishes: a published month with
+-- no row is a zero; a month no current source publishes is missing.
+CREATE TABLE IF NOT EXISTS crime_published (
+    source_id      INTEGER NOT NULL,
+    scheme         VARCHAR NOT NULL,
+    measure        VARCHAR NOT NULL,
+    category_group VARCHAR NOT NULL,
+    category       VARCHAR NOT NULL,
+    month          DATE NOT NULL,
+    is_current     BOOLEAN NOT NULL
 );
 -- The area hierarchy: wards come from the files that name them; the rest from the workspace.
 CREATE TABLE IF NOT EXISTS areas (
@@ -104,15 +127,20 @@ CREATE TABLE IF NOT EXISTS stop_searches (
 #: for the units it covers (so a change of category scheme between vintages never mixes two
 #: schemes in one month), and an older vintage adds only units no newer one covers.
 REPLACE_KEYS: dict[str, tuple[str, ...]] = {
-    "crime_counts": ("month", "geo_level", "area_code", "measure"),
     "areas": ("geo_level", "area_code"),
     "population": ("area_code", "year"),
     # Street-level and stop-and-search records have no natural key: a force-month is the unit.
     "street_crimes": ("force", "month"),
     "stop_searches": ("force", "month"),
 }
-#: One figure: for counting how many figures a newer publication revised.
-CELL_KEY = ("month", "geo_level", "area_code", "major_category", "minor_category", "measure")
+#: The older layout's crime table, for code that has not moved to ``crime_facts`` yet: the current
+#: figures of every scheme.
+LEGACY_CRIME_VIEW = """
+CREATE OR REPLACE VIEW crime_counts AS
+SELECT month, geo_level, area_code, area_name, category_group AS major_category,
+       category AS minor_category, measure, count, source_id, vintage
+FROM crime_facts WHERE is_current
+"""
 
 
 class IngestError(ValueError):
@@ -130,6 +158,10 @@ class Batch:
     vintage: str
     #: Rows for other tables that the same file yields (e.g. the wards a ward-level file names).
     also: tuple[tuple[str, pa.Table], ...] = ()
+    #: For ``crime_facts`` batches: the category scheme and, optionally, what the file publishes
+    #: (see :class:`scrutiny.store.crime.CrimeSource`).
+    scheme: str = ""
+    published: pa.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +201,21 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
+            self._forget_older_crime_layout()
             self.con.execute(SCHEMA)
+            self.con.execute(LEGACY_CRIME_VIEW)
+
+    def _forget_older_crime_layout(self) -> None:
+        """A warehouse written before ``crime_facts`` holds crime in a ``crime_counts`` table: drop
+        it and forget its crime sources, so the next ingest loads them into the new table."""
+        found = self.con.execute(
+            "SELECT 1 FROM information_schema.tables "
+            "WHERE table_name = 'crime_counts' AND table_type = 'BASE TABLE'"
+        ).fetchone()
+        if found:
+            with self.transaction() as con:
+                con.execute("DROP TABLE crime_counts")
+                con.execute("DELETE FROM sources WHERE kind = 'datastore'")
 
     def close(self) -> None:
         self.con.close()
@@ -195,8 +241,20 @@ class Warehouse:
         found = self.con.execute("SELECT 1 FROM sources WHERE sha256 = ?", [sha256]).fetchone()
         return found is not None
 
+    def ingest_crime(self, batch: Batch, sha256: str | None = None) -> CrimeLoad:
+        """Load a reader's ``crime_facts`` Batch (see :meth:`load_crime_batch`)."""
+        if batch.table != "crime_facts":
+            raise ValueError(f"{batch.path}: a {batch.table} batch; use Warehouse.ingest")
+        sha256 = sha256 or file_sha256(batch.path)
+        source = CrimeSource(
+            batch.path, sha256, batch.vintage, batch.scheme, batch.kind, batch.published
+        )
+        return self.load_crime_batch(batch.rows, source, batch.also)
+
     def ingest(self, batch: Batch, sha256: str | None = None) -> IngestResult:
         """Write one file's rows in one transaction; a file already loaded changes nothing."""
+        if batch.table == "crime_facts":
+            raise ValueError(f"{batch.path}: a crime_facts batch; use Warehouse.ingest_crime")
         sha256 = sha256 or file_sha256(batch.path)
         if self.is_loaded(sha256):
             return IngestResult(batch.path, batch.table, 0, skipped=True)
@@ -207,18 +265,66 @@ class Warehouse:
                 self._merge(con, table, rows, batch.vintage, source_id)
         return IngestResult(batch.path, batch.table, batch.rows.num_rows, False, replaced, changed)
 
+    def load_crime_batch(
+        self,
+        rows: pa.Table | pd.DataFrame,
+        source: CrimeSource,
+        also: Sequence[tuple[str, pa.Table]] = (),
+        replaces_kind: str | None = None,
+    ) -> CrimeLoad:
+        """Load one source's crime figures into ``crime_facts`` in one transaction.
+
+        ``rows`` has the columns of :data:`scrutiny.store.crime.CRIME_COLUMNS` (``scheme`` and
+        ``category_group`` may be left out: they default to the source's scheme and ''), one row
+        per (month, geo_level, area_code, category_group, category, measure); rows with no place
+        go to area ``UNALLOCATED``. ``source`` names the file, its sha256, its vintage (YYYYMM)
+        and its scheme. ``also`` carries rows for other tables the same file yields (e.g. the
+        wards it names; street records), written in the same transaction.
+
+        ``replaces_kind`` is for figures derived from other tables (e.g. street records summed):
+        the earlier loads of that kind are removed first, since derived figures are a function of
+        their records rather than a publication of their own.
+
+        A source whose sha256 is already loaded changes nothing. The batch passes
+        :func:`scrutiny.store.crime.check_crime_batch` before anything is written; a bad batch
+        raises IngestError and leaves the warehouse as it was. In every unit the batch touches
+        the newest vintage's figures become current whatever the load order; nothing is deleted.
+        """
+        if self.is_loaded(source.sha256):
+            return CrimeLoad(Path(source.path), 0, skipped=True)
+        try:
+            table = check_crime_batch(rows, source)
+        except CrimeBatchError as exc:
+            raise IngestError(str(exc)) from None
+        with self.transaction() as con:
+            if replaces_kind:
+                forget_crime_sources(con, replaces_kind)
+            source_id = self._insert_source(
+                con, source.path, source.sha256, source.kind, table.num_rows, source.vintage
+            )
+            result = load_crime_facts(con, table, source, source_id)
+            for other, other_rows in also:
+                self._merge(con, other, other_rows, source.vintage, source_id)
+        return result
+
     def _record_source(self, con: duckdb.DuckDBPyConnection, batch: Batch, sha256: str) -> int:
+        return self._insert_source(
+            con, batch.path, sha256, batch.kind, batch.rows.num_rows, batch.vintage
+        )
+
+    def _insert_source(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path | str,
+        sha256: str,
+        kind: str,
+        rows: int,
+        vintage: str,
+    ) -> int:
         row = con.execute(
             "INSERT INTO sources VALUES (nextval('source_ids'), ?, ?, ?, ?, ?, ?) "
             "RETURNING source_id",
-            [
-                str(batch.path),
-                sha256,
-                batch.kind,
-                batch.rows.num_rows,
-                batch.vintage,
-                datetime.now(UTC).replace(tzinfo=None),
-            ],
+            [str(path), sha256, kind, rows, vintage, datetime.now(UTC).replace(tzinfo=None)],
         ).fetchone()
         assert row is not None
         return int(row[0])
@@ -240,18 +346,10 @@ class Warehouse:
         incoming = rows.append_column(
             "source_id", pa.array([source_id] * rows.num_rows, pa.int32())
         )
-        if table == "crime_counts":
-            incoming = incoming.append_column(
-                "vintage", pa.array([vintage] * rows.num_rows, pa.string())
-            )
         con.register("incoming", incoming)
         try:
             on = " AND ".join(f"t.{k} = i.{k}" for k in keys)
-            existing_vintage = (
-                "t.vintage"
-                if table == "crime_counts"
-                else "(SELECT vintage FROM sources s WHERE s.source_id = t.source_id)"
-            )
+            existing_vintage = "(SELECT vintage FROM sources s WHERE s.source_id = t.source_id)"
             # Rows of the units the incoming file covers that an older publication holds.
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE stale AS
@@ -262,13 +360,6 @@ class Warehouse:
             )
             replaced = _scalar(con, "SELECT count(*) FROM stale")
             changed = 0
-            if table == "crime_counts" and replaced:
-                cell = " AND ".join(f"s.{k} = i.{k}" for k in CELL_KEY)
-                changed = _scalar(
-                    con,
-                    f"""SELECT count(*) FROM stale s LEFT JOIN incoming i ON {cell}
-                    WHERE i.count IS DISTINCT FROM s.count""",
-                )
             if replaced:
                 stale_on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
                 con.execute(
