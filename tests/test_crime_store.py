@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 
 from scrutiny.config.geography import AreaNames
+from scrutiny.config.workspace import Workspace, demo_root
 from scrutiny.sources.datastore import read_datastore
 from scrutiny.sources.population import read_population
 from scrutiny.store.crime import (
@@ -36,6 +37,7 @@ def names(realdata: Path) -> AreaNames:
         realdata / "population" / "ONS_LA_total_resident_population_1998-2022 (Table6).csv"
     )
     rows = pop.rows
+    demo = Workspace.load(demo_root())
     return AreaNames(
         dict(
             zip(
@@ -43,7 +45,8 @@ def names(realdata: Path) -> AreaNames:
                 rows.column("area_code").to_pylist(),
                 strict=True,
             )
-        )
+        ),
+        [(a.code, a.name, a.aliases) for a in demo.config.force_only_areas],
     )
 
 
