@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from scrutiny import __version__
+from scrutiny.cli.errors import GuardedTyper
 from scrutiny.cli.report import report
 from scrutiny.cli.returns import app as returns_app
 from scrutiny.cli.web import serve, site
@@ -30,7 +31,7 @@ from scrutiny.sources.ingest import IngestReport, ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
 from scrutiny.store.warehouse import IngestError
 
-app = typer.Typer(
+app = GuardedTyper(
     help="Hold a police force to account: numbers, judgments and reports from raw data.",
     no_args_is_help=True,
     add_completion=False,

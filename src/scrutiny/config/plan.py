@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from scrutiny.config import yamlfile
 from scrutiny.config.periods import Quarter
 from scrutiny.judge.rag import RagRules
 
@@ -152,9 +152,9 @@ def load_plan(path: Path | str) -> Plan:
     if not file.is_file():
         raise PlanError(f"{file}: no plan file")
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PlanError(f"{file.name}: not valid YAML: {exc}".replace("\n", " ")) from None
+        data = yamlfile.load(file)
+    except yamlfile.YamlError as exc:
+        raise PlanError(str(exc)) from None
     if not isinstance(data, dict):
         raise PlanError(f"{file.name}: expected a mapping (title, priorities, …) at the top level")
     try:

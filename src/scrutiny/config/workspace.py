@@ -12,9 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from scrutiny.config import yamlfile
 from scrutiny.config.periods import Baseline, Quarter
 
 WORKSPACE_FILE = "scrutiny.yaml"
@@ -157,9 +157,9 @@ class Workspace:
         if not file.exists():
             raise WorkspaceError(f"{file}: no workspace file (expected {WORKSPACE_FILE})")
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise WorkspaceError(f"{file}: not valid YAML: {exc}".replace("\n", " ")) from None
+            data = yamlfile.parse(yamlfile.read_text(file), str(file))
+        except yamlfile.YamlError as exc:
+            raise WorkspaceError(str(exc)) from None
         if not isinstance(data, dict):
             raise WorkspaceError(f"{file}: expected a mapping of settings at the top level")
         try:
@@ -208,6 +208,16 @@ class Workspace:
             return self.root / self.config.report
         default = self.root / "report.yaml"
         return default if default.is_file() else None
+
+    def check_sources(self) -> None:
+        """Every source names at least one file: a mistyped path is an error, not "0 files
+        loaded"."""
+        for i, source in enumerate(self.config.sources):
+            if not self.resolve(source.path):
+                raise WorkspaceError(
+                    f"{WORKSPACE_FILE}: sources.{i}.path: {source.path!r} matches no file "
+                    f"in {self.root}"
+                )
 
     def sources_of(self, kind: str) -> list[Path]:
         return [p for s in self.config.sources if s.kind == kind for p in self.resolve(s.path)]

@@ -120,6 +120,9 @@ def read_xlsx(path: Path) -> list[Sheet]:
     try:
         for ws in book.worksheets:
             sheet: Sheet | None = None
+            # A workbook's declared dimension (``<dimension ref="A1:J5"/>``) may be stale or
+            # false; read-only mode trusts it and would drop every row beyond it without a word.
+            ws.reset_dimensions()
             for cells in ws.iter_rows():
                 values = [_excel_value(c) for c in cells]
                 if not any(v is not None and str(v).strip() for v in values):

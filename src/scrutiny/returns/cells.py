@@ -6,6 +6,7 @@ says what was expected; the caller turns that into a :class:`~scrutiny.returns.b
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -16,6 +17,8 @@ from scrutiny.returns.base import Raw
 #: Cells that mean "no figure" in the seed reports (not available, not applicable, dash).
 MISSING = {"", "-", "–", "—", "n/a", "na", "n.a.", "not available"}
 
+#: Larger than any figure a return holds (£ included): beyond it is a slip or an attack.
+MAX_FIGURE = 1e12
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
@@ -29,6 +32,16 @@ def text(raw: Raw) -> str:
 
 def number(raw: Raw) -> float:
     """``1,234.5``, ``87%``, ``-2%``, ``(27.7)`` (accounts' negative), ``£3.2``, ``−4``."""
+    return _bounded(_number(raw))
+
+
+def _bounded(value: float) -> float:
+    if not math.isfinite(value) or abs(value) > MAX_FIGURE:
+        raise ValueError(f"a figure of at most {MAX_FIGURE:,.0f} in size was expected")
+    return value
+
+
+def _number(raw: Raw) -> float:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return float(raw)
     s = text(raw).replace("\u2212", "-").replace("£", "").replace(" ", "")
@@ -38,6 +51,8 @@ def number(raw: Raw) -> float:
     s = s.removesuffix("%")
     if not s or not _NUMBER_RE.match(s) or s in {"+", "-", "."}:
         raise ValueError("expected a number such as 1,234.5, 87% or (27.7)")
+    if len(s) > 40:
+        raise ValueError(f"a number of {len(s)} characters; a figure has at most 40")
     value = float(s.replace(",", ""))
     return -value if negative else value
 
@@ -56,12 +71,12 @@ _SCALE = {"k": 1e3, "m": 1e6, "bn": 1e9, None: 1.0}
 def money(raw: Raw) -> float:
     """Pounds: ``£7.86m``, ``£700k``, ``£47,110,918`` or a plain number of pounds."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return float(raw)
+        return _bounded(float(raw))
     m = _MONEY_RE.match(text(raw).replace(", ", ","))
     if not m:
         raise ValueError("expected an amount of money such as £7.86m, £700k or 47,110,918")
     scale = _SCALE[m.group(2).lower() if m.group(2) else None]
-    return round(float(m.group(1).replace(",", "")) * scale, 2)
+    return round(_bounded(float(m.group(1).replace(",", "")) * scale), 2)
 
 
 def rating(raw: Raw, allowed: tuple[Rag, ...]) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from scrutiny.config import yamlfile
 from scrutiny.returns.base import CellError, Raw, ReturnError, Sheet
 from scrutiny.returns.spec import Parsed, Row
 
@@ -79,14 +80,13 @@ def check_decisions(parsed: Parsed) -> list[CellError]:
 
 def yaml_sheet(path: Path) -> Sheet:
     """A decision YAML file as a long-form sheet; row numbers are the YAML line of each item."""
-    text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ReturnError(
-            [CellError(path.name, None, None, None, f"not valid YAML: {exc}".replace("\n", " "))]
-        ) from None
+        text = yamlfile.read_text(path)
+        node = yamlfile.compose(text, path.name)
+        data = yamlfile.parse(text, path.name)
+    except yamlfile.YamlError as exc:
+        at = "" if exc.column is None else f" (at column {exc.column})"
+        raise ReturnError([CellError(path.name, exc.line, None, None, exc.problem + at)]) from None
     if not isinstance(data, dict) or node is None or not isinstance(node, yaml.MappingNode):
         raise ReturnError(
             [

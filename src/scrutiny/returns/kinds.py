@@ -39,10 +39,14 @@ def unique_check(columns: Sequence[str]) -> Check:
     return check
 
 
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
 def range_check(column: str, low: float, high: float) -> Check:
     def check(parsed: Parsed) -> list[CellError]:
         return [
-            parsed.error(r, column, r[column], f"expected a figure from {low:g} to {high:g}")
+            parsed.error(r, column, r[column], f"expected a figure from {_n(low)} to {_n(high)}")
             for r in parsed.rows
             if r[column] is not None and not low <= r[column] <= high
         ]
@@ -50,18 +54,41 @@ def range_check(column: str, low: float, high: float) -> Check:
     return check
 
 
-def _kpi_check(target: str) -> Check:
+#: No count in a quarterly return comes near this (London has under ten million residents).
+MAX_COUNT = 100_000_000
+
+
+def count_check(column: str) -> Check:
+    """A count: a whole figure from 0 to :data:`MAX_COUNT`."""
+    return range_check(column, 0, MAX_COUNT)
+
+
+def _kpi_check(*columns: str) -> Check:
+    """A KPI's target and value by its unit: % from 0 to 100, counts and days ≥ 0, a gap's
+    target a band ≥ 0."""
+
     def check(parsed: Parsed) -> list[CellError]:
         errors = []
         for r in parsed.rows:
-            if r["unit"] == "%" and r[target] is not None and not 0 <= r[target] <= 100:
-                errors.append(
-                    parsed.error(r, target, r[target], "a % target must be from 0 to 100")
-                )
-            if r["unit"] == "gap" and r[target] is not None and r[target] < 0:
-                errors.append(
-                    parsed.error(r, target, r[target], "a gap target is a band ±N: give N ≥ 0")
-                )
+            for column in columns:
+                value = r[column]
+                if value is None:
+                    continue
+                if r["unit"] == "%" and not 0 <= value <= 100:
+                    errors.append(parsed.error(r, column, value, "a % must be from 0 to 100"))
+                elif r["unit"] in ("count", "days") and not 0 <= value <= MAX_COUNT:
+                    errors.append(
+                        parsed.error(
+                            r,
+                            column,
+                            value,
+                            f"a {r['unit']} figure must be from 0 to {MAX_COUNT:,}",
+                        )
+                    )
+                elif r["unit"] == "gap" and column != "ytd_value" and value < 0:
+                    errors.append(
+                        parsed.error(r, column, value, "a gap target is a band ±N: give N ≥ 0")
+                    )
         return errors
 
     return check
@@ -140,7 +167,10 @@ _add(
             "rating_reason": "",
             "comment": "",
         },
-        checks=(_kpi_check("annual_target"), unique_check(("priority", "service", "kpi"))),
+        checks=(
+            _kpi_check("annual_target", "ytd_value"),
+            unique_check(("priority", "service", "kpi")),
+        ),
     )
 )
 _add(
@@ -173,7 +203,7 @@ _add(
             "rating_reason": "",
             "comment": "",
         },
-        checks=(_kpi_check("target"), unique_check(("priority", "ref", "group"))),
+        checks=(_kpi_check("target", "ytd_value"), unique_check(("priority", "ref", "group"))),
     )
 )
 _add(
@@ -425,6 +455,7 @@ _add(
         checks=(
             _either("value", "gap"),
             range_check("value", 0, 100),
+            count_check("base"),
             unique_check(("survey", "window", "area", "measure", "dimension", "group")),
         ),
     )
@@ -462,6 +493,8 @@ _add(
         checks=(
             range_check("previous_rate", 0, 100),
             range_check("current_rate", 0, 100),
+            count_check("previous_outcomes"),
+            count_check("current_outcomes"),
             unique_check(("category",)),
         ),
     )
@@ -488,7 +521,12 @@ _add(
             "share_pct": "17.2%",
             "note": "",
         },
-        checks=(range_check("share_pct", 0, 100), unique_check(("group", "dimension", "category"))),
+        checks=(
+            range_check("share_pct", 0, 100),
+            count_check("headcount"),
+            count_check("fte"),
+            unique_check(("group", "dimension", "category")),
+        ),
     )
 )
 _add(

@@ -64,6 +64,7 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
     A bad file raises IngestError and loads nothing of itself; files before it stay loaded.
     """
     report = IngestReport()
+    ws.check_sources()
     population = ws.sources_of("population")
     crime = ws.sources_of("datastore")
     files = population + crime

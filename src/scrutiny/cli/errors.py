@@ -1,0 +1,125 @@
+"""The command line's error boundary: every fault becomes one line on stderr and an exit code.
+
+Exit codes: 0 done; 1 bad input (a file, a return, a configuration); 2 usage (an unknown option
+or command, from Click); 3 environment (the warehouse is in use, damaged or cannot be written,
+out of memory or disk). ``SCRUTINY_DEBUG=1`` re-raises instead, for the traceback.
+
+Expected errors (an :class:`~scrutiny.store.warehouse.IngestError`, a workspace error…) already name
+their file, line and column; this module adds the faults no reader can foresee: DuckDB's lock
+and corruption errors, the operating system's, Python's limits.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import sys
+from typing import Any
+
+import click
+import typer
+
+BAD_INPUT = 1
+USAGE = 2
+ENVIRONMENT = 3
+
+_LOCK = re.compile(r'Could not set lock on file "(?P<path>[^"]+)".*?\(PID (?P<pid>\d+)\)', re.S)
+_QUOTED_PATH = re.compile(r'file "(?P<path>[^"]+)"')
+_DAMAGED = (
+    "not a valid DuckDB database file",
+    "Could not read enough bytes",
+    "Corrupt database file",
+    "checksum",
+    "database file is corrupt",
+    "Failed to read database header",
+)
+
+
+def describe(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one line that say what went wrong (pure: for tests too)."""
+    import duckdb
+
+    if isinstance(exc, duckdb.Error):
+        return _duckdb(exc)
+    if isinstance(exc, MemoryError):
+        return ENVIRONMENT, "out of memory; close other programs or load fewer files at once"
+    if isinstance(exc, RecursionError):
+        return BAD_INPUT, "input nested too deeply to read"
+    if isinstance(exc, OverflowError):
+        return BAD_INPUT, f"a number too large to store ({exc})"
+    if isinstance(exc, UnicodeError):
+        return BAD_INPUT, f"a file is not UTF-8 text ({exc}); re-save it as UTF-8"
+    if isinstance(exc, OSError):
+        return _os(exc)
+    if isinstance(exc, ValueError | LookupError):
+        return BAD_INPUT, str(exc)
+    return BAD_INPUT, (
+        f"unexpected error: {type(exc).__name__}: {exc} (set SCRUTINY_DEBUG=1 for the traceback)"
+    )
+
+
+def _duckdb(exc: BaseException) -> tuple[int, str]:
+    text = str(exc)
+    if found := _LOCK.search(text):
+        return ENVIRONMENT, (
+            f"the warehouse {found['path']} is in use by PID {found['pid']} — "
+            "stop it or use a read-only command"
+        )
+    if "Could not set lock" in text:
+        return ENVIRONMENT, "the warehouse is in use by another process — stop it or wait"
+    path = found["path"] if (found := _QUOTED_PATH.search(text)) else "the warehouse"
+    if any(sign in text for sign in _DAMAGED):
+        return ENVIRONMENT, (
+            f"{path}: the warehouse is damaged ({_first_line(text)}); delete it and run "
+            "`scrutiny ingest` to rebuild it from the sources"
+        )
+    if "Permission denied" in text or "Read-only file system" in text:
+        return ENVIRONMENT, f"{path}: cannot write the warehouse (read-only or not permitted)"
+    if "No space left" in text:
+        return ENVIRONMENT, f"{path}: the disk is full"
+    return ENVIRONMENT, f"the warehouse failed: {_first_line(text)}"
+
+
+def _os(exc: OSError) -> tuple[int, str]:
+    name = exc.filename or ""
+    where = f"{name}: " if name else ""
+    if exc.errno == errno.ENOENT:
+        return BAD_INPUT, f"{where}no such file or folder"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return ENVIRONMENT, f"{where}permission denied"
+    if exc.errno == errno.EROFS:
+        return ENVIRONMENT, f"{where}the file system is read-only"
+    if exc.errno == errno.ENOSPC:
+        return ENVIRONMENT, f"{where}the disk is full"
+    if exc.errno == errno.EISDIR:
+        return BAD_INPUT, f"{where}is a folder, expected a file"
+    return ENVIRONMENT, f"{where}{exc.strerror or exc}"
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line.removeprefix("IO Error: ").split(" See also ")[0].rstrip(".")
+
+
+def report(exc: BaseException) -> int:
+    """Print ``exc`` as one line on stderr; the exit code."""
+    code, message = describe(exc)
+    message = " ".join(message.split())  # one line, whatever the message held
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+    return code
+
+
+class GuardedTyper(typer.Typer):
+    """A Typer app whose every uncaught exception ends as :func:`report`'s one line."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except (click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("SCRUTINY_DEBUG"):
+                raise
+            sys.exit(report(exc))
