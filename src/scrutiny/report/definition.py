@@ -16,8 +16,9 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scrutiny import yamlfile
 
 REPORT_FILE = "report.yaml"
 
@@ -180,9 +181,9 @@ def load_definition(path: Path | None) -> ReportDefinition:
     if not path.exists():
         raise DefinitionError(f"{path}: no report definition (expected {REPORT_FILE})")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{path.name}: not valid YAML: {exc}".replace("\n", " ")) from None
+        data = yamlfile.load(path)
+    except yamlfile.YamlError as exc:
+        raise DefinitionError(str(exc)) from None
     if data is None:
         return ReportDefinition()
     if not isinstance(data, dict):
