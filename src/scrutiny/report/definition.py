@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scrutiny import yamlfile
+from scrutiny.config import yamlfile
 
 REPORT_FILE = "report.yaml"
 
