@@ -27,6 +27,7 @@ from scrutiny.config.workspace import (
     open_workspace,
 )
 from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
+from scrutiny.safe_csv import safe_cell
 from scrutiny.sources.ingest import IngestReport, ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
 from scrutiny.store.warehouse import IngestError
@@ -132,7 +133,8 @@ def crime(
     except ValueError as exc:
         raise fail(str(exc)) from None
     if fmt == Format.csv:
-        result.frame.to_csv(sys.stdout, index=False, float_format="%.2f")
+        frame = result.frame.map(safe_cell)  # names from the data may start with "=" or "@"
+        frame.to_csv(sys.stdout, index=False, float_format="%.2f")
     elif fmt == Format.json:
         typer.echo(json.dumps(result.records(), indent=2))
     else:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.report.content import Table, to_dict
+from scrutiny.safe_csv import safe_row
 from scrutiny.web import views
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import LruCache, NotFound, WebData, slugify
@@ -252,12 +253,13 @@ def to_json(rows: Rows) -> bytes:
 
 
 def to_csv(rows: Rows) -> bytes:
-    """CSV with one header row; suppressed counts read ``<N``."""
+    """CSV with one header row; suppressed counts read ``<N``; text that a spreadsheet would
+    run as a formula is neutralised (:mod:`scrutiny.safe_csv`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(rows.columns)
+    writer.writerow(safe_row(rows.columns))
     for row in rows.rows:
-        writer.writerow([_csv_cell(row.get(c)) for c in rows.columns])
+        writer.writerow(safe_row([_csv_cell(row.get(c)) for c in rows.columns]))
     return buffer.getvalue().encode("utf-8")
 
 
