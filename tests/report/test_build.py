@@ -40,8 +40,9 @@ ANNEX_PARTS = [
     "Data sources",
     "Methods",
     "Recorded crime caveat",
-    "Rating overrides",
 ]
+#: The internal edition's annex adds these.
+INTERNAL_ANNEX_PARTS = ["Rating overrides", "Checks"]
 
 
 def titles(report: Report, level: int) -> list[str]:
@@ -96,7 +97,7 @@ def test_ratings_are_letters_with_a_rating_column(current_report: Report) -> Non
         for b in current_report.blocks()
         if isinstance(b, Table) and b.caption.startswith("Victims are better supported: comm")
     )
-    assert [c.kind for c in services.columns].count("rating") == 2
+    assert [c.kind for c in services.columns].count("rating") == 1  # the rule's: internal only
     assert set(services.column("rating")) <= {"G", "A", "R", None}
     assert "£7.86m" in services.column("budget")
 
@@ -163,7 +164,7 @@ def test_unknown_format_is_refused(demo_ws: Workspace) -> None:
 
 
 def test_stamp_defaults_to_the_last_load_not_the_clock(demo_ws: Workspace) -> None:
-    report = build_content(demo_ws, "2023-24Q1", "current", load=False)
+    report = build_content(demo_ws, "2023-24Q1", "current", load=False, edition="internal")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", report.stamp)
     sources = next(b for b in report.blocks() if type(b).__name__ == "SourceList")
     assert report.stamp == max(s.loaded_at for s in sources.sources)[:10]  # type: ignore[attr-defined]

@@ -22,6 +22,11 @@ console = Console() if sys.stdout.isatty() else Console(width=200)
 err = Console(stderr=True)
 
 
+class ReportEdition(StrEnum):
+    public = "public"
+    internal = "internal"
+
+
 class ReportFormat(StrEnum):
     current = "current"
     objectives = "objectives"
@@ -45,6 +50,13 @@ def report(
         typer.Option(help="Date stamp printed on every page (default: when data were last loaded)"),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF")] = True,
+    edition: Annotated[
+        ReportEdition,
+        typer.Option(
+            help="public: for publication; internal: adds checks, known issues, file hashes and "
+            "every published figure that differs from its recomputation"
+        ),
+    ] = ReportEdition.public,
     force: Annotated[
         bool,
         typer.Option("--force", help="Write into a folder holding other files (never touched)"),
@@ -60,7 +72,9 @@ def report(
     try:
         ws = open_workspace(workspace)
         with err.status("Building the report…", spinner="dots") if err.is_terminal else _quiet():
-            paths = build_report(ws, quarter, fmt.value, out, stamp, pdf=pdf, force=force)
+            paths = build_report(
+                ws, quarter, fmt.value, out, stamp, pdf=pdf, force=force, edition=edition.value
+            )
     except (WorkspaceError, PlanError, IngestError, ValueError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None

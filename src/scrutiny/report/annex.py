@@ -4,17 +4,22 @@ published ratings that differ from the rules (overrides)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from scrutiny.judge.rag import DEFAULT_RULES, RagRules
 from scrutiny.judge.spc import DEFAULT_RUN_LENGTH, LIMIT_FACTOR
 from scrutiny.measures.summary import CAVEAT
+from scrutiny.report.checks import checks
 from scrutiny.report.content import (
     Block,
     BulletList,
+    Cell,
     Column,
     EmptyNotice,
     Note,
     Paragraph,
     Section,
+    Source,
     SourceList,
     Table,
 )
@@ -129,14 +134,8 @@ def annex(data: ReportData) -> Section:
         )
     if data.population_year:
         caveat.append(Note(f"Rates use ONS mid-year {data.population_year} population.", "source"))
-    sources: list[Block] = [
-        Paragraph(
-            "Every file loaded into the warehouse, with its SHA-256 hash, rows, the last month it "
-            "covers and when it was loaded."
-        ),
-        SourceList(tuple(data.sources)) if data.sources else EmptyNotice("No files loaded."),
-    ]
-    if data.known_issues:
+    sources = source_blocks(data)
+    if data.internal and data.known_issues:
         sources.append(
             Table(
                 f"Known issues in the returns of {data.quarter.label}, acknowledged and kept as "
@@ -159,16 +158,60 @@ def annex(data: ReportData) -> Section:
             f"No overrides: every published rating of {data.quarter.label} agrees with the rules."
         )
     )
-    return Section(
-        "annex",
-        "Annex",
-        1,
-        children=(
-            Section("definitions", "Definitions", 2, (definitions(data),)),
-            Section("data-sources", "Data sources", 2, tuple(sources)),
-            Section("methods", "Methods", 2, tuple(methods(data))),
-            Section("caveat", "Recorded crime caveat", 2, tuple(caveat)),
-            Section("overrides", "Rating overrides", 2, (over,)),
-        ),
-        page_break=True,
-    )
+    children = [
+        Section("definitions", "Definitions", 2, (definitions(data),)),
+        Section("data-sources", "Data sources", 2, tuple(sources)),
+        Section("methods", "Methods", 2, tuple(methods(data))),
+        Section("caveat", "Recorded crime caveat", 2, tuple(caveat)),
+    ]
+    if data.internal:
+        children.append(Section("overrides", "Rating overrides", 2, (over,)))
+        children.append(Section("checks", "Checks", 2, tuple(checks(data))))
+    return Section("annex", "Annex", 1, children=tuple(children), page_break=True)
+
+
+def _month(vintage: str) -> str:
+    """``202306`` → ``June 2023``; a dash for a source without months."""
+    try:
+        return date(int(vintage[:4]), int(vintage[4:6]), 1).strftime("%B %Y")
+    except ValueError:
+        return "–"
+
+
+def source_blocks(data: ReportData) -> list[Block]:
+    """Internal: every file with its hash and load time. Public: each kind of source, the
+    last month it covers and its rows, without file names or hashes."""
+    if not data.sources:
+        return [EmptyNotice("No files loaded.")]
+    if data.internal:
+        return [
+            Paragraph(
+                "Every file loaded into the warehouse, with its SHA-256 hash, rows, the last "
+                "month it covers and when it was loaded."
+            ),
+            SourceList(tuple(data.sources)),
+        ]
+    described: dict[str, str] = {
+        str(s.kind): s.description for s in data.ws.config.sources if s.description
+    }
+    kinds: dict[str, list[Source]] = {}
+    for source in data.sources:
+        kinds.setdefault(source.kind, []).append(source)
+    rows: list[tuple[Cell, ...]] = []
+    for kind, files in kinds.items():
+        label = described.get(kind) or kind.replace("return:", "Quarterly return: ").replace(
+            "_", " "
+        )
+        rows.append((label, _month(max(f.vintage for f in files)), sum(f.rows for f in files)))
+    return [
+        Table(
+            "Sources of this report's figures",
+            (
+                Column("source", "Source"),
+                Column("covers", "Covers to"),
+                Column("rows", "Rows", "number", decimals=0),
+            ),
+            tuple(rows),
+            notes=("Figures are computed from these sources as published.",),
+        )
+    ]

@@ -23,6 +23,8 @@ from scrutiny.report.content import Report
 from scrutiny.report.data import ReportData, ensure_loaded, load_report_data
 
 Format = Literal["current", "objectives", "annual"]
+Edition = Literal["public", "internal"]
+EDITIONS: tuple[Edition, ...] = ("public", "internal")
 FORMATS: tuple[Format, ...] = ("current", "objectives", "annual")
 
 TITLES = {
@@ -70,11 +72,15 @@ def build_content(
     stamp: str | None = None,
     *,
     load: bool = True,
+    edition: Edition = "public",
 ) -> Report:
     """The content model of one report. ``load`` ingests the workspace first (files already
-    loaded are skipped), so a fresh install can build the demo's report."""
+    loaded are skipped), so a fresh install can build the demo's report. The ``public`` edition
+    leaves out the checks, known issues, file names and hashes that ``internal`` carries."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if edition not in EDITIONS:
+        raise ValueError(f"edition {edition!r}: expected one of {', '.join(EDITIONS)}")
     q = (
         quarter
         if isinstance(quarter, Quarter)
@@ -85,7 +91,7 @@ def build_content(
     if load:
         ensure_loaded(ws)
     names = [*ws.config.settings.headline_categories, *annual.CATEGORIES]
-    data = load_report_data(ws, q, list(dict.fromkeys(names)))
+    data = load_report_data(ws, q, list(dict.fromkeys(names)), edition=edition)
     stamp = stamp or default_stamp(data)
     if fmt == "current":
         sections = current.sections(data)
@@ -110,11 +116,13 @@ def build_content(
         stamp=stamp,
         version=__version__,
         sections=sections,
+        edition=edition,
     )
 
 
 def report_basename(ws: Workspace, report: Report) -> str:
-    return f"{ws.config.force_code}-{report.quarter}-{report.format}"
+    base = f"{ws.config.force_code}-{report.quarter}-{report.format}"
+    return base if report.edition == "public" else f"{base}-{report.edition}"
 
 
 def build_report(
@@ -127,6 +135,7 @@ def build_report(
     pdf: bool = True,
     load: bool = True,
     force: bool = False,
+    edition: Edition = "public",
 ) -> ReportPaths:
     """Build one report and write ``<force>-<quarter>-<format>.html`` (and ``.pdf``) in ``out``
     (default ``./out``). Returns the paths written.
@@ -141,7 +150,7 @@ def build_report(
 
     engine = threading.Thread(target=warm_up, daemon=True)
     engine.start()  # the chart engine starts while the data load
-    report = build_content(ws, quarter, fmt, stamp, load=load)
+    report = build_content(ws, quarter, fmt, stamp, load=load, edition=edition)
     engine.join()
     prerender(list(report.charts()))
     folder = Path(out) if out is not None else Path("out")

@@ -37,7 +37,7 @@ from scrutiny.report.parts import (
     pct,
     risks_and_issues,
 )
-from scrutiny.report.surveys import gap_blocks, survey_value
+from scrutiny.report.surveys import gap_blocks, gap_size, survey_value
 from scrutiny.report.topics import calls_blocks, outcomes_blocks, standards_blocks, workforce_blocks
 
 
@@ -194,13 +194,9 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
         if outcome is not None:
             return outcome_measure_row(measure.title, outcome)
     if source is not None and source.survey_gaps and measure.target is not None:
-        gaps = [
-            g
-            for g in data.gaps
-            if (g.gap_pp if g.gap_pp is not None else g.published_gap_pp) is not None
-        ]
+        gaps = [g for g in data.gaps if gap_size(g) is not None]
         if gaps:
-            size = [(g.gap_pp if g.gap_pp is not None else g.published_gap_pp or 0.0) for g in gaps]
+            size = [gap_size(g) or 0.0 for g in gaps]
             outside = sum(1 for s in size if abs(s) > measure.target + 1e-9)
             worst = max(zip(size, gaps, strict=True), key=lambda t: abs(t[0]))
             rating = rate_band(worst[0], measure.target)
@@ -379,7 +375,13 @@ def priority_chapter(data: ReportData, p: Priority) -> Section:
             f"{pid}-activity",
             "Key project activity",
             2,
-            (milestones_table(data.ratings("milestones", pid), f"{p.title}: key project activity"),)
+            (
+                milestones_table(
+                    data.ratings("milestones", pid),
+                    f"{p.title}: key project activity",
+                    internal=data.internal,
+                ),
+            )
             if data.ratings("milestones", pid)
             else (EmptyNotice(f"No project milestones returned for {data.quarter.label}."),),
         ),
@@ -504,29 +506,32 @@ def services(data: ReportData, p: Priority) -> list[Block]:
     out: list[tuple[Cell, ...]] = []
     for r in rows:
         rr = rated.get(r["row_number"])
-        out.append(
-            (
-                r["service"],
-                _budget(r["budget"]),
-                r["kpi"],
-                _figure(r["unit"], r["annual_target"]),
-                _figure(r["unit"], r["ytd_value"]),
-                r["published_rating"],
-                rr.computed if rr else None,
-            )
+        # The published rating stands; the rule's rating fills in where none was published
+        # (the internal edition shows both).
+        rating = r["published_rating"] or (rr.computed if rr else None)
+        row: tuple[Cell, ...] = (
+            r["service"],
+            _budget(r["budget"]),
+            r["kpi"],
+            _figure(r["unit"], r["annual_target"]),
+            _figure(r["unit"], r["ytd_value"]),
+            rating,
         )
+        out.append((*row, rr.computed if rr else None) if data.internal else row)
+    columns: tuple[Column, ...] = (
+        Column("service", "Service"),
+        Column("budget", "Budget", "number"),
+        Column("kpi", "KPI"),
+        Column("target", "Annual target", "number"),
+        Column("ytd", "Year to date", "number"),
+        Column("rating", "Rating", "rating"),
+    )
+    if data.internal:
+        columns = (*columns, Column("rule", "Rule's rating", "rating"))
     return [
         Table(
             f"{p.title}: commissioned services, {data.quarter.label}",
-            (
-                Column("service", "Service"),
-                Column("budget", "Budget", "number"),
-                Column("kpi", "KPI"),
-                Column("target", "Annual target", "number"),
-                Column("ytd", "Year to date", "number"),
-                Column("rating", "Rating", "rating"),
-                Column("rule", "Rule's rating", "rating"),
-            ),
+            columns,
             tuple(out),
             notes=(
                 "Count KPIs are rated against the target pro rata to the quarter; % KPIs by "

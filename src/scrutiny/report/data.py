@@ -111,9 +111,15 @@ class ReportData:
     known_issues: list[tuple[str, int | None, str, str, str]]
     data_end: date | None = None
     definition: ReportDefinition = field(default_factory=ReportDefinition)
+    #: "public" or "internal": the internal edition adds checks, known issues and file hashes.
+    edition: str = "public"
     notes: list[str] = field(default_factory=list)
     #: Results computed once per report (SPC of a category, which charts are drawn).
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    @property
+    def internal(self) -> bool:
+        return self.edition == "internal"
 
     @property
     def force_short(self) -> str:
@@ -209,7 +215,11 @@ def workspace_definition(ws: Workspace, plans: Sequence[Plan] = ()) -> ReportDef
 
 
 def load_report_data(
-    ws: Workspace, quarter: Quarter, chart_categories: Sequence[str] = ()
+    ws: Workspace,
+    quarter: Quarter,
+    chart_categories: Sequence[str] = (),
+    *,
+    edition: str = "public",
 ) -> ReportData:
     """Read everything for ``quarter`` in one connection (the warehouse must be loaded)."""
     plans = workspace_plans(ws) if ws.config.plan else []
@@ -274,6 +284,7 @@ def load_report_data(
         known_issues=[(str(f), r, str(c), str(m), str(k)) for f, r, c, m, k in known],
         data_end=last_month[0] if last_month and last_month[0] else None,
         definition=definition,
+        edition=edition,
     )
 
 

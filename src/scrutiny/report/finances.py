@@ -271,7 +271,10 @@ def reserves_blocks(data: ReportData) -> list[Block]:
 
 
 def variance_check(data: ReportData, statement: str) -> list[Block]:
-    """Printed variances that differ from the figures they are the difference of."""
+    """Printed variances that differ from the figures they are the difference of (internal
+    edition only: the public one prints the return as published)."""
+    if not data.internal:
+        return []
     differs = [v for v in data.variances if v.statement == statement and v.status == "differs"]
     if not differs:
         checked = [v for v in data.variances if v.statement == statement and v.status == "agrees"]

@@ -186,5 +186,6 @@ def goals(data: ReportData, p: Priority) -> list[Block]:
             rated,
             f"{p.title}: goals",
             ("Baseline: the quarter the goal was due; forecast: the quarter now forecast.",),
+            internal=data.internal,
         ),
     ]

@@ -232,22 +232,28 @@ def crime_blocks(data: ReportData, names: Sequence[str], prefix: str, caption: s
 # --- ratings --------------------------------------------------------------------------------
 
 
-def milestones_table(rows: Sequence[RatedRow], caption: str, extra: tuple[str, ...] = ()) -> Table:
-    """Key project activity: baseline, forecast, the published rating and the rule's."""
+def milestones_table(
+    rows: Sequence[RatedRow], caption: str, extra: tuple[str, ...] = (), *, internal: bool = True
+) -> Table:
+    """Key project activity: baseline, forecast and the rating (as published; the rule's where
+    none was). The internal edition adds the rule's rating beside the published one."""
     out: list[tuple[Cell, ...]] = []
     for r in rows:
         base, _, fc = r.detail.removeprefix("baseline ").partition(", forecast ")
-        out.append((r.ref or "", r.title, _label(base), _label(fc), r.published, r.computed))
+        row: tuple[Cell, ...] = (r.ref or "", r.title, _label(base), _label(fc), r.final)
+        out.append((*row, r.computed) if internal else row)
+    columns: tuple[Column, ...] = (
+        Column("ref", "No."),
+        Column("activity", "Activity"),
+        Column("baseline", "Baseline"),
+        Column("forecast", "Forecast"),
+        Column("published", "Rating", "rating"),
+    )
+    if internal:
+        columns = (*columns, Column("computed", "Rule's rating", "rating"))
     return Table(
         caption,
-        (
-            Column("ref", "No."),
-            Column("activity", "Activity"),
-            Column("baseline", "Baseline"),
-            Column("forecast", "Forecast"),
-            Column("published", "Rating", "rating"),
-            Column("computed", "Rule's rating", "rating"),
-        ),
+        columns,
         tuple(out),
         notes=(
             *extra,

@@ -28,14 +28,15 @@ def _heading(measure: str, force: tuple[float, str] | None) -> str:
     return f"{measure} (force {force[0]:.0f}%)" if force else measure
 
 
-def _size(g: Gap) -> float | None:
-    return g.gap_pp if g.gap_pp is not None else g.published_gap_pp
+def gap_size(g: Gap) -> float | None:
+    """The published gap stands; the recomputed one fills in where none was printed."""
+    return g.published_gap_pp if g.published_gap_pp is not None else g.gap_pp
 
 
 def gap_blocks(data: ReportData) -> list[Block]:
     """The gaps table (groups × measures), generated sentences and a chart of the largest
     measure's gaps."""
-    gaps = [g for g in data.gaps if _size(g) is not None and not g.area]
+    gaps = [g for g in data.gaps if gap_size(g) is not None and not g.area]
     if not gaps:
         return [EmptyNotice(f"No survey results returned for {data.quarter.label}.")]
     survey = gaps[0].survey
@@ -49,7 +50,7 @@ def gap_blocks(data: ReportData) -> list[Block]:
         cells: list[Cell] = [dim, group]
         for m in measures:
             g = by.get((dim, group, m))
-            cells.append(_size(g) if g else None)
+            cells.append(gap_size(g) if g else None)
         rows.append(tuple(cells))
     table = Table(
         f"{survey} {window}: gaps between groups and the force result (percentage points)",
@@ -82,9 +83,9 @@ def gap_blocks(data: ReportData) -> list[Block]:
                 "caveat",
             )
         )
-    widest = max(measures, key=lambda m: max(abs(_size(by[k]) or 0) for k in by if k[2] == m))
+    widest = max(measures, key=lambda m: max(abs(gap_size(by[k]) or 0) for k in by if k[2] == m))
     labels = [f"{d}: {g}" for d, g in groups if (d, g, widest) in by]
-    values = [_size(by[(d, g, widest)]) for d, g in groups if (d, g, widest) in by]
+    values = [gap_size(by[(d, g, widest)]) for d, g in groups if (d, g, widest) in by]
     low = min(zip(values, labels, strict=True), key=lambda t: t[0] or 0)
     blocks.append(
         bar_chart(
@@ -109,7 +110,7 @@ def gap_sentences(gaps: list[Gap], measures: list[str]) -> list[Sentence]:
     below: dict[str, list[float]] = {}
     above: dict[str, list[float]] = {}
     for g in gaps:
-        size = _size(g)
+        size = gap_size(g)
         if size is None:
             continue
         name = (

@@ -11,8 +11,27 @@ from scrutiny.judge.narrative import format_pct_change, format_pp_change
 from scrutiny.report.content import Block, Cell, Column, EmptyNotice, Note, Sentence, Table
 from scrutiny.report.data import ReportData
 from scrutiny.report.parts import count
+from scrutiny.returns.derived import OutcomeChange, PointChange
 
 CALL_NAMES = {"I": "I (immediate, 15-minute target)", "S": "S (significant, 1-hour target)"}
+
+
+def call_change(c: PointChange) -> float | None:
+    """The published change stands; the recomputation fills in where none was printed (and is
+    compared with the published one in the internal edition's checks)."""
+    return c.published_pp if c.published_pp is not None else c.change_pp
+
+
+def outcome_change(c: OutcomeChange | None) -> tuple[int | None, float | None]:
+    """(change in outcomes, change in rate in pp): published where printed, else recomputed."""
+    if c is None:
+        return None, None
+    volume = c.published_change_outcomes
+    rate = c.published_change_pp
+    return (
+        volume if volume is not None else c.change_outcomes,
+        rate if rate is not None else c.change_pp,
+    )
 
 
 def _quarter_label(text: str) -> str:
@@ -41,25 +60,26 @@ def calls_blocks(data: ReportData) -> list[Block]:
                     bcu or "",
                     borough,
                     *(value.get((borough, p)) for p in periods),
-                    c.change_pp if c else None,
+                    call_change(c) if c else None,
                 )
             )
-        ch = [c for c in data.calls if c.call_type == call_type and c.change_pp is not None]
+        ch = [c for c in data.calls if c.call_type == call_type and call_change(c) is not None]
         if ch:
-            falls = [c for c in ch if c.change_pp is not None and c.change_pp < 0]
-            worst = min(ch, key=lambda c: c.change_pp or 0.0)
-            best = max(ch, key=lambda c: c.change_pp or 0.0)
+            falls = [c for c in ch if (call_change(c) or 0.0) < 0]
+            worst = min(ch, key=lambda c: call_change(c) or 0.0)
+            best = max(ch, key=lambda c: call_change(c) or 0.0)
             year_ago = Quarter.parse(periods[-1]).shift(-4).label if periods else ""
             blocks.append(
                 Sentence(
                     f"{call_type} calls: {len(falls)} of {len(ch)} boroughs attended a smaller "
                     f"share within target in {data.quarter.label} than in {year_ago}; the largest "
-                    f"fall was {worst.borough} ({format_pp_change(worst.change_pp or 0.0)}) and "
-                    f"the largest rise {best.borough} ({format_pp_change(best.change_pp or 0.0)}).",
+                    f"fall was {worst.borough} ({format_pp_change(call_change(worst) or 0.0)}) "
+                    f"and the largest rise {best.borough} "
+                    f"({format_pp_change(call_change(best) or 0.0)}).",
                     "calls.changes",
                 )
             )
-        mismatched = [c for c in ch if c.within_rounding is False]
+        published = sum(1 for c in ch if c.published_pp is not None)
         blocks.append(
             Table(
                 f"{CALL_NAMES.get(call_type, call_type)} calls: % attended within target",
@@ -72,12 +92,12 @@ def calls_blocks(data: ReportData) -> list[Block]:
                 tuple(out),
                 row_headers=2,
                 notes=(
-                    "Changes are computed from the printed percentages; "
+                    "Changes on a year earlier as published (in percentage points)"
                     + (
-                        f"{len(mismatched)} differ from the published change by more than "
-                        "rounding allows."
-                        if mismatched
-                        else "all agree with the published changes within rounding."
+                        "."
+                        if published == len(ch)
+                        else f"; {len(ch) - published} not published are computed from the "
+                        "printed percentages."
                     ),
                 ),
             )
@@ -179,7 +199,8 @@ def outcomes_blocks(data: ReportData, categories: Sequence[str]) -> list[Block]:
     blocks: list[Block] = []
     for r in rows[:1] if not categories else rows:
         c = changes.get(r["category"])
-        if c is None or c.change_pp is None or r["previous_outcomes"] in (None, 0):
+        _, rate_change = outcome_change(c)
+        if rate_change is None or r["previous_outcomes"] in (None, 0):
             continue
         vol = (r["current_outcomes"] - r["previous_outcomes"]) / r["previous_outcomes"] * 100
         blocks.append(
@@ -187,13 +208,13 @@ def outcomes_blocks(data: ReportData, categories: Sequence[str]) -> list[Block]:
                 f"{r['category']}: {count(r['current_outcomes'])} positive outcomes in "
                 f"{cur_w} ({format_pct_change(vol)} on {prev_w}); the outcome rate moved from "
                 f"{r['previous_rate']:.1f}% to {r['current_rate']:.1f}% "
-                f"({format_pp_change(c.change_pp)}).",
+                f"({format_pp_change(rate_change)}).",
                 "outcomes.change",
             )
         )
     if not categories:
-        down = sum(1 for c in changes.values() if (c.change_outcomes or 0) < 0)
-        up = [c.category for c in changes.values() if (c.change_outcomes or 0) > 0]
+        down = sum(1 for c in changes.values() if (outcome_change(c)[0] or 0) < 0)
+        up = [c.category for c in changes.values() if (outcome_change(c)[0] or 0) > 0]
         blocks.append(
             Sentence(
                 f"Outcome volumes fell in {down} of {len(changes)} categories"
@@ -202,7 +223,6 @@ def outcomes_blocks(data: ReportData, categories: Sequence[str]) -> list[Block]:
                 "outcomes.summary",
             )
         )
-    disagree = [c.category for c in data.outcomes if c.rates_agree is False]
     blocks.append(
         Table(
             f"Crime outcomes, {prev_w} and {cur_w}",
@@ -224,20 +244,14 @@ def outcomes_blocks(data: ReportData, categories: Sequence[str]) -> list[Block]:
                     r["current_outcomes"],
                     r["previous_rate"],
                     r["current_rate"],
-                    changes[r["category"]].change_outcomes if r["category"] in changes else None,
-                    changes[r["category"]].change_pp if r["category"] in changes else None,
+                    *outcome_change(changes.get(r["category"])),
                 )
                 for r in rows
             ),
             row_headers=2,
             notes=(
-                "Outcome rate = positive outcomes ÷ offences in the same window. Changes are "
-                "recomputed from the printed figures"
-                + (
-                    f"; rates disagree with the published change for {', '.join(disagree)}."
-                    if disagree
-                    else " and agree with the published changes within rounding."
-                ),
+                "Outcome rate = positive outcomes ÷ offences in the same window. Changes as "
+                "published; where none was published, computed from the printed figures.",
             ),
         )
     )
