@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from scrutiny.config.workspace import Workspace
 from scrutiny.report.build import ReportPaths, build_content, build_report
 from scrutiny.report.content import Report, Table
-from scrutiny.workspace import Workspace
 
 from .conftest import STAMP
 from .test_build import ANNEX_PARTS, INTERNAL_ANNEX_PARTS

@@ -166,8 +166,17 @@ def _cell(key: str, value: object) -> str:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of scrutiny.yaml (for editors)."""
+def schema(
+    report: Annotated[
+        bool, typer.Option("--report", help="The schema of report.yaml instead")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of scrutiny.yaml, or of report.yaml (for editors)."""
+    if report:
+        from scrutiny.config.report import json_schema_text as report_schema
+
+        typer.echo(report_schema())
+        return
     typer.echo(json_schema_text())
 
 

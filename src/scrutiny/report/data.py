@@ -17,6 +17,7 @@ import pandas as pd
 
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Plan, load_plans, plan_for
+from scrutiny.config.report import ReportDefinition, load_definition
 from scrutiny.config.workspace import Workspace
 from scrutiny.measures.categories import Selection, resolve
 from scrutiny.measures.crime import (
@@ -27,7 +28,6 @@ from scrutiny.measures.crime import (
 )
 from scrutiny.measures.summary import connect, groups_of
 from scrutiny.report.content import Source
-from scrutiny.report.definition import ReportDefinition, load_definition
 from scrutiny.returns.actions import load_workspace_returns, workspace_plans
 from scrutiny.returns.derived import (
     Gap,
