@@ -54,7 +54,8 @@ def range_check(column: str, low: float, high: float) -> Check:
     return check
 
 
-#: No count in a quarterly return comes near this (London has under ten million residents).
+#: No count in a quarterly return comes near this (the largest force area has under ten
+#: million residents).
 MAX_COUNT = 100_000_000
 
 

@@ -26,8 +26,8 @@ from scrutiny.store.crime import OFFENCES, UNALLOCATED, UNALLOCATED_NAME
 from scrutiny.store.warehouse import Batch, IngestError
 
 KIND = "datastore"
-#: The category scheme of the Met's Datastore files: major and minor categories (Home Office
-#: offence groups as the Met publishes them).
+#: The category scheme of the Datastore files: major and minor categories (Home Office
+#: offence groups as the force publishes them).
 SCHEME = "datastore"
 MEASURE = OFFENCES
 #: Borough names that mean "no place": their rows go to the unallocated area.
