@@ -70,3 +70,37 @@ def city_con(city_ws: Workspace) -> Iterator[ibis.BaseBackend]:
     con = ibis.duckdb.connect(str(city_ws.warehouse_path), read_only=True)
     yield con
     con.disconnect()
+
+
+#: The tables the crime measures read, copied into a second Ibis backend.
+MEASURE_TABLES = ("crime_counts", "areas", "population")
+
+
+@pytest.fixture(scope="session")
+def spark_con(demo_ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    """The demo's measure tables in PySpark (local mode, Java from the system): the Ibis
+    expressions run unchanged on a backend that scales beyond one machine."""
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("scrutiny-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    source = ibis.duckdb.connect(str(demo_ws.warehouse_path), read_only=True)
+    try:
+        for name in MEASURE_TABLES:
+            table = source.table(name).to_pyarrow()
+            spark.createDataFrame(table).coalesce(1).cache().createOrReplaceTempView(name)
+    finally:
+        source.disconnect()
+    yield ibis.pyspark.connect(spark)
+    spark.stop()

@@ -2,14 +2,21 @@
 
 Published figures are whole per cent; the data are a later vintage than the report used, so
 R12 changes must agree within 1 point and discrete-quarter changes within 2 points.
+
+Every figure is computed on two Ibis backends: DuckDB (the default) and PySpark in local mode
+(slow: it starts a JVM), the backend that scales beyond one machine. The measures are the same
+expressions on both.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import ibis
 import pytest
 
 from scrutiny.config.periods import Baseline, Quarter
+from scrutiny.config.workspace import Workspace
 from scrutiny.measures.categories import resolve
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
 
@@ -45,12 +52,25 @@ QUARTER_PUBLISHED = [
 ]
 
 
-@pytest.fixture()
-def force_measures(demo_con: ibis.BaseBackend):
+BACKENDS = ["duckdb", pytest.param("pyspark", marks=pytest.mark.slow)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, demo_ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    if request.param == "pyspark":
+        yield request.getfixturevalue("spark_con")
+        return
+    con = ibis.duckdb.connect(str(demo_ws.warehouse_path), read_only=True)
+    yield con
+    con.disconnect()
+
+
+@pytest.fixture(scope="module")
+def force_measures(backend: ibis.BaseBackend):
     categories = sorted({c for c, _, _ in R12_PUBLISHED + QUARTER_PUBLISHED})
-    chosen = resolve(available_selections(demo_con), categories)
+    chosen = resolve(available_selections(backend), categories)
     query = CrimeQuery(Quarter.parse("2023-24Q1"), Baseline(), "force")
-    return crime_measures(demo_con, query, chosen).set_index("category")
+    return crime_measures(backend, query, chosen).set_index("category")
 
 
 @pytest.mark.parametrize(("category", "column", "published"), R12_PUBLISHED)

@@ -110,3 +110,9 @@ def test_explain_works(city_ws: Workspace, offences, quarter: str) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "per 1,000 residents" in result.stdout
+
+
+def test_anti_social_behaviour_is_outside_the_notifiable_total(city_ws: Workspace) -> None:
+    frame = crime_summary(city_ws, "2021-22Q3", ["Total Notifiable Offences", "All crime"]).frame
+    assert frame.loc[0, "quarter"] == frame.loc[1, "quarter"] > 0
+    assert frame.loc[0, "r12"] == frame.loc[1, "r12"]

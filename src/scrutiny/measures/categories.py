@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 TOTAL = "Total Notifiable Offences"
-#: Action Fraud referrals (NFIB) are recorded nationally, not by the force: outside the force's TNO.
-OUTSIDE_TOTAL = frozenset({"NFIB Fraud"})
+#: Outside the total: Action Fraud referrals (NFIB) are recorded nationally, not by the force;
+#: anti-social behaviour (data.police.uk) is an incident, not a notifiable offence.
+OUTSIDE_TOTAL = frozenset({"NFIB Fraud", "Anti-social behaviour"})
 
 
 @dataclass(frozen=True)
