@@ -104,8 +104,7 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
             lookup = read_ons_lookup(lookups[0])
             street = ingest_street(wh, police, lookup)
             report.results.append(street)
-            if street.files_loaded or not _has_street_counts(wh):
-                derive_street_counts(ws, wh)
+            derive_street_counts(ws, wh)  # a no-op when neither records nor areas changed
             refresh_areas(ws, wh, names, lookup)
     if ws.config.returns:
         returns = load_workspace_returns(ws)
@@ -168,13 +167,6 @@ def _street_wards(wh: Warehouse, lookup: OnsLookup) -> pa.Table:
         wh.con.unregister("scrutiny_wards")
 
 
-def _has_street_counts(wh: Warehouse) -> bool:
-    found = wh.con.execute(
-        "SELECT 1 FROM sources WHERE kind = ? LIMIT 1", [STREET_COUNTS_KIND]
-    ).fetchone()
-    return found is not None
-
-
 def derive_street_counts(ws: Workspace, wh: Warehouse) -> int:
     """Sum the street-level records into ``crime_facts`` (police.uk scheme), replacing what an
     earlier ingest derived: the counts are a function of the records, whatever the load order.
@@ -191,8 +183,12 @@ def derive_street_counts(ws: Workspace, wh: Warehouse) -> int:
         for (path, _, _) in street_sources
         if (parsed := parse_file_name(Path(path).name)) and (m := parsed[0])
     ]
+    # The counts depend on the records and on which local authorities are the force's own.
+    fingerprint = [sha for _, sha, _ in street_sources] + sorted(ws.config.local_authorities)
+    digest = hashlib.sha256(" ".join(fingerprint).encode()).hexdigest()
+    if wh.is_loaded(digest):
+        return 0
     derived = street_counts(con, months, ws.config.local_authorities, names=_no_names())
-    digest = hashlib.sha256(" ".join(sha for _, sha, _ in street_sources).encode()).hexdigest()
     source = CrimeSource(
         path="data.police.uk street-level records",
         sha256=digest,
