@@ -18,7 +18,7 @@ from scrutiny.returns.actions import load_workspace_returns
 from scrutiny.sources.datastore import read_datastore
 from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
 from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_name
-from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, street_counts
+from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, StreetCountsLoad, street_counts
 from scrutiny.sources.police_uk_counts import SCHEME as STREET_SCHEME
 from scrutiny.sources.population import read_population
 from scrutiny.store.crime import CrimeLoad, CrimeSource
@@ -104,7 +104,8 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
             lookup = read_ons_lookup(lookups[0])
             street = ingest_street(wh, police, lookup)
             report.results.append(street)
-            derive_street_counts(ws, wh)  # a no-op when neither records nor areas changed
+            # A no-op when neither the records nor the force's areas changed.
+            report.results.append(derive_street_counts(ws, wh))
             refresh_areas(ws, wh, names, lookup)
     if ws.config.returns:
         returns = load_workspace_returns(ws)
@@ -167,12 +168,12 @@ def _street_wards(wh: Warehouse, lookup: OnsLookup) -> pa.Table:
         wh.con.unregister("scrutiny_wards")
 
 
-def derive_street_counts(ws: Workspace, wh: Warehouse) -> int:
+def derive_street_counts(ws: Workspace, wh: Warehouse) -> StreetCountsLoad:
     """Sum the street-level records into ``crime_facts`` (police.uk scheme), replacing what an
     earlier ingest derived: the counts are a function of the records, whatever the load order.
 
     The counts load as one derived source whose vintage is the newest street file's and whose
-    hash is that of the street files' hashes. Returns the rows.
+    hash is that of the street files' hashes and the force's local authorities.
     """
     con = ibis.duckdb.from_connection(wh.con)
     street_sources = wh.con.execute(
@@ -187,7 +188,7 @@ def derive_street_counts(ws: Workspace, wh: Warehouse) -> int:
     fingerprint = [sha for _, sha, _ in street_sources] + sorted(ws.config.local_authorities)
     digest = hashlib.sha256(" ".join(fingerprint).encode()).hexdigest()
     if wh.is_loaded(digest):
-        return 0
+        return StreetCountsLoad(0, 0, 0, 0, skipped=True)
     derived = street_counts(con, months, ws.config.local_authorities, names=_no_names())
     source = CrimeSource(
         path="data.police.uk street-level records",
@@ -198,7 +199,7 @@ def derive_street_counts(ws: Workspace, wh: Warehouse) -> int:
         published=derived.published,
     )
     wh.load_crime_batch(derived.counts, source, replaces_kind=STREET_COUNTS_KIND)
-    return derived.counts.num_rows
+    return StreetCountsLoad.of(derived.counts)
 
 
 def _no_names() -> pa.Table:

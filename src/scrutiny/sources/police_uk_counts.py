@@ -32,6 +32,7 @@ from datetime import date
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 SCHEME = "police.uk"
 OFFENCES = "offences"
@@ -116,6 +117,45 @@ class StreetCounts:
     counts: pa.Table
     #: scheme, measure, category_group, category, month: every cell a published file speaks for
     published: pa.Table
+
+
+@dataclass(frozen=True)
+class StreetCountsLoad:
+    """What summing the street records gave, as ingest reports it."""
+
+    own: int  # offences in the force's local authorities
+    outside: int
+    unallocated: int
+    areas: int  # local authorities of the force with offences
+    skipped: bool = False
+
+    @classmethod
+    def of(cls, counts: pa.Table) -> StreetCountsLoad:
+        offences = counts.filter(
+            pc.and_(
+                pc.equal(counts.column("geo_level"), "borough"),
+                pc.equal(counts.column("measure"), OFFENCES),
+            )
+        )
+        by_area: dict[str, int] = {}
+        for area, n in zip(
+            offences.column("area_code").to_pylist(),
+            offences.column("count").to_pylist(),
+            strict=True,
+        ):
+            by_area[area] = by_area.get(area, 0) + n
+        outside = by_area.pop(OUTSIDE, 0)
+        unallocated = by_area.pop(UNALLOCATED, 0)
+        return cls(sum(by_area.values()), outside, unallocated, len(by_area))
+
+    def describe(self) -> str:
+        if self.skipped:
+            return "police.uk crime counts: street records unchanged, counts as before"
+        return (
+            f"police.uk crime counts: {self.own:,} offences in {self.areas} local authorities "
+            f"of the force, {self.outside:,} outside the force area, {self.unallocated:,} "
+            "unallocated (no location); all count for the force"
+        )
 
 
 def street_counts_expr(
