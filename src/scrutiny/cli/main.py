@@ -76,7 +76,7 @@ def load(workspace: Path | None) -> Workspace:
         raise fail(str(exc)) from None
 
 
-def run_ingest(ws: Workspace, quiet: bool = False) -> IngestReport:
+def run_ingest(ws: Workspace, quiet: bool = False, accept_revisions: bool = False) -> IngestReport:
     """Ingest with a progress bar; a bad file stops with its one-line error."""
     with Progress(
         TextColumn("[bold]Loading[/] {task.description}"),
@@ -93,16 +93,26 @@ def run_ingest(ws: Workspace, quiet: bool = False) -> IngestReport:
             bar.update(task, description=path.name, completed=done, total=total)
 
         try:
-            return ingest_workspace(ws, progress)
+            return ingest_workspace(ws, progress, accept_revisions=accept_revisions)
         except (IngestError, WorkspaceError, ValueError) as exc:
             raise fail(str(exc)) from None
 
 
 @app.command()
-def ingest(workspace: WorkspaceOpt = None) -> None:
+def ingest(
+    workspace: WorkspaceOpt = None,
+    accept_revisions: Annotated[
+        bool,
+        typer.Option(
+            "--accept-revisions",
+            help="Load a publication even when it cuts a month-area total by more than "
+            "settings.max_revision_drop_pct (default 50%)",
+        ),
+    ] = False,
+) -> None:
     """Load the workspace's sources into its warehouse (files already loaded are skipped)."""
     ws = load(workspace)
-    report = run_ingest(ws)
+    report = run_ingest(ws, accept_revisions=accept_revisions)
     for result in report.results:
         console.print(result.describe(), highlight=False)
     console.print(f"Warehouse: {ws.warehouse_path}", highlight=False)

@@ -92,6 +92,13 @@ class Settings(_Strict):
         None, description="Mid-year estimate to use; latest if unset"
     )
     stable_band_pct: float = Field(3.0, gt=0, description="Changes within ± this % read 'stable'")
+    max_revision_drop_pct: float = Field(
+        50.0,
+        gt=0,
+        le=100,
+        description="A new publication may cut a month-area total by at most this % "
+        "(more needs `scrutiny ingest --accept-revisions`)",
+    )
     headline_categories: list[str] = Field(
         default_factory=list, description="Categories `scrutiny crime` shows by default"
     )

@@ -58,16 +58,21 @@ def area_names(wh: Warehouse, ws: Workspace | None = None) -> AreaNames:
     return AreaNames(dict(rows), extra)
 
 
-def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestReport:
+def ingest_workspace(
+    ws: Workspace, progress: Progress | None = None, *, accept_revisions: bool = False
+) -> IngestReport:
     """Load every source the workspace names.
 
-    A bad file raises IngestError and loads nothing of itself; files before it stay loaded.
+    A bad file raises IngestError and loads nothing of itself; files before it stay loaded. A
+    publication that would cut a month-area total by more than the workspace's
+    ``max_revision_drop_pct`` is refused unless ``accept_revisions``.
     """
     report = IngestReport()
     ws.check_sources()
     population = ws.sources_of("population")
     crime = ws.sources_of("datastore")
     files = population + crime
+    drop = ws.config.settings.max_revision_drop_pct / 100
     with Warehouse(ws.warehouse_path) as wh:
         done = 0
 
@@ -89,7 +94,10 @@ def ingest_workspace(ws: Workspace, progress: Progress | None = None) -> IngestR
         names = area_names(wh, ws)
         for path in crime:
             if sha := step(path):
-                report.results.append(wh.ingest_crime(read_datastore(path, names), sha))
+                batch = read_datastore(path, names)
+                report.results.append(
+                    wh.ingest_crime(batch, sha, accept_revisions=accept_revisions, max_drop=drop)
+                )
         refresh_areas(ws, wh, names)
         police = ws.sources_of("police_uk_street") + ws.sources_of("police_uk_stop_search")
         if police:

@@ -100,6 +100,8 @@ class CrimeLoad:
     #: Offences in rows with no place (area UNALLOCATED).
     unallocated: int = 0
     table: str = "crime_facts"
+    #: The total of the units this load replaced, before and after (every replacement reported).
+    totals_replaced: tuple[int, int] | None = None
 
     @property
     def replaced(self) -> int:
@@ -113,6 +115,9 @@ class CrimeLoad:
         if self.replaced_by_vintage:
             parts = _by_vintage(self.replaced_by_vintage, "of vintage")
             text += f"; replaced {self.replaced:,} cells ({parts})"
+            if self.totals_replaced:
+                before, after = self.totals_replaced
+                text += f", their units' total {before:,} → {after:,}"
         if self.kept_newer:
             parts = _by_vintage(self.kept_newer, "held by vintage")
             text += (

@@ -6,6 +6,7 @@ then :meth:`Warehouse.ingest` writes it, so a bad file never leaves a half-writt
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -17,6 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from scrutiny.store import plausibility
 from scrutiny.store.crime import (
     CrimeBatchError,
     CrimeLoad,
@@ -241,7 +243,14 @@ class Warehouse:
         found = self.con.execute("SELECT 1 FROM sources WHERE sha256 = ?", [sha256]).fetchone()
         return found is not None
 
-    def ingest_crime(self, batch: Batch, sha256: str | None = None) -> CrimeLoad:
+    def ingest_crime(
+        self,
+        batch: Batch,
+        sha256: str | None = None,
+        *,
+        accept_revisions: bool = False,
+        max_drop: float = plausibility.MAX_DROP,
+    ) -> CrimeLoad:
         """Load a reader's ``crime_facts`` Batch (see :meth:`load_crime_batch`)."""
         if batch.table != "crime_facts":
             raise ValueError(f"{batch.path}: a {batch.table} batch; use Warehouse.ingest")
@@ -249,7 +258,9 @@ class Warehouse:
         source = CrimeSource(
             batch.path, sha256, batch.vintage, batch.scheme, batch.kind, batch.published
         )
-        return self.load_crime_batch(batch.rows, source, batch.also)
+        return self.load_crime_batch(
+            batch.rows, source, batch.also, accept_revisions=accept_revisions, max_drop=max_drop
+        )
 
     def ingest(self, batch: Batch, sha256: str | None = None) -> IngestResult:
         """Write one file's rows in one transaction; a file already loaded changes nothing."""
@@ -271,6 +282,9 @@ class Warehouse:
         source: CrimeSource,
         also: Sequence[tuple[str, pa.Table]] = (),
         replaces_kind: str | None = None,
+        *,
+        accept_revisions: bool = False,
+        max_drop: float = plausibility.MAX_DROP,
     ) -> CrimeLoad:
         """Load one source's crime figures into ``crime_facts`` in one transaction.
 
@@ -289,23 +303,58 @@ class Warehouse:
         :func:`scrutiny.store.crime.check_crime_batch` before anything is written; a bad batch
         raises IngestError and leaves the warehouse as it was. In every unit the batch touches
         the newest vintage's figures become current whatever the load order; nothing is deleted.
+
+        A publication must be plausible (:mod:`scrutiny.store.plausibility`): rows, no control
+        characters, months its name and vintage allow; and unless ``accept_revisions`` it may
+        not cut a month-area total it replaces by more than ``max_drop``.
         """
         if self.is_loaded(source.sha256):
             return CrimeLoad(Path(source.path), 0, skipped=True)
         try:
             table = check_crime_batch(rows, source)
-        except CrimeBatchError as exc:
+            if not replaces_kind:  # derived figures are a function of records already checked
+                plausibility.check_batch(table, source.path, source.vintage)
+        except (CrimeBatchError, plausibility.ImplausibleError) as exc:
             raise IngestError(str(exc)) from None
+        totals = (0, 0)
         with self.transaction() as con:
             if replaces_kind:
                 forget_crime_sources(con, replaces_kind)
+            else:
+                totals = self._check_revisions(con, table, source, accept_revisions, max_drop)
             source_id = self._insert_source(
                 con, source.path, source.sha256, source.kind, table.num_rows, source.vintage
             )
             result = load_crime_facts(con, table, source, source_id)
+            if not replaces_kind and result.replaced:
+                result = dataclasses.replace(result, totals_replaced=totals)
             for other, other_rows in also:
                 self._merge(con, other, other_rows, source.vintage, source_id)
         return result
+
+    def _check_revisions(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: pa.Table,
+        source: CrimeSource,
+        accept: bool,
+        max_drop: float,
+    ) -> tuple[int, int]:
+        """Refuse a batch that cuts a unit's total by more than ``max_drop`` (unless ``accept``);
+        the totals before and after of every unit it replaces, for the report."""
+        con.register("plausible_incoming", table)
+        try:
+            if not accept:
+                drops = plausibility.revision_drops(
+                    con, "plausible_incoming", source.vintage, max_drop
+                )
+                try:
+                    plausibility.refuse_drops(drops, source.path, max_drop)
+                except plausibility.ImplausibleError as exc:
+                    raise IngestError(str(exc)) from None
+            return plausibility.replaced_totals(con, "plausible_incoming", source.vintage)
+        finally:
+            _unregister(con, "plausible_incoming")
 
     def _record_source(self, con: duckdb.DuckDBPyConnection, batch: Batch, sha256: str) -> int:
         return self._insert_source(
