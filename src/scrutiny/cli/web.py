@@ -51,11 +51,20 @@ def serve(
     import uvicorn
 
     from scrutiny.web.app import create_app
+    from scrutiny.web.limits import SERVER_BUFFER_BYTES
 
     ws = _prepared(workspace)
     app = create_app(ws, warm=True)
     err.print(f"Serving {ws.config.force} on http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+        http="h11",  # answers oversized requests itself (see scrutiny.web.limits)
+        h11_max_incomplete_event_size=SERVER_BUFFER_BYTES,
+    )
 
 
 def site(

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from scrutiny import __version__
 from scrutiny.config.workspace import Workspace
-from scrutiny.web import api, pages, security
+from scrutiny.web import api, limits, pages, security
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import WebData
 from scrutiny.web.links import Links
@@ -73,6 +73,7 @@ def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
     app.include_router(api.router(data, content))
     app.include_router(pages.router(site_pages))
     security.install(app, lambda status, message: site_pages.error(Links(), status, message))
+    app.add_middleware(limits.RequestLimits)  # outermost: oversized requests, HEAD
     if warm:
         threading.Thread(target=lambda: site_pages.home(Links()), daemon=True).start()
     return app
