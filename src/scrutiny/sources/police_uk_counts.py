@@ -231,7 +231,7 @@ def street_counts_expr(
         category=rows.category,
         measure=rows.measure,
         count=rows["count"],
-    ).order_by(["month", "geo_level", "area_code", "category", "measure"])
+    )
 
 
 def published_cells(months: Iterable[date], categories: Iterable[str] = CRIME_TYPES) -> pa.Table:
@@ -269,5 +269,5 @@ def street_counts(
     street = con.table("street_crimes")
     name_table = ibis.memtable(names) if names is not None else con.table("areas")
     counts = street_counts_expr(street, name_table, local_authorities).to_pyarrow()
-    seen = set(counts.column("category").to_pylist()) if counts.num_rows else set()
+    seen = set(pc.unique(counts.column("category")).to_pylist())
     return StreetCounts(counts, published_cells(published_months, set(CRIME_TYPES) | seen))
