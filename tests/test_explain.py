@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from scrutiny.analysis.explain import explain
 from scrutiny.config.workspace import Workspace
-from scrutiny.explain import explain
 from scrutiny.judge.spc import VariationIcon
 
 # (category, published wording on Q4 2022-23, on Q1 2022-23, against pre-pandemic) —
@@ -66,24 +66,16 @@ def test_explanation_carries_significance_and_spc(demo_ws: Workspace) -> None:
     assert by_label["Q4 2022-23"].test is not None
     assert not by_label["Q4 2022-23"].test.significant  # −1.1% on ~17,000 offences
     assert by_label["Q1 2022-23"].test is not None and by_label["Q1 2022-23"].test.significant
-    assert len(ex.spc_months) == 36
-    assert ex.spc.variation_icon is not None
+    assert ex.pattern is not None
+    assert len(ex.pattern.months) == 36
+    assert ex.pattern.spc.variation_icon is not None
     # The 36 months to June 2023 start in July 2020: the Aug 2021 change point rebases them.
-    assert len(ex.spc.segments) == 2
+    assert len(ex.pattern.spc.segments) == 2
 
 
 def test_borough_explanation(demo_ws: Workspace) -> None:
     ex = explain(demo_ws, "Violence with Injury", "2023-24Q1", area="Westminster")
     assert ex.area_name == "Westminster"
-    assert ex.spc.variation_icon in set(VariationIcon)
-
-
-def test_spc_overview_matches_single_charts(demo_ws: Workspace) -> None:
-    from scrutiny.explain import spc_overview
-
-    overview = spc_overview(demo_ws, "2023-24Q1", "force").set_index("category")
-    for category in ("Theft from the Person", "Violence with Injury", "Rape"):
-        single = explain(demo_ws, category, "2023-24Q1").spc
-        icon = single.variation_icon.value if single.variation_icon else None
-        assert overview.loc[category, "variation_icon"] == icon
-        assert overview.loc[category, "summary"] == single.summary_text()
+    assert ex.pattern is not None
+    assert ex.pattern.spc.variation_icon in set(VariationIcon)
+    assert "in Westminster" in ex.quarter_sentence and "in Westminster" in ex.r12_sentence

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from scrutiny.analysis.explain import explain
 from scrutiny.cli import app
 from scrutiny.config.workspace import Workspace
-from scrutiny.explain import explain
 from scrutiny.measures.summary import crime_summary
 from scrutiny.sources.police_uk_counts import ANTI_SOCIAL_BEHAVIOUR, CRIME_TYPES, POSITIVE_OUTCOMES
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -31,6 +32,9 @@ from scrutiny.safe_csv import safe_cell
 from scrutiny.sources.ingest import IngestReport, ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
 from scrutiny.store.warehouse import IngestError
+
+if TYPE_CHECKING:
+    from scrutiny.analysis.crime import CrimeAnalysis
 
 app = GuardedTyper(
     help="Hold a police force to account: numbers, judgments and reports from raw data.",
@@ -247,10 +251,13 @@ def explain(
         str | None, typer.Option("--area", "-a", help="Borough (default: force)")
     ] = None,
     by: Annotated[Level, typer.Option("--by", help="Level of --area")] = Level.borough,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format")] = Format.table,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Numbers, SPC verdict, significance and generated sentences for one measure."""
-    from scrutiny.explain import explain as explain_measure
+    """Numbers, the significance of each change, the SPC verdict of the monthly pattern and the
+    generated sentences for one measure."""
+    from scrutiny.analysis.crime import CONFIDENCE_TEXT
+    from scrutiny.analysis.explain import explain as explain_measure
 
     ws = load(workspace)
     run_ingest(ws, quiet=True)
@@ -258,15 +265,25 @@ def explain(
         ex = explain_measure(ws, measure, quarter, area, by.value if area else "force")
     except ValueError as exc:
         raise fail(str(exc)) from None
-    console.print(f"[bold]{ex.category}[/] — {ex.area_name}, {ex.quarter_label}", highlight=False)
+    if fmt == Format.json:
+        typer.echo(json.dumps(explanation_record(ex), indent=2, ensure_ascii=False))
+        return
+    if fmt == Format.csv:
+        rows = explanation_record(ex)["comparisons"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    console.print(f"[bold]{ex.category}[/] — {ex.area_name}, {ex.quarter.label}", highlight=False)
     console.print(
         f"Quarter: {_cell('quarter', ex.quarter_volume)} offences; {ex.r12_label}: "
         f"{_cell('r12', ex.r12_volume)}; rate {_cell('r12_rate_per_1000', ex.rate_per_1000)} "
         "per 1,000 residents",
         highlight=False,
     )
-    table = Table(title="Comparisons", title_justify="left")
-    for heading in ("against", "now", "then", "change %", "95% interval %", "p", "significant"):
+    table = Table(title="Changes (Poisson rate-ratio test)", title_justify="left")
+    headings = ("against", "now", "then", "change %", "95% interval %", "p")
+    for heading in (*headings, f"significant at {CONFIDENCE_TEXT}"):
         table.add_column(heading, justify="left" if heading == "against" else "right")
     for c in ex.comparisons:
         t = c.test
@@ -278,17 +295,44 @@ def explain(
             _cell("change_", c.pct_change),
             f"{interval.low:+.1f} to {interval.high:+.1f}" if interval else "–",
             f"{t.p_value:.3g}" if t and t.p_value is not None else "–",
-            ("yes" if t.significant else "no") if t else "–",
+            c.significant_text,
         )
     console.print(table)
     if ex.comparisons and ex.comparisons[0].test:
         console.print(f"[dim]{ex.comparisons[0].test.caveat}[/]", highlight=False)
-    spc = ex.spc
-    icon = spc.variation_icon.value.replace("_", " ") if spc.variation_icon else "none"
-    console.print(
-        f"SPC ({len(ex.spc_months)} months, fewer offences is better): {spc.summary_text()} "
-        f"Variation icon: {icon}.",
-        highlight=False,
-    )
+    if ex.pattern is not None:
+        console.print(
+            f"{ex.pattern.text} ({len(ex.pattern.months)} months; fewer offences is better.)",
+            highlight=False,
+        )
     console.print(ex.quarter_sentence, highlight=False)
     console.print(ex.r12_sentence, highlight=False)
+
+
+def explanation_record(ex: CrimeAnalysis) -> dict[str, Any]:
+    """An explanation as plain JSON-ready values."""
+    pattern = ex.pattern
+    return {
+        "category": ex.category,
+        "area_code": ex.area_code,
+        "area_name": ex.area_name,
+        "quarter": str(ex.quarter),
+        "quarter_volume": ex.quarter_volume,
+        "r12_volume": ex.r12_volume,
+        "r12_rate_per_1000": ex.rate_per_1000,
+        "comparisons": [
+            {
+                "comparator": c.comparator.value,
+                "against": c.label,
+                "now": c.current,
+                "then": c.previous,
+                "change_pct": c.pct_change,
+                "p_value": c.test.p_value if c.test else None,
+                "significance": c.significance_text,
+            }
+            for c in ex.comparisons
+        ],
+        "monthly_pattern": pattern.verdict if pattern else None,
+        "monthly_pattern_text": pattern.text if pattern else None,
+        "sentences": list(ex.sentences),
+    }

@@ -27,7 +27,7 @@ NEITHER = "#490092"
 COMMON = "#595959"
 
 VARIATION_TEXT: dict[VariationIcon, str] = {
-    VariationIcon.COMMON_CAUSE: "Common cause variation: no significant change",
+    VariationIcon.COMMON_CAUSE: "Common cause variation: no special cause in the pattern",
     VariationIcon.IMPROVEMENT_HIGH: "Special cause variation of an improving nature: higher values",
     VariationIcon.IMPROVEMENT_LOW: "Special cause variation of an improving nature: lower values",
     VariationIcon.CONCERN_HIGH: "Special cause variation of a concerning nature: higher values",

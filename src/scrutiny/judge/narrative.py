@@ -168,6 +168,8 @@ def _movement(
         if c.base == 0 and c.current is not None:
             if c.current == 0:
                 return rules.stable, "no change from 0"
+            if _not_significant(significance, rules):
+                return rules.stable, "up from 0"
             return rules.increased, "up from 0"
         return None
     d = _change_direction(c.value, rules, unit)
@@ -175,20 +177,39 @@ def _movement(
     if significance is not None and rules.use_significance:
         if _is_significant(significance) and d != 0:
             verb = rules.significant_increase if d > 0 else rules.significant_decrease
-        elif not _is_significant(significance) and rules.not_significant_is_stable:
+        elif _not_significant(significance, rules):
             verb = rules.stable
     return verb, _format(c.value, rules, unit)
 
 
-def _baseline(c: Change | None, rules: NarrativeRules, noun: str) -> tuple[str, str] | None:
-    """("above pre-pandemic volumes", "+24%") or None."""
+def _not_significant(significance: Significance | None, rules: NarrativeRules) -> bool:
+    """A test said "not significant" and the rules then call the change stable."""
+    return (
+        significance is not None
+        and rules.use_significance
+        and rules.not_significant_is_stable
+        and not _is_significant(significance)
+    )
+
+
+def _baseline(
+    c: Change | None,
+    rules: NarrativeRules,
+    noun: str,
+    significance: Significance | None = None,
+) -> tuple[str, str] | None:
+    """("above pre-pandemic volumes", "+24%") or None; "similar to" when within the band or,
+    if the rules say so, when the test finds no significant difference."""
     if c is None:
         return None
     if c.value is None:
         if c.base == 0 and c.current:
-            return f"{rules.above} {noun}", "up from 0"
+            word = rules.similar if _not_significant(significance, rules) else rules.above
+            return f"{word} {noun}", "up from 0"
         return None
     d = _direction(c.value, rules.baseline_band_pct, rules.pct_decimals)
+    if _not_significant(significance, rules):
+        d = 0
     word = {1: rules.above, -1: rules.below, 0: rules.similar}[d]
     return f"{word} {noun}", format_pct_change(c.value, rules.pct_decimals)
 
@@ -219,7 +240,9 @@ def quarter_sentence(
         the ``rules.baseline_key`` entry becomes the closing "levels are above …" clause.
         None entries (missing comparators) are left out.
     significance
-        Comparator key → a test result; upgrades the verb only where the rules allow.
+        Comparator key → a test result; upgrades the verb only where the rules allow, and
+        with ``not_significant_is_stable`` makes a non-significant change "stable" (or the
+        baseline clause "similar to").
     unit
         ``"pct"`` for volumes, ``"pp"`` for rates and proportions.
     """
@@ -232,7 +255,12 @@ def quarter_sentence(
         moved = _movement(c, rules, unit, significance.get(key))
         if moved is not None:
             clauses.append(f"{moved[0]} on {c.label} ({moved[1]})")
-    base = _baseline(_as_change(changes.get(rules.baseline_key)), rules, rules.quarter_baseline)
+    base = _baseline(
+        _as_change(changes.get(rules.baseline_key)),
+        rules,
+        rules.quarter_baseline,
+        significance.get(rules.baseline_key),
+    )
     subject = f"{measure_name} in {quarter_label}"
     if clauses and base:
         return f"{subject} {_join(clauses)}; levels are {base[0]} ({base[1]})."
@@ -252,6 +280,7 @@ def r12_sentence(
     significance: Significance | None = None,
     *,
     plural: bool = False,
+    baseline_significance: Significance | None = None,
 ) -> str:
     """One sentence on a rolling 12 months against the previous 12 and pre-pandemic.
 
@@ -273,7 +302,7 @@ def r12_sentence(
     """
     prev, pre = _as_change(previous), _as_change(pre_pandemic)
     moved = _movement(prev, rules, "pct", significance) if prev is not None else None
-    base = _baseline(pre, rules, rules.r12_baseline)
+    base = _baseline(pre, rules, rules.r12_baseline, baseline_significance)
     verb = "are" if plural else "is"
     tail = f"{verb} {base[0]} ({base[1]}, {pre.label})" if base and pre else ""
     if moved and prev:

@@ -6,6 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from scrutiny.analysis.crime import (
+    CONFIDENCE_TEXT,
+    CrimeAnalysis,
+    Pattern,
+    analyse,
+    comparator_labels,
+    spc_of_counts,
+    spc_window,
+)
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
@@ -13,10 +22,7 @@ from scrutiny.config.periods import (
     Quarter,
     add_months,
 )
-from scrutiny.explain import SPC_MONTHS, comparator_labels
-from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
-from scrutiny.judge.significance import rate_ratio
-from scrutiny.judge.spc import SpcResult, xmr
+from scrutiny.judge.spc import SpcResult
 from scrutiny.report.charts import spc_chart
 from scrutiny.report.content import (
     Block,
@@ -51,75 +57,47 @@ def pct(x: float | None, decimals: int = 0) -> str:
     return "–" if x is None else f"{x:.{decimals}f}%"
 
 
-def rules_of(data: ReportData) -> NarrativeRules:
-    return NarrativeRules(stable_band_pct=data.ws.config.settings.stable_band_pct)
-
-
 # --- crime ----------------------------------------------------------------------------------
 
 
-def crime_sentences(data: ReportData, name: str) -> list[Sentence]:
-    """The discrete-quarter and R12 sentences for one category, by the narrative rules."""
+def crime_analysis(data: ReportData, name: str) -> CrimeAnalysis | None:
+    """The force-level judgment of one category (figures, tests, SPC, sentences), computed once
+    per report; None when the data have no such category."""
     row = data.category(name)
     if row is None:
+        return None
+    key = ("analysis", name.strip().lower())
+    if key not in data.cache:
+        data.cache[key] = analyse(data.ws, data.quarter, row, _crime_pattern(data, name))
+    found: CrimeAnalysis = data.cache[key]
+    return found
+
+
+def crime_sentences(data: ReportData, name: str) -> list[Sentence]:
+    """The discrete-quarter and R12 sentences for one category."""
+    a = crime_analysis(data, name)
+    if a is None:
         return []
-    q = data.quarter
-    labels = comparator_labels(data.ws, q)
-    rules = rules_of(data)
-
-    def change(c: Comparator) -> tuple[str, float] | None:
-        value = row.get(f"change_{c.value}")
-        return None if value is None else (labels[c], float(value))
-
-    category = str(row["category"])
-    quarter_text = quarter_sentence(
-        f"{category} offences",
-        q.label,
-        {
-            "previous_quarter": change(Comparator.PREVIOUS_QUARTER),
-            "same_quarter_last_year": change(Comparator.SAME_QUARTER_LAST_YEAR),
-            rules.baseline_key: change(Comparator.SAME_QUARTER_BASELINE),
-        },
-        rules,
-    )
-    r12_text = r12_sentence(
-        category,
-        q.rolling_12_months().label,
-        change(Comparator.PREVIOUS_R12),
-        change(Comparator.BASELINE_R12),
-        rules,
-    )
     return [
-        Sentence(quarter_text, "narrative.quarter_sentence"),
-        Sentence(r12_text, "narrative.r12_sentence"),
+        Sentence(a.quarter_sentence, "narrative.quarter_sentence"),
+        Sentence(a.r12_sentence, "narrative.r12_sentence"),
     ]
 
 
 def crime_spc(data: ReportData, name: str) -> tuple[SpcResult, tuple[date, ...]]:
     """XmR chart of the 36 months to the quarter's end, rebased at the workspace's change points;
     fewer offences is the good direction. Computed once per category and report."""
-    key = ("spc", name.strip().lower())
-    if key not in data.cache:
-        data.cache[key] = _crime_spc(data, name)
-    found: tuple[SpcResult, tuple[date, ...]] = data.cache[key]
-    return found
+    a = crime_analysis(data, name)
+    pattern = a.pattern if a is not None else None
+    if pattern is None:
+        pattern = _crime_pattern(data, name)
+    return pattern.spc, pattern.months
 
 
-def _crime_spc(data: ReportData, name: str) -> tuple[SpcResult, tuple[date, ...]]:
-    last = data.quarter.last_month
-    first = add_months(last, -(SPC_MONTHS - 1))
-    series = data.series(name, first, last)
-    months = tuple(m for m in (add_months(first, i) for i in range(SPC_MONTHS)) if m in series)
-    labels = [m.strftime("%b %Y") for m in months]
-    rebase = [
-        m.strftime("%b %Y")
-        for m in data.ws.change_points
-        if months and months[0] < m <= months[-1] and m in months
-    ]
-    result = xmr(
-        [float(series[m]) for m in months], improvement="down", labels=labels, rebase_at=rebase
-    )
-    return result, months
+def _crime_pattern(data: ReportData, name: str) -> Pattern:
+    first, end = spc_window(data.quarter)
+    series = data.series(name, first, add_months(end, -1))
+    return spc_of_counts(data.ws, dict(series.items()), first)
 
 
 def crime_spc_chart(data: ReportData, name: str, prefix: str) -> Chart | None:
@@ -156,8 +134,8 @@ CRIME_COLUMNS = (
     Column("r12", "Rolling 12 months", "number", decimals=0),
     Column("change_previous_r12", "vs previous 12 months", "number", "%", 1, True),
     Column("change_baseline_r12", "vs pre-pandemic 12 months", "number", "%", 1, True),
-    Column("significant", "Change on previous 12 months significant?"),
-    Column("variation", "SPC (monthly)", "variation"),
+    Column("significant", f"Change vs previous 12 months significant at {CONFIDENCE_TEXT}?"),
+    Column("variation", "Monthly pattern (SPC)", "variation"),
 )
 
 
@@ -165,26 +143,22 @@ def crime_table(data: ReportData, names: Sequence[str], caption: str) -> Table |
     """Volumes, % changes, a significance screen of the R12 change and the SPC icon."""
     rows: list[tuple[Cell, ...]] = []
     for name in names:
-        row = data.category(name)
-        if row is None:
+        a = crime_analysis(data, name)
+        if a is None:
             continue
-        category = str(row["category"])
-        spc, _ = crime_spc(data, category)
-        now, before = row.get("r12"), row.get("previous_r12")
-        significant = "–"
-        if now is not None and before is not None:
-            significant = "yes" if rate_ratio(int(now), int(before)).significant else "no"
-        icon = spc.variation_icon.value if spc.variation_icon else None
+        row = data.category(name) or {}
+        spc = a.pattern.spc if a.pattern else None
+        icon = spc.variation_icon.value if spc and spc.variation_icon else None
         rows.append(
             (
-                category,
+                a.category,
                 row.get("quarter"),
                 row.get("change_previous_quarter"),
                 row.get("change_same_quarter_last_year"),
                 row.get("r12"),
                 row.get("change_previous_r12"),
                 row.get("change_baseline_r12"),
-                significant,
+                a.comparison(Comparator.PREVIOUS_R12).significant_text,
                 icon,
             )
         )
@@ -198,8 +172,8 @@ def crime_table(data: ReportData, names: Sequence[str], caption: str) -> Table |
         notes=(
             f"Quarter: {q.label}. Rolling 12 months: {q.rolling_12_months().label}; "
             f"pre-pandemic: {data.ws.baseline.r12().label}.",
-            "Significance: Poisson rate-ratio test at 5%; recorded crime is overdispersed, so "
-            "read it as a screen, not proof.",
+            f"Significance: Poisson rate-ratio test at {CONFIDENCE_TEXT}; recorded crime is "
+            "overdispersed, so read it as a screen, not proof.",
         ),
     )
 

@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 import ibis
 import pandas as pd
 
+from scrutiny.analysis.crime import SPC_MONTHS, spc_of_counts
 from scrutiny.config.geography import GEO_LEVELS
 from scrutiny.config.periods import Comparator, Quarter, add_months
 from scrutiny.config.workspace import Workspace
-from scrutiny.explain import SPC_MONTHS, spc_of_counts
 from scrutiny.judge.spc import SpcResult
 from scrutiny.measures.categories import TOTAL, Selection
 from scrutiny.measures.crime import (
@@ -299,7 +299,8 @@ class WebData:
             s = s[s["area_code"] == area_code]
             first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
             counts = {m: int(c) for m, c in zip(s["month"], s["count"], strict=True)}
-            return spc_of_counts(self.ws, counts, first)
+            pattern = spc_of_counts(self.ws, counts, first)
+            return pattern.spc, pattern.months
 
         return self.cache.get(("spc", sel.name, level, area_code, quarter), compute)
 

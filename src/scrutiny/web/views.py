@@ -1,32 +1,28 @@
 """What the crime pages show, built from the measures and the judgments (no HTML here).
 
-The numbers come from :mod:`scrutiny.measures`, the sentences from
-:mod:`scrutiny.judge.narrative`, the SPC readings from :mod:`scrutiny.judge.spc` (the chart
-``scrutiny explain`` draws) and the significance tests from :mod:`scrutiny.judge.significance`;
-these functions only pick them out for one selection and apply small-count suppression.
+The numbers come from :mod:`scrutiny.measures`; the comparisons, their significance, the SPC
+verdict and the sentences from :mod:`scrutiny.analysis.crime` (the same judgment ``scrutiny
+explain`` and the report show). These functions only pick them out for one selection and apply
+small-count suppression.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
-    R12_COMPARATORS,
     Comparator,
     Quarter,
     add_months,
     comparator_window,
 )
-from scrutiny.explain import comparator_labels
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
-from scrutiny.judge.narrative import NarrativeRules, quarter_sentence, r12_sentence
-from scrutiny.judge.significance import RateRatio, rate_ratio
 from scrutiny.judge.spc import SpcResult, Verdict
 from scrutiny.measures.categories import Selection
 from scrutiny.measures.summary import CAVEAT
@@ -55,12 +51,6 @@ _STATUS = {
     Verdict.CONCERN: "Concern",
     Verdict.NEITHER: "Neither",
 }
-
-
-def subject(sel: Selection) -> str:
-    """How a sentence names a category: "Robbery offences", "Total Notifiable Offences"."""
-    last = sel.name.split()[-1].lower()
-    return sel.name if last in {"offences", "crime", "crimes"} else f"{sel.name} offences"
 
 
 @dataclass(frozen=True)
@@ -111,6 +101,7 @@ class Explorer:
     months: list[MonthRow]
     chart_svg: str
     chart_spec: dict[str, Any]
+    analysis: CrimeAnalysis
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -141,29 +132,27 @@ def _row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
 
 
 def comparisons(
-    data: WebData, row: dict[str, Any], quarter: Quarter, hide: Suppressor
+    data: WebData, analysis: CrimeAnalysis, quarter: Quarter, hide: Suppressor
 ) -> list[ComparisonRow]:
-    labels = comparator_labels(data.ws, quarter)
+    """The analysis's comparisons with small counts hidden (and their tests with them)."""
     found = []
-    for c in (*QUARTER_COMPARATORS, *R12_COMPARATORS):
-        base = "quarter" if c in QUARTER_COMPARATORS else "r12"
-        now, then = hide.count(row[base]), hide.count(row[c.value])
-        change = number(row.get(f"change_{c.value}"))
+    for c in analysis.comparisons:
+        now, then = hide.count(c.current), hide.count(c.previous)
+        change = c.pct_change
         interval, significant = "–", "–"
         if now.value is not None and then.value is not None:
-            test = _rate_ratio(now.value, then.value)
-            ci = test.pct_change_interval
+            ci = c.test.pct_change_interval if c.test else None
             if ci is not None:
                 interval = f"{pct_text(ci.low)} to {pct_text(ci.high)}"
-            significant = "yes" if test.significant else "no"
+            significant = c.significant_text
         else:
             change = None
-        window = comparator_window(quarter, c, data.ws.baseline)
+        window = comparator_window(quarter, c.comparator, data.ws.baseline)
         found.append(
             ComparisonRow(
-                c,
-                COMPARATOR_NAMES[c],
-                labels[c],
+                c.comparator,
+                COMPARATOR_NAMES[c.comparator],
+                c.label,
                 window.describe(),
                 now,
                 then,
@@ -176,44 +165,13 @@ def comparisons(
     return found
 
 
-@lru_cache(maxsize=8192)
-def _rate_ratio(now: int, then: int) -> RateRatio:
-    return rate_ratio(now, then)
-
-
 def _sentences(
-    data: WebData, sel: Selection, area: Area, quarter: Quarter, rows: list[ComparisonRow]
+    data: WebData, sel: Selection, area: Area, analysis: CrimeAnalysis, rows: list[ComparisonRow]
 ) -> list[str]:
-    rules = NarrativeRules(stable_band_pct=data.ws.config.settings.stable_band_pct)
-    by = {r.comparator: r for r in rows}
-
-    def change(c: Comparator) -> tuple[str, float] | None:
-        r = by[c]
-        return None if r.change is None else (r.label, r.change)
-
-    if by[Comparator.PREVIOUS_QUARTER].now.suppressed:
+    if rows and rows[0].now.suppressed:
         n = data.ws.config.settings.suppress_below
         return [f"{sel.name} in {area.name}: the figures are below {n} and are not published."]
-    name = subject(sel) if area.level == "force" else f"{subject(sel)} in {area.name}"
-    return [
-        quarter_sentence(
-            name,
-            quarter.label,
-            {
-                "previous_quarter": change(Comparator.PREVIOUS_QUARTER),
-                "same_quarter_last_year": change(Comparator.SAME_QUARTER_LAST_YEAR),
-                rules.baseline_key: change(Comparator.SAME_QUARTER_BASELINE),
-            },
-            rules,
-        ),
-        r12_sentence(
-            sel.name if area.level == "force" else f"{sel.name} in {area.name}",
-            quarter.rolling_12_months().label,
-            change(Comparator.PREVIOUS_R12),
-            change(Comparator.BASELINE_R12),
-            rules,
-        ),
-    ]
+    return list(analysis.sentences)
 
 
 def status_of(verdict: Verdict | None) -> str:
@@ -282,9 +240,10 @@ def _explorer(
 ) -> Explorer:
     hide = Suppressor(data.ws.config.settings.suppress_below)
     frame = data.measures(sel, level, quarter)
-    row = _row_of(frame, area.code)
-    rows = comparisons(data, row, quarter, hide)
+    row = {**_row_of(frame, area.code), "category": sel.name, "area_name": area.name}
     spc, months = data.spc(sel, level, area.code, quarter)
+    analysis = analyse(data.ws, quarter, row, Pattern(spc, months), level=area.level)
+    rows = comparisons(data, analysis, quarter, hide)
     window = comparator_window(quarter, comparator, data.ws.baseline)
     month_rows = _months(spc, months, quarter, set(window.month_list()), hide)
     r12 = hide.count(row["r12"])
@@ -337,13 +296,14 @@ def _explorer(
         r12_count=r12,
         rate=rate,
         comparisons=rows,
-        sentences=_sentences(data, sel, area, quarter, rows),
-        spc_summary=spc.summary_text(),
+        sentences=_sentences(data, sel, area, analysis, rows),
+        spc_summary=analysis.pattern.text if analysis.pattern else "",
         spc_icon_svg=icon_svg,
         spc_icon_text=icon_text,
         months=month_rows,
         chart_svg=charts.to_svg(spec, label) if with_chart else "",
         chart_spec=spec,
+        analysis=analysis,
         notes=notes,
     )
 
