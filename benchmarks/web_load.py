@@ -42,11 +42,11 @@ def _serve(workspace: str | None, port: int) -> None:  # pragma: no cover - chil
     import uvicorn
 
     from scrutiny.config.workspace import open_workspace
-    from scrutiny.report.data import ensure_loaded
+    from scrutiny.sources.ingest import ensure_ingested
     from scrutiny.web.app import create_app
 
     ws = open_workspace(workspace)
-    ensure_loaded(ws)
+    ensure_ingested(ws)
     uvicorn.run(create_app(ws), host="127.0.0.1", port=port, log_level="warning")
 
 

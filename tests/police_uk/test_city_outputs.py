@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from scrutiny.cli import app
 from scrutiny.config.workspace import Workspace
-from scrutiny.report.data import ensure_loaded
+from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.sources.police_uk_counts import ANTI_SOCIAL_BEHAVIOUR, POSITIVE_OUTCOMES
 from scrutiny.web.app import create_app
 
@@ -64,7 +64,7 @@ def all_crime(realdata: Path, city_at: Workspace) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def client(city_at: Workspace) -> Iterator[TestClient]:
-    ensure_loaded(city_at)  # as `scrutiny serve` does
+    ingest_workspace(city_at)
     with TestClient(create_app(city_at), raise_server_exceptions=False) as c:
         yield c
 

@@ -103,7 +103,7 @@ def test_ratings_are_letters_with_a_rating_column(current_report: Report) -> Non
 
 
 def test_a_quarter_without_returns_says_so(demo_ws: Workspace) -> None:
-    report = build_content(demo_ws, "2022-23Q1", "current", "2026-11-23", load=False)
+    report = build_content(demo_ws, "2022-23Q1", "current", "2026-11-23")
     notices = [b.text for b in report.blocks() if isinstance(b, EmptyNotice)]
     assert any("No MPS revenue return loaded for Q1 2022-23" in n for n in notices)
     assert any("No commissioned services returned" in n for n in notices)
@@ -111,7 +111,7 @@ def test_a_quarter_without_returns_says_so(demo_ws: Workspace) -> None:
 
 
 def test_objectives_format(demo_ws: Workspace) -> None:
-    report = build_content(demo_ws, "2021-22Q1", "objectives", "2026-11-23", load=False)
+    report = build_content(demo_ws, "2021-22Q1", "objectives", "2026-11-23")
     assert titles(report, 1)[:2] == ["Objectives ratings", "A Better Policing Service"]
     grid = next(b for b in report.blocks() if isinstance(b, Table))
     assert [c.label for c in grid.columns] == [
@@ -132,7 +132,7 @@ def test_objectives_format(demo_ws: Workspace) -> None:
 
 
 def test_annual_format(demo_ws: Workspace) -> None:
-    report = build_content(demo_ws, "2023-24Q1", "annual", "2026-11-23", load=False)
+    report = build_content(demo_ws, "2023-24Q1", "annual", "2026-11-23")
     assert titles(report, 1) == [
         "The year in figures",
         "Delivery against the plan",
@@ -160,11 +160,11 @@ def test_annual_format(demo_ws: Workspace) -> None:
 
 def test_unknown_format_is_refused(demo_ws: Workspace) -> None:
     with pytest.raises(ValueError, match="format 'weekly'"):
-        build_content(demo_ws, None, "weekly", load=False)  # type: ignore[arg-type]
+        build_content(demo_ws, None, "weekly")  # type: ignore[arg-type]
 
 
 def test_stamp_defaults_to_the_last_load_not_the_clock(demo_ws: Workspace) -> None:
-    report = build_content(demo_ws, "2023-24Q1", "current", load=False, edition="internal")
+    report = build_content(demo_ws, "2023-24Q1", "current", edition="internal")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", report.stamp)
     sources = next(b for b in report.blocks() if type(b).__name__ == "SourceList")
     assert report.stamp == max(s.loaded_at for s in sources.sources)[:10]  # type: ignore[attr-defined]

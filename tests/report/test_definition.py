@@ -101,7 +101,7 @@ def edited_ws(demo_ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> W
 
 
 def test_the_report_follows_an_edited_definition(edited_ws: Workspace) -> None:
-    report = build_content(edited_ws, "2023-24Q1", "current", STAMP, load=False)
+    report = build_content(edited_ws, "2023-24Q1", "current", STAMP)
     assert report.by == "Office of the Test Commissioner" and report.logo == ""
     assert [s.id for s in report.sections][:2] == ["finances", "introduction"]
     assert "annex" not in [s.id for s in report.sections]

@@ -15,13 +15,13 @@ from .conftest import STAMP
 def test_two_builds_are_byte_identical(
     demo_ws: Workspace, built_current: ReportPaths, tmp_path: Path
 ) -> None:
-    again = build_report(demo_ws, "2023-24Q1", "current", tmp_path, STAMP, pdf=False, load=False)
+    again = build_report(demo_ws, "2023-24Q1", "current", tmp_path, STAMP, pdf=False)
     assert again.html.read_bytes() == built_current.html.read_bytes()
 
 
 def test_default_stamp_is_stable_too(demo_ws: Workspace, tmp_path: Path) -> None:
-    a = build_report(demo_ws, "2023-24Q1", "current", tmp_path / "a", pdf=False, load=False)
-    b = build_report(demo_ws, "2023-24Q1", "current", tmp_path / "b", pdf=False, load=False)
+    a = build_report(demo_ws, "2023-24Q1", "current", tmp_path / "a", pdf=False)
+    b = build_report(demo_ws, "2023-24Q1", "current", tmp_path / "b", pdf=False)
     assert a.html.read_bytes() == b.html.read_bytes()
 
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scrutiny.config.workspace import Workspace
-from scrutiny.report.data import ensure_loaded
+from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.web.app import create_app
 
 SUPPRESS_BELOW = 10
@@ -28,7 +28,7 @@ def _copy(ws: Workspace, folder: Path, **settings: object) -> Workspace:
         config.setdefault("settings", {}).update(settings)
         config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     copy = Workspace.load(folder)
-    ensure_loaded(copy)
+    ingest_workspace(copy)
     return copy
 
 

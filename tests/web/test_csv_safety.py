@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from scrutiny.config.workspace import Workspace
-from scrutiny.report.data import ensure_loaded
 from scrutiny.safe_csv import safe_cell
+from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.web.app import create_app
 
 PAYLOADS = [
@@ -50,7 +50,7 @@ def hostile(web_ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Work
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     ws = Workspace.load(root)
-    ensure_loaded(ws)
+    ingest_workspace(ws)
     return ws
 
 

@@ -17,11 +17,14 @@ significant; any other change "remained stable" (or is "similar to" pre-pandemic
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
+
+import pandas as pd
 
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
@@ -183,15 +186,15 @@ class CrimeAnalysis:
 
 
 def _int(value: Any) -> int | None:
-    if value is None or value != value:  # None or NaN
-        return None
-    return int(value)
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _float(value: Any) -> float | None:
-    if value is None or value != value:
+    """A finite float or None (a % change from a zero base is None: "up from 0")."""
+    if value is None or pd.isna(value):
         return None
-    return float(value)
+    x = float(value)
+    return x if math.isfinite(x) else None
 
 
 def compare(row: Mapping[str, Any], labels: Mapping[Comparator, str]) -> tuple[Comparison, ...]:

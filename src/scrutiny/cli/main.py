@@ -11,27 +11,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from scrutiny import __version__
+from scrutiny.cli.common import (
+    Format,
+    WorkspaceOpt,
+    console,
+    fail,
+    load,
+    ready_to_read,
+    run_ingest,
+)
 from scrutiny.cli.errors import GuardedTyper
 from scrutiny.cli.report import report
 from scrutiny.cli.returns import app as returns_app
 from scrutiny.cli.web import serve, site
 from scrutiny.config.workspace import (
-    Workspace,
-    WorkspaceError,
     demo_root,
     json_schema_text,
-    open_workspace,
 )
 from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
 from scrutiny.safe_csv import safe_cell
-from scrutiny.sources.ingest import IngestReport, ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
-from scrutiny.store.warehouse import IngestError
 
 if TYPE_CHECKING:
     from scrutiny.analysis.crime import CrimeAnalysis
@@ -41,18 +43,10 @@ app = GuardedTyper(
     no_args_is_help=True,
     add_completion=False,
 )
-# Pipes and CI logs get a wide table rather than Rich's 80-column default.
 app.add_typer(returns_app)  # template, validate, load-returns, ratings, overrides, …
 app.command()(report)
 app.command()(serve)
 app.command()(site)
-console = Console() if sys.stdout.isatty() else Console(width=200)
-err = Console(stderr=True)
-
-WorkspaceOpt = Annotated[
-    Path | None,
-    typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
-]
 
 
 class Level(StrEnum):
@@ -60,46 +54,6 @@ class Level(StrEnum):
     bcu = "bcu"
     borough = "borough"
     ward = "ward"
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
-
-def load(workspace: Path | None) -> Workspace:
-    try:
-        return open_workspace(workspace)
-    except WorkspaceError as exc:
-        raise fail(str(exc)) from None
-
-
-def run_ingest(ws: Workspace, quiet: bool = False, accept_revisions: bool = False) -> IngestReport:
-    """Ingest with a progress bar; a bad file stops with its one-line error."""
-    with Progress(
-        TextColumn("[bold]Loading[/] {task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} files"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("sources", total=None)
-
-        def progress(path: Path, done: int, total: int) -> None:
-            bar.update(task, description=path.name, completed=done, total=total)
-
-        try:
-            return ingest_workspace(ws, progress, accept_revisions=accept_revisions)
-        except (IngestError, WorkspaceError, ValueError) as exc:
-            raise fail(str(exc)) from None
 
 
 @app.command()
@@ -141,7 +95,7 @@ def crime(
 ) -> None:
     """Recorded-crime volumes and changes for a quarter: discrete quarter and rolling 12 months."""
     ws = load(workspace)
-    run_ingest(ws, quiet=fmt != Format.table)
+    ready_to_read(ws, quiet=fmt != Format.table)
     try:
         result = crime_summary(ws, quarter, category or [], by.value, area or [])
     except ValueError as exc:
@@ -260,7 +214,7 @@ def explain(
     from scrutiny.analysis.explain import explain as explain_measure
 
     ws = load(workspace)
-    run_ingest(ws, quiet=True)
+    ready_to_read(ws, quiet=fmt != Format.table)
     try:
         ex = explain_measure(ws, measure, quarter, area, by.value if area else "force")
     except ValueError as exc:

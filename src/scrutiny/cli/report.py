@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from scrutiny.cli.common import ready_to_read
 from scrutiny.config.plan import PlanError
 from scrutiny.config.workspace import WorkspaceError, open_workspace
 from scrutiny.store.warehouse import IngestError
@@ -71,6 +72,7 @@ def report(
 
     try:
         ws = open_workspace(workspace)
+        ready_to_read(ws)
         with err.status("Building the report…", spinner="dots") if err.is_terminal else _quiet():
             paths = build_report(
                 ws, quarter, fmt.value, out, stamp, pdf=pdf, force=force, edition=edition.value

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from scrutiny.config.workspace import Workspace, WorkspaceError, open_workspace
+from scrutiny.cli.common import load, ready_to_read
+from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import OutputError
 
 err = Console(stderr=True)
@@ -23,20 +24,9 @@ WorkspaceOpt = Annotated[
 
 
 def _prepared(workspace: Path | None) -> Workspace:
-    """The workspace, with its sources ingested and its returns loaded (files already loaded
-    are skipped), so the server can open the warehouse read-only."""
-    from scrutiny.report.data import ensure_loaded
-
-    try:
-        ws = open_workspace(workspace)
-    except WorkspaceError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1) from None
-    try:
-        ensure_loaded(ws)
-    except ValueError as exc:  # an ingest or return error: one line naming file and cell
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1) from None
+    """The workspace, ready to be read (the server opens the warehouse read-only)."""
+    ws = load(workspace)
+    ready_to_read(ws)
     return ws
 
 

@@ -20,7 +20,7 @@ from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.report import annual, current, objectives
 from scrutiny.report.content import Report
-from scrutiny.report.data import ReportData, ensure_loaded, load_report_data
+from scrutiny.report.data import ReportData, load_report_data
 
 Format = Literal["current", "objectives", "annual"]
 Edition = Literal["public", "internal"]
@@ -71,12 +71,11 @@ def build_content(
     fmt: Format = "current",
     stamp: str | None = None,
     *,
-    load: bool = True,
     edition: Edition = "public",
 ) -> Report:
-    """The content model of one report. ``load`` ingests the workspace first (files already
-    loaded are skipped), so a fresh install can build the demo's report. The ``public`` edition
-    leaves out the checks, known issues, file names and hashes that ``internal`` carries."""
+    """The content model of one report, read from the workspace's warehouse (which
+    ``scrutiny ingest`` loads; reading never writes it). The ``public`` edition leaves out the
+    checks, known issues, file names and hashes that ``internal`` carries."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if edition not in EDITIONS:
@@ -88,8 +87,6 @@ def build_content(
         if quarter
         else ws.quarter
     )
-    if load:
-        ensure_loaded(ws)
     names = [*ws.config.settings.headline_categories, *annual.CATEGORIES]
     data = load_report_data(ws, q, list(dict.fromkeys(names)), edition=edition)
     stamp = stamp or default_stamp(data)
@@ -133,7 +130,6 @@ def build_report(
     stamp: str | None = None,
     *,
     pdf: bool = True,
-    load: bool = True,
     force: bool = False,
     edition: Edition = "public",
 ) -> ReportPaths:
@@ -150,7 +146,7 @@ def build_report(
 
     engine = threading.Thread(target=warm_up, daemon=True)
     engine.start()  # the chart engine starts while the data load
-    report = build_content(ws, quarter, fmt, stamp, load=load, edition=edition)
+    report = build_content(ws, quarter, fmt, stamp, edition=edition)
     engine.join()
     prerender(list(report.charts()))
     folder = Path(out) if out is not None else Path("out")

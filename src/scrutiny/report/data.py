@@ -28,7 +28,7 @@ from scrutiny.measures.crime import (
 )
 from scrutiny.measures.summary import connect, groups_of
 from scrutiny.report.content import Source
-from scrutiny.returns.actions import load_workspace_returns, workspace_plans
+from scrutiny.returns.actions import workspace_plans
 from scrutiny.returns.derived import (
     Gap,
     OutcomeChange,
@@ -40,9 +40,6 @@ from scrutiny.returns.derived import (
     survey_gaps,
 )
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
-from scrutiny.returns.schema import ensure_schema
-from scrutiny.sources.ingest import ingest_workspace
-from scrutiny.store.warehouse import Warehouse
 
 #: Return tables a report reads, with the columns it orders them by.
 RETURN_TABLES = (
@@ -62,18 +59,6 @@ RETURN_TABLES = (
     "workforce",
     "standards",
 )
-
-
-def ensure_loaded(ws: Workspace) -> None:
-    """Ingest the workspace's sources (files already loaded are skipped) and load its returns
-    if none are loaded yet, so a report can be built from a fresh install."""
-    ingest_workspace(ws)
-    with Warehouse(ws.warehouse_path) as wh:
-        with wh.transaction() as con:
-            ensure_schema(con)
-        found = wh.con.execute("SELECT count(*) FROM sources WHERE kind LIKE 'return:%'").fetchone()
-    if ws.config.returns and not (found and found[0]):
-        load_workspace_returns(ws)
 
 
 def clean(value: Any) -> Any:
@@ -288,4 +273,4 @@ def load_report_data(
     )
 
 
-__all__ = ["ReportData", "ensure_loaded", "load_plans", "load_report_data"]
+__all__ = ["ReportData", "load_plans", "load_report_data"]

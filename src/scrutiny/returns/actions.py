@@ -20,7 +20,6 @@ from scrutiny.returns.derived import (
 )
 from scrutiny.returns.load import LoadReport, LoadResult, load_files, read_return, write_parsed
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, refresh_ratings, risk_trends
-from scrutiny.returns.schema import ensure_schema
 from scrutiny.returns.surveys import parse_pas
 from scrutiny.store.warehouse import Warehouse, file_sha256
 
@@ -64,17 +63,19 @@ def load_workspace_returns(ws: Workspace, paths: list[Path] | None = None) -> Lo
 
 
 def _open(ws: Workspace) -> Warehouse:
-    """The workspace's warehouse with the return tables in place (loading the returns first if
-    none are loaded yet, so every command works on a fresh install)."""
-    wh = Warehouse(ws.warehouse_path)
-    with wh.transaction() as con:
-        ensure_schema(con)
-    found = wh.con.execute("SELECT count(*) FROM sources WHERE kind LIKE 'return:%'").fetchone()
-    if not found or not found[0]:
+    """The workspace's warehouse, read-only. Only a workspace whose return tables were never
+    made (no ingest yet) has its returns loaded first, so every command works on a fresh
+    install; otherwise reading never writes (``scrutiny ingest`` and ``load-returns`` do)."""
+    if ws.warehouse_path.exists():
+        wh = Warehouse(ws.warehouse_path, read_only=True)
+        found = wh.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ret_ratings'"
+        ).fetchone()
+        if found and found[0]:
+            return wh
         wh.close()
-        load_workspace_returns(ws)
-        wh = Warehouse(ws.warehouse_path)
-    return wh
+    load_workspace_returns(ws)
+    return Warehouse(ws.warehouse_path, read_only=True)
 
 
 def workspace_ratings(ws: Workspace, quarter: str | None = None) -> list[RatedRow]:

@@ -50,7 +50,7 @@ def build_report(ws: Workspace, quarter: Quarter) -> Report:
     the server opens the warehouse read-only)."""
     from scrutiny.report.build import build_content
 
-    return build_content(ws, quarter, "current", load=False)
+    return build_content(ws, quarter, "current")
 
 
 class ReportContent:

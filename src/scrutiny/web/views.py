@@ -143,7 +143,12 @@ def comparisons(
         if now.value is not None and then.value is not None:
             ci = c.test.pct_change_interval if c.test else None
             if ci is not None:
-                interval = f"{pct_text(ci.low)} to {pct_text(ci.high)}"
+                low, high = number(ci.low), number(ci.high)  # from a zero base: no upper limit
+                interval = (
+                    f"{pct_text(low)} to {pct_text(high)}"
+                    if high is not None
+                    else f"{pct_text(low)} or more"
+                )
             significant = c.significant_text
         else:
             change = None
