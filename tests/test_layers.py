@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "judge": 1,  # pure judgments (RAG rules read the plan's types)
     "store": 1,  # the warehouse: the only writer and duckdb importer
     "outputs": 1,  # guards for folders the outputs write into
+    "safe_csv": 1,  # spreadsheet-safe CSV cells (formatting: to move into content/)
     "sources": 2,  # readers and ingest
     "returns": 2,  # readers, checks and derived tables of the quarterly returns
     "measures": 3,  # Ibis expressions
@@ -46,6 +47,7 @@ DUCKDB_EXCEPTIONS: dict[str, str] = {
     "scrutiny.returns.derived": "derived tables are SQL on a duckdb connection, not Ibis yet",
     "scrutiny.report.data": "the report reads returns with SQL; to fold into one read layer",
     "scrutiny.sources.police_uk": "the street-file reader aggregates with duckdb before loading",
+    "scrutiny.cli.errors": "the one error boundary names duckdb's errors (e.g. a locked file)",
 }
 
 
