@@ -320,6 +320,29 @@ def test_archive_layout(tmp_path: Path, lookup: OnsLookup, city_files: list[Path
     assert report.files_loaded == 4
 
 
+def test_a_zip_bomb_is_refused_before_it_expands(
+    tmp_path: Path, lookup: OnsLookup, city_files: list[Path]
+) -> None:
+    """A real street file followed by 200 MB of one repeated line, compressed over 100:1: the
+    archive is refused from its declared sizes, one line, nothing loaded."""
+    header = city_files[0].read_bytes().split(b"\n", 1)[0] + b"\n"
+    archive = tmp_path / "bomb.zip"
+    line = b"," * 11 + b"\n"
+    with (
+        zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z,
+        z.open(city_files[0].name, "w") as member,
+    ):
+        member.write(header)
+        for _ in range(200):
+            member.write(line * (1_000_000 // len(line)))
+    assert archive.stat().st_size < 2_000_000
+    wh = Warehouse(tmp_path / "w.duckdb")
+    before = wh.snapshot()
+    with pytest.raises(IngestError, match=r"expands from [\d,]+ to [\d,]+ bytes, more than 100×"):
+        ingest_street(wh, [archive], lookup)
+    assert wh.snapshot() == before
+
+
 def test_zip_of_the_archive(tmp_path: Path, lookup: OnsLookup, city_files: list[Path]) -> None:
     root = archive_tree(tmp_path / "archive", city_files)
     archive = tmp_path / "police-uk-2017.zip"

@@ -31,6 +31,7 @@ import re
 import tempfile
 import threading
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -401,6 +402,7 @@ def _add_zip(found: Found, path: Path, name: Path, tmpdir: Callable[[], Path]) -
                 f"({len(archive.namelist())} other entries)"
             )
         target = Path(tempfile.mkdtemp(prefix=f"{path.stem}-", dir=tmpdir()))
+        budget = [MAX_ARCHIVE_BYTES]
         for member in members:
             shown = name / member
             parsed = parse_file_name(Path(member).name)
@@ -410,9 +412,53 @@ def _add_zip(found: Found, path: Path, name: Path, tmpdir: Callable[[], Path]) -
             if parsed[2] == "outcomes":  # never read: do not spend time extracting it
                 found.files.append(PoliceFile(Path(), shown, "outcomes", parsed[1], parsed[0]))
                 continue
-            # ZipFile.extract sanitises absolute paths and '..' in member names.
-            extracted = Path(archive.extract(member, target))
+            extracted = _extract_bounded(archive, member, target, shown)
             found.files.append(PoliceFile(extracted, shown, parsed[2], parsed[1], parsed[0]))
+            budget[0] -= extracted.stat().st_size
+            if budget[0] < 0:
+                raise IngestError(
+                    f"{name.name}: expands to more than {MAX_ARCHIVE_BYTES / 2**30:.0f} GiB; "
+                    "unpack it yourself or split it"
+                )
+
+
+#: A zip member may expand at most this many times its compressed size (CSV compresses about
+#: 10:1; a 2.6 MB member expanding to 1 GiB is a zip bomb, and once peaked at 6.6 GB of memory).
+MAX_EXPANSION_RATIO = 100
+#: No single published file is near this (a large force's month of street records is ~40 MB).
+MAX_MEMBER_BYTES = 1 << 30
+#: Everything one archive may expand to.
+MAX_ARCHIVE_BYTES = 32 << 30
+
+
+def _extract_bounded(archive: zipfile.ZipFile, member: str, target: Path, shown: Path) -> Path:
+    """Extract ``member`` streaming, refusing a zip bomb before and while it expands (the sizes
+    a zip declares can lie, so the bytes written are counted too)."""
+    info = archive.getinfo(member)
+    limit = min(MAX_MEMBER_BYTES, max(info.compress_size, 1) * MAX_EXPANSION_RATIO)
+    if info.file_size > limit:
+        raise IngestError(
+            f"{shown}: expands from {info.compress_size:,} to {info.file_size:,} bytes, more "
+            f"than {MAX_EXPANSION_RATIO}× or {MAX_MEMBER_BYTES / 2**30:.0f} GiB; not a "
+            "plausible data.police.uk file (a zip bomb?)"
+        )
+    # Only the member's base name, in a folder of its own: no path from the archive is used.
+    out = target / str(len(list(target.iterdir()))) / Path(member).name
+    out.parent.mkdir()
+    written = 0
+    try:
+        with archive.open(info) as src, out.open("wb") as dst:
+            while block := src.read(1 << 20):
+                written += len(block)
+                if written > limit:
+                    raise IngestError(
+                        f"{shown}: expands to more than {limit:,} bytes (declared "
+                        f"{info.file_size:,}); not a plausible data.police.uk file"
+                    )
+                dst.write(block)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise IngestError(f"{shown}: a damaged zip member ({exc})") from None
+    return out
 
 
 def _check_header(f: PoliceFile, head: bytes, expected: Sequence[str]) -> None:
