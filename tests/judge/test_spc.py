@@ -456,3 +456,17 @@ def test_every_icon_has_a_text_equivalent() -> None:
 )
 def test_variation_icon_carries_a_letter_not_only_colour(icon: VariationIcon, letter: str) -> None:
     assert f">{letter}</text>" in variation_icon_svg(icon)
+
+
+def test_a_floor_keeps_the_lower_limit_of_counts_at_zero() -> None:
+    """Homicides per month: the mean less 2.66 mean moving ranges is below zero; a count
+    cannot be, so with ``floor=0`` the lower limit is zero and the upper limit is unchanged."""
+    counts = [12.0, 3.0, 14.0, 2.0, 11.0, 4.0, 13.0, 9.0, 1.0, 10.0]
+    free = xmr(counts, improvement="down")
+    floored = xmr(counts, improvement="down", floor=0.0)
+    assert free.segments[0].lower is not None and free.segments[0].lower < 0
+    assert floored.segments[0].lower == 0.0
+    assert floored.segments[0].upper == free.segments[0].upper
+    assert all(p.lower == 0.0 for p in floored.points)
+    high = xmr([50.0, 52.0, 49.0, 51.0], floor=0.0)
+    assert high.segments[0].lower == xmr([50.0, 52.0, 49.0, 51.0]).segments[0].lower

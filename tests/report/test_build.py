@@ -140,11 +140,16 @@ def test_annual_format(demo_ws: Workspace) -> None:
         "Annex",
     ]
     text = " ".join(b.text for b in report.blocks() if isinstance(b, Sentence))
-    assert re.search(
-        r"Between the 12 months to June 2017 and the 12 months to June 2023, "
-        r"burglary (fell|rose) by \d+%",
+    figures = next(b for b in report.blocks() if isinstance(b, Table))
+    fell = sum(1 for r in figures.rows if r[-1] is not None and r[-1] <= -1)  # type: ignore[operator]
+    found = re.search(
+        r"Between the 12 months to June 2017 and the 12 months to June 2023, recorded offences "
+        r"fell in (\d+) of (\d+) categories",
         text,
     )
+    assert found and (int(found[1]), int(found[2])) == (fell, len(figures.rows))
+    assert text.count("Between the 12 months") == 1  # one overview, not one per category
+    assert "at Q1 2023-24" in text and "at q1" not in text
     outturn = next(
         b for b in report.blocks() if isinstance(b, Table) and b.caption.startswith("MPS: annual")
     )
@@ -156,6 +161,22 @@ def test_annual_format(demo_ws: Workspace) -> None:
     ]
     gross = next(r for r in outturn.rows if r[0] == "Total Gross Expenditure")
     assert gross[1:] == (4391.7, 4392.0, pytest.approx(0.3))
+
+
+def test_annual_format_reads_the_years_returns(demo_ws: Workspace) -> None:
+    """2021-22: the Q1 returns are the year's latest; every objective with returns says
+    something, one sentence per returned indicator."""
+    import csv
+
+    report = build_content(demo_ws, "2021-22Q4", "annual", "2026-11-23")
+    with (demo_ws.root / "returns" / "2021-22Q1-indicators.csv").open(encoding="utf-8") as f:
+        # "-" is printed where there is no figure.
+        indicators = [r for r in csv.DictReader(f) if r["ytd_value"] not in ("", "-")]
+    sentences = [b for b in report.blocks() if isinstance(b, Sentence)]
+    assert sum(1 for s in sentences if s.rule == "annual.indicator") == len(indicators)
+    delivery = next(s for s in report.walk() if s.id == "delivery")
+    for child in delivery.children:
+        assert not any(isinstance(b, EmptyNotice) for b in child.blocks), child.title
 
 
 def test_unknown_format_is_refused(demo_ws: Workspace) -> None:

@@ -296,7 +296,11 @@ def spc_of_counts(ws: Workspace, counts: Mapping[date, float], first: date) -> P
         if months and months[0] < m <= months[-1] and m in months
     ]
     result = xmr(
-        [float(counts[m]) for m in months], improvement="down", labels=labels, rebase_at=rebase
+        [float(counts[m]) for m in months],
+        improvement="down",
+        labels=labels,
+        rebase_at=rebase,
+        floor=0.0,  # a count of offences cannot fall below zero
     )
     return Pattern(result, months)
 

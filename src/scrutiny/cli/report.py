@@ -85,6 +85,60 @@ def report(
         console.print(f"PDF:  {paths.pdf}", highlight=False)
 
 
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def commentary(
+    quarter: Annotated[
+        str | None,
+        typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)"),
+    ] = None,
+    empty: Annotated[
+        bool, typer.Option("--empty/--all", help="Only the sections with no commentary yet")
+    ] = True,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format")] = (
+        ListFormat.table
+    ),
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
+    ] = None,
+) -> None:
+    """The report's sections and their commentary (the commentary return): empty, draft or
+    approved. A `place` here is what a commentary row names."""
+    import csv
+    import json
+
+    from scrutiny.report.build import commentary_places
+
+    try:
+        ws = open_workspace(workspace)
+        rows = commentary_places(ws, quarter)
+    except (WorkspaceError, PlanError, IngestError, ValueError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    if empty:
+        rows = [r for r in rows if r["state"] in ("empty", "unplaced")]
+    if fmt == ListFormat.json:
+        typer.echo(json.dumps(rows, indent=2))
+    elif fmt == ListFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=["place", "title", "state", "author"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from rich.table import Table
+
+        table = Table(title="Commentary by report section", title_justify="left")
+        for name in ("place", "title", "state", "author"):
+            table.add_column(name.capitalize())
+        for r in rows:
+            table.add_row(r["place"], r["title"], r["state"], r["author"])
+        console.print(table)
+
+
 class _quiet:
     def __enter__(self) -> None:
         return None

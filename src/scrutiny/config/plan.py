@@ -97,6 +97,11 @@ class Plan(_Strict):
     priorities: list[Priority] = Field(min_length=1)
     supersedes: str | None = Field(None, description="The previous plan's file, relative to this")
 
+    @property
+    def priority_plural(self) -> str:
+        """ "priorities" or "objectives"."""
+        return "priorities" if self.priority_word == "priority" else "objectives"
+
     @field_validator("first_year", "last_year")
     @classmethod
     def _fy(cls, value: str) -> str:

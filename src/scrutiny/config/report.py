@@ -144,6 +144,12 @@ class ReportDefinition(_Strict):
         default_factory=lambda: ["Total Notifiable Offences"],
         description="Crime categories the introduction and overview chart, besides the themes'",
     )
+    annual_compare_years: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="Years back the annual report compares with (default: to the plan's start)",
+    )
     measures: dict[str, MeasureSource] = Field(
         default_factory=dict, description="Plan measure id → where its figures come from"
     )

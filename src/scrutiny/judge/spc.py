@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import pairwise
 from typing import Literal
@@ -393,6 +393,7 @@ def xmr(
     labels: Sequence[str] | None = None,
     run_length: int = DEFAULT_RUN_LENGTH,
     min_points: int = DEFAULT_MIN_POINTS,
+    floor: float | None = None,
 ) -> SpcResult:
     """Build an XmR chart and judge every point.
 
@@ -414,6 +415,9 @@ def xmr(
         Points needed for a shift or a trend (7 in Making Data Count).
     min_points
         Segments with fewer values still get (trial) limits but ``enough_points`` is False.
+    floor
+        The lowest value the measure can take (0 for counts): a lower limit below it is drawn
+        and judged at it, since no point can fall beyond it.
     """
     if improvement not in ("up", "down", "neutral"):
         raise ValueError(f"improvement must be 'up', 'down' or 'neutral', not {improvement!r}")
@@ -430,6 +434,8 @@ def xmr(
     for seg, (a, b) in enumerate(zip(starts, stops, strict=True)):
         part = clean[a:b]
         lim = segment_limits(part, start=a, screen_outliers=screen_outliers)
+        if floor is not None and lim.lower is not None and lim.lower < floor:
+            lim = replace(lim, lower=floor)
         segments.append(lim)
         sides = sides_of_mean(part, lim.mean)
         flags = {

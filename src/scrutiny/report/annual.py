@@ -10,12 +10,14 @@ latest full-year forecast, and the report says so.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Priority
 from scrutiny.report.annex import annex
 from scrutiny.report.charts import line_chart
 from scrutiny.report.content import (
+    RATING_WORDS,
     Block,
     BulletList,
     Cell,
@@ -69,7 +71,10 @@ def r12(data: ReportData, name: str, years_back: int) -> int | None:
 
 
 def anchor_years(data: ReportData) -> int:
-    """Years back to the same point in the first year of the earliest plan in the workspace."""
+    """Years back the annual report compares with: the workspace's setting (report.yaml,
+    ``annual_compare_years``), else back to the first year of the earliest plan."""
+    if data.definition.annual_compare_years is not None:
+        return data.definition.annual_compare_years
     if not data.plans:
         return 5
     first = min(int(p.first_year[:4]) for p in data.plans)
@@ -88,11 +93,56 @@ def multi_year_sentence(data: ReportData, name: str, years: int) -> Sentence | N
         return None
     pct = (now - then) / then * 100
     return Sentence(
-        f"Between the 12 months to {r12_end(data, years):%B %Y} and the 12 months to "
-        f"{r12_end(data, 0):%B %Y}, {name.lower() if name != name.upper() else name} "
-        f"{_change_words(pct)} ({count(then)} to {count(now)}).",
+        f"{data.selections[name.lower()].name} {_change_words(pct)} over {years} "
+        f"year{'s' if years != 1 else ''} ({count(then)} offences in the 12 months to "
+        f"{r12_end(data, years):%B %Y}, {count(now)} in the 12 months to "
+        f"{r12_end(data, 0):%B %Y}).",
         "annual.multi_year",
     )
+
+
+def overview_sentence(data: ReportData, names: list[str], years: int) -> Sentence | None:
+    """One sentence for the year's categories: how many fell and rose over the comparison
+    period, the largest fall and rise (the table gives every figure)."""
+    changes: list[tuple[str, float]] = []
+    for n in names:
+        now, then = r12(data, n, 0), r12(data, n, years)
+        if now is not None and then:
+            changes.append((data.selections[n.lower()].name, (now - then) / then * 100))
+    if not changes:
+        return None
+    fell = [c for c in changes if c[1] <= -SAME_PCT]
+    rose = [c for c in changes if c[1] >= SAME_PCT]
+    text = (
+        f"Between the 12 months to {r12_end(data, years):%B %Y} and the 12 months to "
+        f"{r12_end(data, 0):%B %Y}, recorded offences fell in {len(fell)} of {len(changes)} "
+        f"categories and rose in {len(rose)}"
+    )
+    if fell:
+        name, pct = min(fell, key=lambda c: c[1])
+        text += f"; the largest fall was {name} ({pct:+.0f}%)".replace("-", "−")
+    if rose:
+        name, pct = max(rose, key=lambda c: c[1])
+        text += f", the largest rise {name} ({pct:+.0f}%)"
+    return Sentence(text + ".", "annual.overview")
+
+
+def indicator_sentence(row: dict[str, Any]) -> Sentence | None:
+    """A returned indicator's year-to-date figure against its target, with its rating."""
+    if row.get("ytd_value") is None:
+        return None
+    unit = str(row.get("unit") or "")
+    value = f"{row['ytd_value']:g}%" if unit == "%" else f"{row['ytd_value']:,.0f} {unit}".strip()
+    target = row.get("target_text") or (
+        f"{row['target']:g}%" if unit == "%" and row.get("target") is not None else None
+    )
+    rating = RATING_WORDS.get(str(row.get("published_rating") or ""), "")
+    text = f"{row['indicator'].rstrip('.')}: {value} in the year to date"
+    if target:
+        text += f" against a target of {target}"
+    if rating:
+        text += f" ({rating})"
+    return Sentence(text + ".", "annual.indicator")
 
 
 def _names(data: ReportData) -> list[str]:
@@ -112,8 +162,8 @@ def year_figures(data: ReportData) -> Section:
                 "caveat",
             )
         )
-    sentences = [s for n in names if (s := multi_year_sentence(data, n, years))]
-    blocks.extend(sentences or [EmptyNotice("Not enough years of recorded crime to compare.")])
+    overview = overview_sentence(data, names, years)
+    blocks.append(overview or EmptyNotice("Not enough years of recorded crime to compare."))
     rows: list[tuple[Cell, ...]] = []
     for n in names:
         now, last, then = r12(data, n, 0), r12(data, n, 1), r12(data, n, years)
@@ -221,6 +271,9 @@ def priority_delivery(data: ReportData, p: Priority) -> Section:
                 "annual.services",
             )
         )
+    for row in data.rows("indicators", p.id):
+        if (found := indicator_sentence(row)) is not None:
+            blocks.append(found)
     definition = data.definition
     names = [c for t in definition.themes_for(p.id) for c in t.categories]
     names += [
@@ -253,6 +306,7 @@ def outturn_rows(
 def finance(data: ReportData) -> Section:
     q = data.quarter
     label = "Full-year outturn" if complete(data) else f"Full-year forecast at {q.label}"
+    lower = label[0].lower() + label[1:]
     blocks: list[Block] = []
     if not complete(data):
         blocks.append(
@@ -275,7 +329,7 @@ def finance(data: ReportData) -> Section:
         if gross and gross["full_year_forecast"] is not None:
             blocks.append(
                 Sentence(
-                    f"{data.force_short} gross expenditure: {label.lower()} "
+                    f"{data.force_short} gross expenditure: {lower} "
                     f"{money(gross['full_year_forecast'])} "
                     f"against an annual budget of {money(gross['original_budget'])}.",
                     "annual.revenue",
@@ -283,7 +337,7 @@ def finance(data: ReportData) -> Section:
             )
         blocks.append(
             Table(
-                f"{data.force_short}: annual budget, {label.lower()} and variance (£m)",
+                f"{data.force_short}: annual budget, {lower} and variance (£m)",
                 columns,
                 tuple(rows),
                 emphasis=tuple(emphasis),
@@ -297,7 +351,7 @@ def finance(data: ReportData) -> Section:
         rows, emphasis = outturn_rows(part, "revised_budget", "full_year_forecast")
         blocks.append(
             Table(
-                f"{body}: annual budget (revised), {label.lower()} and variance (£m)",
+                f"{body}: annual budget (revised), {lower} and variance (£m)",
                 columns,
                 tuple(rows),
                 emphasis=tuple(emphasis),

@@ -9,7 +9,7 @@ load time in the warehouse (or the quarter's end).
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -19,8 +19,13 @@ from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.report import annual, current, objectives
-from scrutiny.report.content import Report
-from scrutiny.report.data import ReportData, load_report_data
+from scrutiny.report.commentary import Commentary, place_commentary
+from scrutiny.report.content import Column, Report, Section, Table
+from scrutiny.report.data import (
+    ReportData,
+    latest_returns_quarter,
+    load_report_data,
+)
 
 Format = Literal["current", "objectives", "annual"]
 Edition = Literal["public", "internal"]
@@ -65,6 +70,30 @@ def logo_uri(ws: Workspace, name: str | None) -> str:
     return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+def with_commentary(sections: tuple[Section, ...], data: ReportData) -> tuple[Section, ...]:
+    """The commentary return's blocks placed; in the internal edition, the annex lists blocks
+    that name a section the report does not have."""
+    blocks = [Commentary.from_row(r) for r in data.rows("commentary")]
+    placed, unplaced = place_commentary(sections, blocks, data.internal)
+    if not (unplaced and data.internal):
+        return placed
+    notice = Section(
+        "commentary-unplaced",
+        "Commentary not placed",
+        2,
+        (
+            Table(
+                "Commentary blocks naming a section this report does not have",
+                (Column("place", "Place"), Column("author", "Author"), Column("row", "Row")),
+                tuple((c.place, c.author, str(c.row)) for c in unplaced),
+            ),
+        ),
+    )
+    return tuple(
+        replace(s, children=(*s.children, notice)) if s.id == "annex" else s for s in placed
+    )
+
+
 def build_content(
     ws: Workspace,
     quarter: str | Quarter | None = None,
@@ -88,7 +117,13 @@ def build_content(
         else ws.quarter
     )
     names = [*ws.config.settings.headline_categories, *annual.CATEGORIES]
-    data = load_report_data(ws, q, list(dict.fromkeys(names)), edition=edition)
+    data = load_report_data(
+        ws,
+        q,
+        list(dict.fromkeys(names)),
+        edition=edition,
+        returns_quarter=latest_returns_quarter(ws, q) if fmt == "annual" else None,
+    )
     stamp = stamp or default_stamp(data)
     if fmt == "current":
         sections = current.sections(data)
@@ -99,6 +134,7 @@ def build_content(
     else:
         sections = annual.sections(data)
         subtitle = annual.period_label(data)
+    sections = with_commentary(sections, data)
     publisher = data.definition.publisher
     return Report(
         title=TITLES[fmt],
@@ -161,3 +197,40 @@ def build_report(
         write_pdf(report, pdf_path)
     target.finish()
     return ReportPaths(html_path, pdf_path)
+
+
+def commentary_places(
+    ws: Workspace, quarter: str | Quarter | None = None
+) -> list[dict[str, str]]:
+    """Every section of the quarter's report (current format) with the state of its
+    commentary: ``empty``, ``draft`` or ``approved``; then any block naming no section."""
+    report = build_content(ws, quarter, "current", "-", edition="internal")
+    q = Quarter.parse(report.quarter)
+    data = load_report_data(ws, q)
+    blocks = {c.place: c for c in map(Commentary.from_row, data.rows("commentary"))}
+    out = []
+    seen = set()
+    for section in report.walk():
+        if section.id in ("checks", "overrides", "commentary-unplaced"):
+            continue  # internal-only parts
+        seen.add(section.id)
+        found = blocks.get(section.id)
+        out.append(
+            {
+                "place": section.id,
+                "title": section.title,
+                "state": found.status if found else "empty",
+                "author": found.author if found else "",
+            }
+        )
+    for place, found in blocks.items():
+        if place not in seen:
+            out.append(
+                {
+                    "place": place,
+                    "title": "(no such section)",
+                    "state": "unplaced",
+                    "author": found.author,
+                }
+            )
+    return out

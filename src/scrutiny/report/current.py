@@ -154,7 +154,8 @@ def plan_objectives(data: ReportData) -> Section:
     blocks = (
         Paragraph(
             f"{plan.title} ({plan.first_year} to {plan.last_year}) sets out "
-            f"{len(plan.priorities)} {plan.priority_word}s:"
+            f"{len(plan.priorities)} "
+            f"{plan.priority_word if len(plan.priorities) == 1 else plan.priority_plural}:"
         ),
         BulletList(items),
         Paragraph(
@@ -594,4 +595,5 @@ def risks_chapter(data: ReportData) -> Section:
         return Section("risks", "Risks and issues", 1, children=children, page_break=True)
     blocks.extend(risks_and_issues(data, None, ""))
     blocks.append(Note("Risk and issue registers are returned by priority each quarter."))
-    return Section("risks", "Risks and issues", 1, tuple(blocks), page_break=True)
+    # A chapter that only says it has no data does not start a page of its own.
+    return Section("risks", "Risks and issues", 1, tuple(blocks))

@@ -58,6 +58,7 @@ RETURN_TABLES = (
     "outcomes",
     "workforce",
     "standards",
+    "commentary",
 )
 
 
@@ -186,6 +187,25 @@ def _read_sources(con: duckdb.DuckDBPyConnection) -> tuple[list[Source], datetim
     return sources, last
 
 
+def latest_returns_quarter(ws: Workspace, quarter: Quarter) -> Quarter:
+    """The latest quarter of ``quarter``'s financial year, up to it, with any return loaded
+    (the annual format reads the year's returns as last filed); ``quarter`` if none."""
+    wanted = [str(Quarter(quarter.fy_start, q)) for q in range(quarter.q, 0, -1)]
+    con = connect(ws)
+    try:
+        raw: duckdb.DuckDBPyConnection = con.con
+        for q in wanted:
+            for kind in RETURN_TABLES:
+                found = raw.execute(
+                    f"SELECT 1 FROM ret_{kind} WHERE quarter = ? LIMIT 1", [q]
+                ).fetchone()
+                if found:
+                    return Quarter.parse(q)
+    finally:
+        con.disconnect()
+    return quarter
+
+
 def workspace_definition(ws: Workspace, plans: Sequence[Plan] = ()) -> ReportDefinition:
     """The workspace's report definition, checked against its plans."""
     path = ws.report_path
@@ -205,6 +225,7 @@ def load_report_data(
     chart_categories: Sequence[str] = (),
     *,
     edition: str = "public",
+    returns_quarter: Quarter | None = None,
 ) -> ReportData:
     """Read everything for ``quarter`` in one connection (the warehouse must be loaded)."""
     plans = workspace_plans(ws) if ws.config.plan else []
@@ -231,19 +252,21 @@ def load_report_data(
         last_month = raw.execute(
             "SELECT max(month) FROM crime_counts WHERE geo_level = 'borough'"
         ).fetchone()
-        returns = _read_returns(raw, quarter)
-        rated = rate_returns(raw, plans, str(quarter))
-        trends = risk_trends(raw, str(quarter))
-        variances = finance_variances(raw, quarter)
-        gaps = survey_gaps(raw, quarter)
-        calls = call_point_changes(raw, quarter)
-        outcomes = outcome_changes(raw, quarter)
+        # The returns read: the quarter's, or (annual format) the latest of its year.
+        rq = returns_quarter or quarter
+        returns = _read_returns(raw, rq)
+        rated = rate_returns(raw, plans, str(rq))
+        trends = risk_trends(raw, str(rq))
+        variances = finance_variances(raw, rq)
+        gaps = survey_gaps(raw, rq)
+        calls = call_point_changes(raw, rq)
+        outcomes = outcome_changes(raw, rq)
         sources, last_load = _read_sources(raw)
         known = raw.execute(
             """SELECT file, row_number, coalesce(column_name, ''), message,
                       coalesce(known_issue, '')
                FROM ret_warnings WHERE quarter = ? ORDER BY file, row_number, column_name""",
-            [str(quarter)],
+            [str(rq)],
         ).fetchall()
     finally:
         con.disconnect()

@@ -113,14 +113,7 @@ def capital_blocks(data: ReportData) -> list[Block]:
         part = [r for r in rows if str(r["financial_year"]) == year]
         total = _line(part, data.definition.finance.capital_total)
         if total and total["original_budget"] is not None and total["actual_ytd"] is not None:
-            text = (
-                f"{year}: actual capital expenditure at {data.quarter.label} is "
-                f"{money(total['actual_ytd'])} against an original budget of "
-                f"{money(total['original_budget'])}"
-            )
-            if total["full_year_forecast"] is not None:
-                text += f"; the full-year forecast is {money(total['full_year_forecast'])}"
-            blocks.append(Sentence(text + ".", "finance.capital"))
+            blocks.append(capital_sentence(data, year, total))
         blocks.append(
             Table(
                 f"{data.force_short} capital expenditure {year} by business group (£m)",
@@ -165,6 +158,37 @@ def capital_blocks(data: ReportData) -> list[Block]:
     return blocks
 
 
+def _year_label(fy_start: int) -> str:
+    return f"{fy_start}/{(fy_start + 1) % 100:02d}"
+
+
+def capital_sentence(data: ReportData, year: str, total: dict[str, Any]) -> Sentence:
+    """The year's capital spend to date against budget; an earlier year's return row is the
+    same point of that year (e.g. Q1 2022-23 beside Q1 2023-24)."""
+    q = data.quarter
+    current = year.replace("-", "/") == _year_label(q.fy_start)
+    actual, budget = total["actual_ytd"], total["original_budget"]
+    share = f", {actual / budget:.0%} of the original budget" if budget else ""
+    if current:
+        text = (
+            f"{year}: actual capital expenditure at {q.label} is {money(actual)} against an "
+            f"original budget of {money(budget)}{share}"
+        )
+    else:
+        text = (
+            f"{year}, at the same point of that year: actual capital expenditure was "
+            f"{money(actual)} against an original budget of {money(budget)}{share}"
+        )
+    forecast, variance = total["full_year_forecast"], total["full_year_variance"]
+    if forecast is not None:
+        verb = "is" if current else "was"
+        text += f"; the full-year forecast {verb} {money(forecast)}"
+        if variance is not None and variance != 0:
+            word = "an underspend" if variance < 0 else "an overspend"
+            text += f", {word} of {money(abs(variance))}"
+    return Sentence(text + ".", "finance.capital")
+
+
 BODY_COLUMNS = (
     Column("line", "Line"),
     _money_col("original_budget", "Original budget"),
@@ -172,6 +196,14 @@ BODY_COLUMNS = (
     _money_col("full_year_forecast", "Full-year forecast"),
     _money_col("full_year_variance", "Variance to revised"),
 )
+
+
+def printed_variance(row: dict[str, Any]) -> float:
+    """The variance to the revised budget as the return prints it (the table's figure), else
+    forecast less revised budget."""
+    if row.get("full_year_variance") is not None:
+        return float(row["full_year_variance"])
+    return float(row["full_year_forecast"] - row["revised_budget"])
 
 
 def office_blocks(data: ReportData) -> list[Block]:
@@ -184,7 +216,7 @@ def office_blocks(data: ReportData) -> list[Block]:
     part = [r for r in rows if r["body"] == combined]
     net = _line(part, data.definition.finance.net_expenditure)
     if net and net["full_year_forecast"] is not None and net["revised_budget"] is not None:
-        diff = net["full_year_forecast"] - net["revised_budget"]
+        diff = printed_variance(net)
         word = "an overspend" if diff > 0 else "an underspend" if diff < 0 else "a balanced budget"
         blocks.append(
             Sentence(
@@ -331,7 +363,7 @@ def priority_finance(data: ReportData, priority_id: str, title: str) -> list[Blo
     blocks: list[Block] = []
     combined = mine[-1]
     if combined["revised_budget"] is not None and combined["full_year_forecast"] is not None:
-        diff = combined["full_year_forecast"] - combined["revised_budget"]
+        diff = printed_variance(combined)
         word = "overspend" if diff > 0 else "underspend" if diff < 0 else "balanced position"
         blocks.append(
             Sentence(

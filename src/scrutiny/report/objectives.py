@@ -4,6 +4,8 @@ rating), top risks and issues, and goals (baseline, forecast, rating); then the 
 
 from __future__ import annotations
 
+import re
+
 from scrutiny.config.plan import Priority
 from scrutiny.report.annex import annex
 from scrutiny.report.content import (
@@ -120,13 +122,19 @@ def objective_chapter(data: ReportData, p: Priority) -> Section:
     )
 
 
+def ref_order(ref: str | None) -> tuple[int, str]:
+    """Natural order of references: 1, 1a, 2, …, 10 (not 1, 10, 2)."""
+    m = re.match(r"(\d+)(.*)", ref or "")
+    return (int(m.group(1)), m.group(2)) if m else (10**6, ref or "")
+
+
 def indicators(data: ReportData, p: Priority) -> list[Block]:
     rated = data.ratings("indicators", p.id)
     rows = {r["row_number"]: r for r in data.rows("indicators", p.id)}
     if not rated:
         return [EmptyNotice(f"No performance indicators returned for {data.quarter.label}.")]
     out: list[tuple[Cell, ...]] = []
-    for r in rated:
+    for r in sorted(rated, key=lambda r: ref_order(r.ref)):
         raw = rows.get(r.row_number, {})
         unit = raw.get("unit")
         value = raw.get("ytd_value")
@@ -142,7 +150,8 @@ def indicators(data: ReportData, p: Priority) -> list[Block]:
         out.append(
             (
                 r.ref or "",
-                r.title,
+                # The indicator as returned: its group is in the target text already ("(O)").
+                raw.get("indicator") or r.title,
                 r.detail or "–",
                 ytd,
                 r.published,

@@ -284,24 +284,32 @@ def risks_and_issues(data: ReportData, priority: str | None, caption_prefix: str
     trends = {(t.priority, t.ref): t for t in data.risk_trends}
     risks = data.rows("risks", priority)
     if risks:
-        rows = []
+        computed = {
+            (r["priority"], r["ref"]): t.computed
+            for r in risks
+            if (t := trends.get((r["priority"], r["ref"]))) is not None and t.computed
+        }
+        # The trend from last quarter's scores is shown only where some risk has a history.
+        with_history = bool(computed)
+        rows: list[tuple[Cell, ...]] = []
         for r in risks:
-            t = trends.get((r["priority"], r["ref"]))
-            computed = t.computed if t and t.computed else "no history"
+            trend = computed.get((r["priority"], r["ref"]), "no history")
+            row: tuple[Cell, ...] = (r["ref"], r["description"], r["score"], r["trend"])
             rows.append(
-                (r["ref"], r["description"], r["score"], r["trend"], computed, r["explanation"])
+                (*row, trend, r["explanation"]) if with_history else (*row, r["explanation"])
             )
+        columns: tuple[Column, ...] = (
+            Column("ref", "No."),
+            Column("risk", "There is a risk…"),
+            Column("score", "Score", "number", decimals=0),
+            Column("trend", "Trend"),
+            *((Column("computed", "Trend from scores"),) if with_history else ()),
+            Column("explanation", "Explanation for trend"),
+        )
         blocks.append(
             Table(
                 f"{caption_prefix}top risks",
-                (
-                    Column("ref", "No."),
-                    Column("risk", "There is a risk…"),
-                    Column("score", "Score", "number", decimals=0),
-                    Column("trend", "Trend"),
-                    Column("computed", "Trend from scores"),
-                    Column("explanation", "Explanation for trend"),
-                ),
+                columns,
                 tuple(rows),
                 notes=(
                     "Score = likelihood × impact (1–25). Trend: ↑ increasing, → stable, "

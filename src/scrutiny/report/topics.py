@@ -105,6 +105,22 @@ def calls_blocks(data: ReportData) -> list[Block]:
     return blocks
 
 
+#: Units whose figures are whole numbers (days, counts): printed without decimals.
+WHOLE_UNITS = ("day", "count", "number", "people", "officers")
+
+
+def by_unit(value: float | None, unit: str, *, signed: bool = False) -> str:
+    """A figure printed as its kind reads: days and counts as integers, other figures (ratios)
+    with one decimal; a true minus sign; a dash for no figure."""
+    if value is None:
+        return "–"
+    whole = any(w in unit.lower() for w in WHOLE_UNITS)
+    text = f"{abs(value):,.0f}" if whole else f"{abs(value):,.1f}"
+    zero = float(text.replace(",", "")) == 0
+    sign = "−" if value < 0 and not zero else ("+" if signed and not zero else "")
+    return sign + text
+
+
 def standards_blocks(data: ReportData) -> list[Block]:
     rows = data.rows("standards")
     if not rows:
@@ -126,11 +142,11 @@ def standards_blocks(data: ReportData) -> list[Block]:
         for p in (prev, year):
             if p in values and values[p] is not None:
                 diff = values[now] - values[p]
-                parts.append(f"{diff:+g} on {_quarter_label(p)}")
+                parts.append(f"{by_unit(diff, unit, signed=True)} on {_quarter_label(p)}")
         who = f" ({group})" if group else ""
         blocks.append(
             Sentence(
-                f"{measure}{who}: {values[now]:g} {unit} in {data.quarter.label}"
+                f"{measure}{who}: {by_unit(values[now], unit)} {unit} in {data.quarter.label}"
                 + (f" ({'; '.join(parts)})" if parts else "")
                 + ".",
                 "standards.change",
@@ -143,10 +159,15 @@ def standards_blocks(data: ReportData) -> list[Block]:
                 Column("measure", "Measure"),
                 Column("group", "Group"),
                 Column("unit", "Unit"),
-                *(Column(p, _quarter_label(p), "number", decimals=1) for p in periods),
+                *(Column(p, _quarter_label(p), "number") for p in periods),
             ),
             tuple(
-                (m, g or "–", units[(m, g)], *(v.get(p) for p in periods))
+                (
+                    m,
+                    g or "–",
+                    units[(m, g)],
+                    *(by_unit(v.get(p), units[(m, g)]) for p in periods),
+                )
                 for (m, g), v in keyed.items()
             ),
         )

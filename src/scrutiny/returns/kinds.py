@@ -603,6 +603,41 @@ _add(
     )
 )
 
+_add(
+    Kind(
+        "commentary",
+        "Commentary: the office's own words for a section of the report (Markdown)",
+        (
+            Column(
+                "place",
+                required=True,
+                help="The report section it belongs to, as `scrutiny commentary` lists it "
+                "(e.g. trust-theme-2)",
+            ),
+            Column(
+                "position",
+                "choice",
+                True,
+                ("before", "replace"),
+                "before: precedes the generated sentences; replace: stands instead of them",
+            ),
+            Column("author", required=True),
+            Column("status", "choice", True, ("draft", "approved"), "draft or approved"),
+            Column("text", required=True, help="Markdown: paragraphs, lists, **bold**, links"),
+            Column("source", help="e.g. transcribed from the published report, p. 11"),
+        ),
+        {
+            "place": "victims-activity",
+            "position": "before",
+            "author": "Performance team",
+            "status": "draft",
+            "text": "This quarter the office published its victims' strategy.",
+            "source": "",
+        },
+        checks=(unique_check(("place",)),),
+    )
+)
+
 
 def kind(name: str) -> Kind:
     """The kind of return called ``name``; a one-line error lists the kinds otherwise."""
