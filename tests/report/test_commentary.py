@@ -97,9 +97,7 @@ def test_replace_stands_instead_of_the_sentences(replacing_ws: Workspace) -> Non
     summary = section(report, "outcomes-summary")
     assert [type(b).__name__ for b in summary.blocks] == ["Prose"]
     assert "<strong>rose</strong>" in render_html(report, interactive=False)
-    internal = build_content(
-        replacing_ws, "2023-24Q1", "current", STAMP, edition="internal"
-    )
+    internal = build_content(replacing_ws, "2023-24Q1", "current", STAMP, edition="internal")
     unplaced = section(internal, "commentary-unplaced")
     # Row 3 of the file: the header is row 1.
     assert unplaced.blocks[0].rows == (("no-such-section", "Analyst", "3"),)  # type: ignore[union-attr]

@@ -199,9 +199,7 @@ def build_report(
     return ReportPaths(html_path, pdf_path)
 
 
-def commentary_places(
-    ws: Workspace, quarter: str | Quarter | None = None
-) -> list[dict[str, str]]:
+def commentary_places(ws: Workspace, quarter: str | Quarter | None = None) -> list[dict[str, str]]:
     """Every section of the quarter's report (current format) with the state of its
     commentary: ``empty``, ``draft`` or ``approved``; then any block naming no section."""
     report = build_content(ws, quarter, "current", "-", edition="internal")
