@@ -320,6 +320,28 @@ def test_archive_layout(tmp_path: Path, lookup: OnsLookup, city_files: list[Path
     assert report.files_loaded == 4
 
 
+def test_a_street_file_with_nul_bytes_never_replaces_a_good_month(
+    tmp_path: Path, lookup: OnsLookup, city_files: list[Path]
+) -> None:
+    """The issue's case: 30 lines of a real month with NUL bytes in one field, loaded after the
+    good file of that month: refused with line and column, the month's rows kept."""
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    real = city_files[5]
+    (good / real.name).write_bytes(real.read_bytes())
+    lines = real.read_bytes().split(b"\n")[:30]
+    lines[5] = lines[5].replace(b"On or near", b"\x00\x00\x00On or near", 1)
+    assert b"\x00" in lines[5]
+    (bad / real.name).write_bytes(b"\n".join(lines) + b"\n")
+    wh = Warehouse(tmp_path / "w.duckdb")
+    ingest_street(wh, [good], lookup)
+    before = wh.snapshot()
+    with pytest.raises(IngestError, match=r"line 6, column 'Location': expected text without"):
+        ingest_street(wh, [bad], lookup)
+    assert wh.snapshot() == before
+
+
 def test_a_zip_bomb_is_refused_before_it_expands(
     tmp_path: Path, lookup: OnsLookup, city_files: list[Path]
 ) -> None:
