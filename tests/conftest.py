@@ -73,7 +73,7 @@ def city_con(city_ws: Workspace) -> Iterator[ibis.BaseBackend]:
 
 
 #: The tables the crime measures read, copied into a second Ibis backend.
-MEASURE_TABLES = ("crime_counts", "areas", "population")
+MEASURE_TABLES = ("crime_facts", "crime_published", "areas", "population")
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ significant; any other change "remained stable" (or is "similar to" pre-pandemic
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -157,6 +157,58 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class OutcomeFigures:
+    """Positive outcomes ÷ offences in the same window (%), and changes in percentage points."""
+
+    quarter: int | None
+    r12: int | None
+    rate_quarter: float | None
+    rate_r12: float | None
+    change_pp: Mapping[Comparator, float | None]
+    sentence: str
+
+
+def outcome_sentence(
+    name: str, r12_label: str, rate: float | None, outcomes: int | None, change_pp: float | None
+) -> str:
+    """One generated sentence on the R12 positive-outcome rate (changes in pp, never %)."""
+    if rate is None or outcomes is None:
+        return f"The positive-outcome rate of {name} is not available for the {r12_label}."
+    text = (
+        f"The positive-outcome rate of {name} was {rate:.1f}% over the {r12_label} "
+        f"({outcomes:,} positive outcomes)"
+    )
+    if change_pp is None:
+        return text + "."
+    if change_pp == 0:
+        return text + ", unchanged on the previous 12 months."
+    direction = "up" if change_pp > 0 else "down"
+    return text + f", {direction} {abs(change_pp):.1f} percentage points on the previous 12 months."
+
+
+def outcomes_of(row: Mapping[str, Any], name: str, r12_label: str) -> OutcomeFigures | None:
+    """The outcome figures of a measures row, when its category publishes positive outcomes."""
+    if _int(row.get("positive_outcomes_r12")) is None and (
+        _int(row.get("positive_outcomes_quarter")) is None
+    ):
+        return None
+    pp = {
+        c: _float(row.get(f"outcome_rate_change_{c.value}"))
+        for c in (*QUARTER_COMPARATORS, *R12_COMPARATORS)
+    }
+    rate_r12 = _float(row.get("outcome_rate_r12"))
+    r12 = _int(row.get("positive_outcomes_r12"))
+    return OutcomeFigures(
+        quarter=_int(row.get("positive_outcomes_quarter")),
+        r12=r12,
+        rate_quarter=_float(row.get("outcome_rate_quarter")),
+        rate_r12=rate_r12,
+        change_pp=pp,
+        sentence=outcome_sentence(name, r12_label, rate_r12, r12, pp[Comparator.PREVIOUS_R12]),
+    )
+
+
+@dataclass(frozen=True)
 class CrimeAnalysis:
     """One category in one area and quarter: everything any output says about it."""
 
@@ -172,6 +224,11 @@ class CrimeAnalysis:
     pattern: Pattern | None
     quarter_sentence: str
     r12_sentence: str
+    #: Positive outcomes and the positive-outcome rate, for categories that publish them.
+    outcomes: OutcomeFigures | None = None
+    #: Why a figure is blank (a window the data do not fully publish), and series breaks.
+    coverage_note: str = ""
+    series_break: str = ""
 
     def comparison(self, comparator: Comparator) -> Comparison:
         return next(c for c in self.comparisons if c.comparator == comparator)
@@ -282,17 +339,22 @@ def analyse(
         pattern=pattern,
         quarter_sentence=q_text,
         r12_sentence=r_text,
+        outcomes=outcomes_of(row, name, quarter.rolling_12_months().label),
+        coverage_note=str(row.get("coverage_note") or ""),
+        series_break=str(row.get("series_break") or ""),
     )
 
 
-def spc_of_counts(ws: Workspace, counts: Mapping[date, float], first: date) -> Pattern:
+def spc_of_counts(
+    ws: Workspace, counts: Mapping[date, float], first: date, breaks: Sequence[date] = ()
+) -> Pattern:
     """XmR chart of monthly ``counts`` over the 36 months from ``first`` (missing months are
     skipped), rebased at the workspace's change points; fewer offences is better."""
     months = tuple(m for m in (add_months(first, i) for i in range(SPC_MONTHS)) if m in counts)
     labels = [m.strftime("%b %Y") for m in months]
     rebase = [
         m.strftime("%b %Y")
-        for m in ws.change_points
+        for m in sorted({*ws.change_points, *breaks})  # a joined series rebases at its break
         if months and months[0] < m <= months[-1] and m in months
     ]
     result = xmr(

@@ -44,4 +44,5 @@ def monthly_pattern(
     finally:
         con.disconnect()
     series = series[series["area_code"] == area_code]
-    return spc_of_counts(ws, dict(zip(series["month"], series["count"], strict=True)), first)
+    counts = dict(zip(series["month"], series["count"], strict=True))
+    return spc_of_counts(ws, counts, first, [b.month for b in chosen[0].breaks if b.month])

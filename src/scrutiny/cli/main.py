@@ -31,7 +31,13 @@ from scrutiny.config.workspace import (
     demo_root,
     json_schema_text,
 )
-from scrutiny.measures.summary import COLUMNS, CrimeSummary, crime_summary
+from scrutiny.measures.summary import (
+    COLUMNS,
+    OUTCOME_COLUMNS,
+    CrimeSummary,
+    crime_summary,
+    headline_category,
+)
 from scrutiny.safe_csv import safe_cell
 from scrutiny.sources.national import write_police_uk_workspace
 
@@ -108,6 +114,8 @@ def crime(
         typer.echo(json.dumps(result.records(), indent=2))
     else:
         console.print(crime_table(result))
+        if any(c in result.frame for c in OUTCOME_COLUMNS):
+            console.print(outcome_table(result))
         for note in result.notes:
             console.print(f"[dim]{note}[/]", highlight=False)
 
@@ -122,9 +130,30 @@ def crime_table(result: CrimeSummary) -> Table:
     return table
 
 
+def outcome_table(result: CrimeSummary) -> Table:
+    """Positive outcomes and the positive-outcome rate, beside the volumes table."""
+    q = result.query
+    columns = {"category": "Category", "area_name": "Area", **OUTCOME_COLUMNS}
+    table = Table(title=f"Positive outcomes, {q.quarter.label} ({q.level})", title_justify="left")
+    for key, heading in columns.items():
+        table.add_column(heading, justify="left" if key in ("category", "area_name") else "right")
+    for row in result.records():
+        if (
+            row.get("positive_outcomes_r12") is None
+            and row.get("positive_outcomes_quarter") is None
+        ):
+            continue
+        table.add_row(*(_cell(key, row.get(key)) for key in columns))
+    return table
+
+
 def _cell(key: str, value: object) -> str:
     if value is None:
         return "–"
+    if key.startswith("outcome_rate_change_"):
+        return f"{value:+.1f} pp"
+    if key.startswith("outcome_rate_"):
+        return f"{value:.1f}%"
     if key.startswith("change_"):
         return f"{value:+.1f}"
     if key == "r12_rate_per_1000":
@@ -199,8 +228,9 @@ def version() -> None:
 @app.command()
 def explain(
     measure: Annotated[
-        str, typer.Option("--measure", "-m", help="Category or named group")
-    ] = "Total Notifiable Offences",
+        str | None,
+        typer.Option("--measure", "-m", help="Category or named group (default: the headline)"),
+    ] = None,
     quarter: Annotated[str | None, typer.Option(help="Financial quarter, e.g. 2023-24Q1")] = None,
     area: Annotated[
         str | None, typer.Option("--area", "-a", help="Borough (default: force)")
@@ -217,7 +247,9 @@ def explain(
     ws = load(workspace)
     ready_to_read(ws, quiet=fmt != Format.table)
     try:
-        ex = explain_measure(ws, measure, quarter, area, by.value if area else "force")
+        ex = explain_measure(
+            ws, measure or headline_category(ws), quarter, area, by.value if area else "force"
+        )
     except ValueError as exc:
         raise fail(str(exc)) from None
     if fmt == Format.json:
@@ -262,6 +294,25 @@ def explain(
         )
     console.print(ex.quarter_sentence, highlight=False)
     console.print(ex.r12_sentence, highlight=False)
+    if ex.outcomes:
+        o = ex.outcomes
+        console.print(
+            f"Positive outcomes: quarter {_cell('quarter', o.quarter)} "
+            f"({_cell('outcome_rate_quarter', o.rate_quarter)} of offences); "
+            f"{ex.r12_label} {_cell('r12', o.r12)} ({_cell('outcome_rate_r12', o.rate_r12)}).",
+            highlight=False,
+        )
+        for c in ex.comparisons:
+            change = o.change_pp.get(c.comparator)
+            if change is not None:
+                console.print(
+                    f"  Outcome rate vs {c.label}: {_cell('outcome_rate_change_', change)}",
+                    highlight=False,
+                )
+        console.print(o.sentence, highlight=False)
+    for note in (ex.coverage_note, ex.series_break):
+        if note:
+            console.print(f"[dim]{note}[/]", highlight=False)
 
 
 def explanation_record(ex: CrimeAnalysis) -> dict[str, Any]:
@@ -290,4 +341,14 @@ def explanation_record(ex: CrimeAnalysis) -> dict[str, Any]:
         "monthly_pattern": pattern.verdict if pattern else None,
         "monthly_pattern_text": pattern.text if pattern else None,
         "sentences": list(ex.sentences),
+        "positive_outcomes_quarter": ex.outcomes.quarter if ex.outcomes else None,
+        "positive_outcomes_r12": ex.outcomes.r12 if ex.outcomes else None,
+        "outcome_rate_quarter": ex.outcomes.rate_quarter if ex.outcomes else None,
+        "outcome_rate_r12": ex.outcomes.rate_r12 if ex.outcomes else None,
+        "outcome_rate_changes_pp": (
+            {c.value: v for c, v in ex.outcomes.change_pp.items()} if ex.outcomes else None
+        ),
+        "outcome_sentence": ex.outcomes.sentence if ex.outcomes else None,
+        "coverage_note": ex.coverage_note,
+        "series_break": ex.series_break,
     }

@@ -12,7 +12,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from scrutiny.config import yamlfile
 from scrutiny.config.periods import Baseline, Quarter
@@ -25,7 +32,20 @@ SourceKind = Literal[
     "police_uk_stop_search",  # data.police.uk stop-and-search files
     "population",  # ONS mid-year estimates by local authority
     "lsoa_lookup",  # ONS LSOA → ward → local authority lookup
+    "long_table",  # any long CSV or Parquet of crime counts, read through a column mapping
 ]
+
+#: The fields of a long table's column mapping: what each canonical column is read from.
+LONG_TABLE_FIELDS = (
+    "month",
+    "area_code",
+    "area_name",
+    "area_level",
+    "category_group",
+    "category",
+    "measure",
+    "count",
+)
 
 
 class WorkspaceError(ValueError):
@@ -48,6 +68,54 @@ class Source(_Strict):
     kind: SourceKind
     path: str = Field(description="A file, a folder or a glob, relative to the workspace")
     description: str = ""
+    vintage: str | None = Field(
+        None,
+        pattern=r"^\d{6}$",
+        description="The publication's vintage (YYYYMM), overriding what its content gives",
+    )
+    scheme: str | None = Field(
+        None, description="long_table: the category scheme its categories belong to"
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="long_table: canonical field → the file's column (month, area_code or "
+        "area_name, area_level, category_group, category, measure, count)",
+    )
+    constants: dict[str, str] = Field(
+        default_factory=dict,
+        description="long_table: canonical field → one value for every row (e.g. area_level)",
+    )
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="long_table: canonical field → {value in the file: canonical value}; "
+        "rows whose value is not listed are left out (e.g. measure: {Offences: offences})",
+    )
+    vintage_column: str | None = Field(
+        None, description="long_table: a column whose latest date is the vintage (refresh date)"
+    )
+    duplicates: Literal["refuse", "sum"] = Field(
+        "refuse",
+        description="long_table: rows for the same month, area, category and measure are "
+        "refused (default) or summed (e.g. two teams sharing one ward code)",
+    )
+
+    @model_validator(mode="after")
+    def _long_table(self) -> Source:
+        mapped = set(self.columns) | set(self.constants)
+        unknown = sorted((mapped | set(self.values)) - set(LONG_TABLE_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown long-table field(s) {unknown}; expected {LONG_TABLE_FIELDS}")
+        if self.kind != "long_table":
+            if mapped or self.scheme:
+                raise ValueError("columns, constants and scheme are for long_table sources")
+            return self
+        needed = {"month", "category", "measure", "count", "area_level"} - mapped
+        if not ({"area_code", "area_name"} & mapped):
+            needed.add("area_code or area_name")
+        if needed or not self.scheme:
+            what = sorted(needed) + ([] if self.scheme else ["scheme"])
+            raise ValueError(f"a long_table source needs {', '.join(what)}")
+        return self
 
 
 class BaselineSettings(_Strict):
@@ -61,11 +129,30 @@ class BaselineSettings(_Strict):
 
 
 class CategoryGroup(_Strict):
-    """A named group of crime categories, e.g. neighbourhood crime."""
+    """A named group of crime categories, e.g. neighbourhood crime, knife crime, a total."""
 
     name: str
-    minor: list[str] = Field(default_factory=list, description="Minor categories included")
-    major: list[str] = Field(default_factory=list, description="Whole major categories included")
+    scheme: str | None = Field(None, description="Only categories of this scheme")
+    minor: list[str] = Field(default_factory=list, description="Categories included")
+    major: list[str] = Field(
+        default_factory=list, description="Whole parent categories (major categories) included"
+    )
+    all: bool = Field(
+        False, description="Every category of the scheme, but those outside force totals"
+    )
+    exclude: list[str] = Field(default_factory=list, description="Categories left out of `all`")
+
+
+class CategoryJoin(_Strict):
+    """A category renamed or re-cut between publications, read as one series with a break."""
+
+    name: str = Field(description="The joined series' name")
+    scheme: str | None = Field(None, description="Only categories of this scheme")
+    categories: list[str] = Field(min_length=2, description="The old and the new categories")
+    month: str | None = Field(None, description="First month of the new categories, YYYY-MM")
+    note: str = Field(description="What changed, shown wherever the joined series is")
+
+    _month = field_validator("month")(lambda v: v if v is None else _check_month(v))
 
 
 class ChangePoint(_Strict):
@@ -126,6 +213,9 @@ class WorkspaceConfig(_Strict):
         "Default: the areas the crime data name",
     )
     category_groups: list[CategoryGroup] = Field(default_factory=list)
+    category_joins: list[CategoryJoin] = Field(
+        default_factory=list, description="Renamed categories read as one series (a break noted)"
+    )
     force_only_areas: list[ForceOnlyArea] = Field(
         default_factory=list, description="Pseudo-boroughs with no residents and no BCU"
     )

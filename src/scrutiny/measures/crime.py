@@ -1,9 +1,15 @@
-"""Recorded-crime measures as Ibis expressions over the canonical ``crime_counts`` table.
+"""Recorded-crime measures as Ibis expressions over the canonical ``crime_facts`` table.
 
 For each (category selection, area) and one quarter: the discrete-quarter and rolling-12-month
-volumes, the volume of each comparator window, % changes, and the R12 rate per 1,000 residents.
-Everything is one grouped aggregate with conditional sums, so all boroughs × all categories is a
-single scan. The expressions use only portable Ibis operations (no backend SQL).
+volumes, the volume of each comparator window, % changes, the R12 rate per 1,000 residents, and,
+for categories with a ``positive_outcomes`` measure, positive outcomes, the positive-outcome rate
+(outcomes ÷ offences in the same window) and its change in percentage points. Everything is one
+grouped aggregate with conditional sums over the current facts, so all areas × all categories is
+a single scan. The expressions use only portable Ibis operations (no backend SQL).
+
+Coverage is honest: a window's figure is shown only when every month of it is published for the
+selection's categories (a published month without a row is a zero; a month no current source
+publishes is missing), and a comparison only when both windows are; each blank says why.
 """
 
 from __future__ import annotations
@@ -25,7 +31,14 @@ from scrutiny.config.periods import (
     Window,
     comparator_window,
 )
-from scrutiny.measures.categories import Selection
+from scrutiny.measures.categories import GroupSpec, Member, Selection, selections
+from scrutiny.store.crime import (
+    OFFENCES,
+    POSITIVE_OUTCOMES,
+    RECORDED_CRIME_SCHEMES,
+    current_crime_facts,
+    current_published,
+)
 
 LEVELS = ("force", "bcu", "borough", "ward")
 
@@ -51,28 +64,43 @@ def _in_window(month: ir.DateColumn, w: Window) -> ir.BooleanColumn:
     return (month >= w.start) & (month < w.end)
 
 
+_CATEGORY_COLUMNS = ("category", "category_kind", "scheme", "category_group", "member")
+
+
 def category_table(chosen: Sequence[Selection]) -> ir.Table:
+    """One row per (selection, member category)."""
     rows = [
-        {"category": s.name, "category_kind": s.kind, "major_category": mj, "minor_category": mn}
+        (s.name, s.kind, scheme, group, category)
         for s in chosen
-        for mj, mn in sorted(s.pairs)
+        for scheme, group, category in sorted(s.members)
     ]
-    return ibis.memtable(pd.DataFrame(rows))
+    frame = pd.DataFrame(rows, columns=list(_CATEGORY_COLUMNS), dtype="string")
+    return ibis.memtable(frame.astype(object))
 
 
-def _offences_by_area(
-    con: ibis.BaseBackend, chosen: Sequence[Selection], level: str, first: date, end: date
+def _facts_by_area(
+    con: ibis.BaseBackend,
+    chosen: Sequence[Selection],
+    level: str,
+    first: date,
+    end: date,
+    measures: Sequence[str] = (OFFENCES,),
 ) -> ir.Table:
-    """Offence rows of the chosen categories in [first, end), each with ``key``: its area at
-    ``level`` (boroughs roll up to their BCU and to the force; wards stay wards)."""
-    counts = con.table("crime_counts")
+    """Current facts of the chosen categories and measures in [first, end), each with ``key``:
+    its area at ``level`` (local authorities roll up to their BCU and to the force, the
+    unallocated and other force-only areas to the force only; wards stay wards)."""
+    facts = current_crime_facts(con)
     source_level = "ward" if level == "ward" else "borough"
-    t = counts.filter(
-        counts.geo_level == source_level,
-        counts.measure == "offences",
-        counts.month >= first,
-        counts.month < end,
-    ).join(category_table(chosen), ["major_category", "minor_category"])
+    t = facts.filter(
+        facts.geo_level == source_level,
+        facts.measure.isin(list(measures)),
+        facts.month >= first,
+        facts.month < end,
+    )
+    t = t.select(
+        "month", "area_code", "scheme", "category_group", "measure", "count", member=t.category
+    )
+    t = t.join(category_table(chosen), ["scheme", "category_group", "member"])
     areas = con.table("areas")
     if level in ("borough", "ward"):
         return t.mutate(key=t.area_code)
@@ -87,15 +115,23 @@ def _offences_by_area(
     raise ValueError(f"unknown geography level {level!r}; expected one of {LEVELS}")
 
 
+#: Prefix of the positive-outcome sums of each window.
+PO = "po_"
+
+
 def volumes_expr(con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Selection]) -> ir.Table:
-    """Per (category, area): the volume of every window of the query."""
+    """Per (category, area): offences and positive outcomes in every window of the query."""
     windows = query.windows()
     first = min(w.start for w in windows.values())
     last = max(w.end for w in windows.values())
-    t = _offences_by_area(con, chosen, query.level, first, last)
+    t = _facts_by_area(con, chosen, query.level, first, last, (OFFENCES, POSITIVE_OUTCOMES))
     areas = con.table("areas")
+    offences, outcomes = t.measure == OFFENCES, t.measure == POSITIVE_OUTCOMES
     sums = {
-        name: t["count"].sum(where=_in_window(t.month, w)).coalesce(0)
+        name: t["count"].sum(where=_in_window(t.month, w) & offences).coalesce(0)
+        for name, w in windows.items()
+    } | {
+        PO + name: t["count"].sum(where=_in_window(t.month, w) & outcomes).coalesce(0)
         for name, w in windows.items()
     }
     agg = t.group_by(["category", "category_kind", "key"]).aggregate(**sums)
@@ -107,8 +143,8 @@ def volumes_expr(con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Sele
         "category",
         "category_kind",
         area_code=agg.key,
-        area_name=names.area_name,
-        **{name: agg[name] for name in windows},
+        area_name=names.area_name.fill_null(agg.key),
+        **{name: agg[name] for name in sums},
     )
 
 
@@ -134,24 +170,45 @@ def pct_change(current: ir.NumericValue, previous: ir.NumericValue) -> ir.Numeri
     return ibis.ifelse(previous == 0, ibis.null(), (current - previous) * 100.0 / previous)
 
 
+def outcome_rate(outcomes: ir.NumericValue, offences: ir.NumericValue) -> ir.NumericValue:
+    """Positive outcomes as a % of offences in the same window; NULL without offences."""
+    return ibis.ifelse(offences == 0, ibis.null(), outcomes * 100.0 / offences)
+
+
+def _base_of(c: Comparator) -> str:
+    return "r12" if c in R12_COMPARATORS else "quarter"
+
+
 def measures_expr(
     con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Selection], population_year: int
 ) -> ir.Table:
     v = volumes_expr(con, query, chosen)
     if query.areas:
-        wanted = [a for a in query.areas]
+        wanted = list(query.areas)
         v = v.filter(v.area_code.isin(wanted) | v.area_name.isin(wanted))
     pop = population_expr(con, query, population_year)
     v = v.left_join(pop, v.area_code == pop.area_code).select(v, pop.population)
-    changes = {
-        f"change_{c.value}": pct_change(v.quarter, v[c.value]) for c in QUARTER_COMPARATORS
-    } | {f"change_{c.value}": pct_change(v.r12, v[c.value]) for c in R12_COMPARATORS}
+    comparators = (*QUARTER_COMPARATORS, *R12_COMPARATORS)
+    changes = {f"change_{c.value}": pct_change(v[_base_of(c)], v[c.value]) for c in comparators}
     rate = ibis.ifelse(
         v.population.isnull() | (v.population == 0),
         ibis.null(),
         v.r12 * 1000.0 / v.population,
     )
-    return v.mutate(**changes, r12_rate_per_1000=rate).order_by(["category", "area_name"])
+    rates = {w: outcome_rate(v[PO + w], v[w]) for w in ("quarter", "r12")}
+    outcomes = {
+        "positive_outcomes_quarter": v[PO + "quarter"],
+        "positive_outcomes_r12": v[PO + "r12"],
+        "outcome_rate_quarter": rates["quarter"],
+        "outcome_rate_r12": rates["r12"],
+    } | {
+        f"outcome_rate_change_{c.value}": rates[_base_of(c)]
+        - outcome_rate(v[PO + c.value], v[c.value])
+        for c in comparators
+    }
+    return v.mutate(**changes, r12_rate_per_1000=rate, **outcomes).order_by(
+        ["category", "area_name"]
+    )
 
 
 def latest_population_year(con: ibis.BaseBackend, quarter: Quarter) -> int | None:
@@ -164,11 +221,42 @@ def latest_population_year(con: ibis.BaseBackend, quarter: Quarter) -> int | Non
     return usable[-1] if usable else years[0]
 
 
+def published_months(
+    con: ibis.BaseBackend, level: str = "borough"
+) -> dict[tuple[str, Member], set[date]]:
+    """(measure, member category) → the months a current publication covers at the level the
+    measures of ``level`` are summed from (wards, or local authorities)."""
+    pub = current_published(con)
+    pub = pub.filter(pub.geo_level == ("ward" if level == "ward" else "borough"))
+    frame = pub.select("measure", "scheme", "category_group", "category", "month").to_pandas()
+    found: dict[tuple[str, Member], set[date]] = {}
+    for measure, scheme, group, category, month in frame.itertuples(index=False, name=None):
+        found.setdefault((measure, (scheme, group, category)), set()).add(
+            pd.Timestamp(month).date()
+        )
+    return found
+
+
+def selection_months(
+    sel: Selection, published: dict[tuple[str, Member], set[date]], measure: str = OFFENCES
+) -> set[date]:
+    """Months any of the selection's categories is published for ``measure``."""
+    months: set[date] = set()
+    for member in sel.members:
+        months |= published.get((measure, member), set())
+    return months
+
+
 def months_covered(con: ibis.BaseBackend, level: str = "borough") -> set[date]:
-    """Months the data holds at the level measures are summed from (wards, or boroughs)."""
-    counts = con.table("crime_counts")
+    """Months the recorded-crime figures cover at the level measures are summed from (wards, or
+    local authorities); for a workspace with extracts only, the months any figure covers."""
+    facts = current_crime_facts(con)
     source_level = "ward" if level == "ward" else "borough"
-    months = counts.filter(counts.geo_level == source_level).select("month").distinct().to_pandas()
+    t = facts.filter(facts.geo_level == source_level, facts.measure == OFFENCES)
+    recorded = t.filter(t.scheme.isin(list(RECORDED_CRIME_SCHEMES)))
+    months = recorded.select("month").distinct().to_pandas()
+    if months.empty:
+        months = t.select("month").distinct().to_pandas()
     return {pd.Timestamp(m).date() for m in months["month"]}
 
 
@@ -185,44 +273,100 @@ def comparator_label(c: Comparator, query: CrimeQuery) -> str:
 
 
 def available_selections(
-    con: ibis.BaseBackend, groups: Sequence[tuple[str, Sequence[str], Sequence[str]]] = ()
+    con: ibis.BaseBackend, groups: Sequence[GroupSpec] = ()
 ) -> dict[str, Selection]:
-    from scrutiny.measures.categories import selections
+    """Every selection of the categories current publications cover (see ``categories``)."""
+    pub = current_published(con)
+    members = pub.select("scheme", "category_group", "category").distinct().to_pandas()
+    return selections(members.itertuples(index=False, name=None), groups)
 
-    counts = con.table("crime_counts")
-    pairs = counts.select("major_category", "minor_category").distinct().to_pandas()
-    return selections(pairs.itertuples(index=False, name=None), groups)
+
+def _describe_months(months: Sequence[date]) -> str:
+    months = sorted(months)
+    if len(months) == 1:
+        return months[0].strftime("%b %Y")
+    return f"{months[0].strftime('%b %Y')} to {months[-1].strftime('%b %Y')}"
 
 
 def crime_measures(
     con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Selection]
 ) -> pd.DataFrame:
-    """The measures as a DataFrame; figures of windows the data does not fully cover are blank."""
+    """The measures as a DataFrame; a figure whose window is not fully published for its
+    category is blank, and ``coverage_note`` says why (so is ``series_break`` for joins)."""
     year = query.population_year or latest_population_year(con, query.quarter) or 0
     df = measures_expr(con, query, chosen, year).to_pandas()
-    missing = incomplete_windows(query, months_covered(con, query.level))
-    for name in missing:
-        df[name] = pd.NA
-        for col in [c for c in df.columns if c.startswith("change_")]:
-            if col == f"change_{name}" or (name in ("quarter", "r12") and _uses(col, name)):
-                df[col] = pd.NA
-    if "r12" in missing:
-        df["r12_rate_per_1000"] = pd.NA
+    windows = query.windows()
+    counts = [*windows, *(PO + w for w in windows), "positive_outcomes_quarter"]
+    counts.append("positive_outcomes_r12")
+    df = df.astype({c: "Int64" for c in counts} | {c: "Float64" for c in _fractional(df)})
+    published = published_months(con, query.level)
+    by_name = {s.name: s for s in chosen}
+    notes: dict[str, str] = {}
+    blank_for: dict[str, tuple[set[str], set[str]]] = {}
+    for sel in chosen:
+        offences = selection_months(sel, published, OFFENCES)
+        outcomes = selection_months(sel, published, POSITIVE_OUTCOMES)
+        missing = {n: [m for m in w.month_list() if m not in offences] for n, w in windows.items()}
+        gaps = {n for n, months in missing.items() if months}
+        no_outcomes = {
+            n
+            for n, w in windows.items()
+            if n in gaps or any(m not in outcomes for m in w.month_list())
+        }
+        blank_for[sel.name] = (gaps, no_outcomes)
+        if gaps:
+            months = sorted({m for n in gaps for m in missing[n]})
+            notes[sel.name] = (
+                f"{sel.name}: not published for {_describe_months(months)}; "
+                f"not shown: {', '.join(n.replace('_', ' ') for n in sorted(gaps))}"
+            )
+    comparators = (*QUARTER_COMPARATORS, *R12_COMPARATORS)
+    cols_of = {
+        name: [name, PO + name]
+        + [f"change_{c.value}" for c in comparators if name in (c.value, _base_of(c))]
+        for name in windows
+    }
+    rows_of = {name: df["category"] == name for name in by_name}
+    for name, (gaps, no_outcomes) in blank_for.items():
+        rows = rows_of[name]
+        for w in gaps:
+            df.loc[rows, [c for c in cols_of[w] if c in df]] = pd.NA
+        if "r12" in gaps:
+            df.loc[rows, "r12_rate_per_1000"] = pd.NA
+        for w in no_outcomes:
+            df.loc[rows, PO + w] = pd.NA
+        if "quarter" in no_outcomes:
+            df.loc[rows, ["positive_outcomes_quarter", "outcome_rate_quarter"]] = pd.NA
+        if "r12" in no_outcomes:
+            df.loc[rows, ["positive_outcomes_r12", "outcome_rate_r12"]] = pd.NA
+        for c in comparators:
+            if c.value in no_outcomes or _base_of(c) in no_outcomes:
+                df.loc[rows, f"outcome_rate_change_{c.value}"] = pd.NA
+    df = df.drop(columns=[PO + w for w in windows])
+    df["coverage_note"] = df["category"].map(lambda c: notes.get(c, ""))
+    df["series_break"] = df["category"].map(
+        lambda c: "; ".join(b.note for b in by_name[c].breaks) if c in by_name else ""
+    )
+    every = [set(g) for g, _ in blank_for.values()]
     df.attrs["population_year"] = year
-    df.attrs["incomplete_windows"] = missing
+    df.attrs["incomplete_windows"] = (
+        sorted(set.intersection(*every), key=list(windows).index) if every else []
+    )
+    df.attrs["coverage_notes"] = [notes[s.name] for s in chosen if s.name in notes]
+    df.attrs["series_breaks"] = [f"{s.name}: {b.note}" for s in chosen for b in s.breaks]
     return df.reset_index(drop=True)
 
 
-def _uses(change_col: str, base: str) -> bool:
-    comparator = Comparator(change_col.removeprefix("change_"))
-    return (comparator in R12_COMPARATORS) == (base == "r12")
+def _fractional(df: pd.DataFrame) -> list[str]:
+    prefixes = ("change_", "outcome_rate", "r12_rate")
+    return [c for c in df.columns if c.startswith(prefixes)]
 
 
 def monthly_series_expr(
     con: ibis.BaseBackend, chosen: Sequence[Selection], level: str, first: date, end: date
 ) -> ir.Table:
-    """Monthly volumes per (category, area) from ``first`` up to (not including) ``end``."""
-    t = _offences_by_area(con, chosen, level, first, end)
+    """Monthly offences per (category, area) from ``first`` up to (not including) ``end``."""
+    t = _facts_by_area(con, chosen, level, first, end)
     areas = con.table("areas")
     agg = t.group_by(["category", "key", "month"]).aggregate(count=t["count"].sum())
     names = areas.filter(areas.geo_level == level).select(
@@ -230,7 +374,11 @@ def monthly_series_expr(
     )
     joined = agg.left_join(names, agg.key == names.key)
     return joined.select(
-        "category", "month", "count", area_code=agg.key, area_name=names.area_name
+        "category",
+        "month",
+        "count",
+        area_code=agg.key,
+        area_name=names.area_name.fill_null(agg.key),
     ).order_by(["category", "area_code", "month"])
 
 
@@ -241,7 +389,30 @@ def monthly_series(
     first: date = date(2010, 1, 1),
     end: date = date(2100, 1, 1),
 ) -> pd.DataFrame:
-    """Monthly volumes as a DataFrame (category, area_code, area_name, month, count)."""
+    """Monthly offences as a DataFrame (category, area_code, area_name, month, count): every
+    month published for the category appears (a zero where no row), no unpublished month does."""
     df = monthly_series_expr(con, chosen, level, first, end).to_pandas()
     df["month"] = pd.to_datetime(df["month"]).dt.date
-    return df
+    published = published_months(con, level)
+    parts = []
+    for sel in chosen:
+        months = sorted(m for m in selection_months(sel, published) if first <= m < end)
+        mine = df[df["category"] == sel.name]
+        for (code, name), rows in mine.groupby(["area_code", "area_name"], dropna=False):
+            counts = dict(zip(rows["month"], rows["count"], strict=True))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "category": sel.name,
+                        "area_code": code,
+                        "area_name": name,
+                        "month": months,
+                        "count": [int(counts.get(m, 0)) for m in months],
+                    }
+                )
+            )
+    columns = ["category", "area_code", "area_name", "month", "count"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)[columns]
+    return out.sort_values(["category", "area_code", "month"]).reset_index(drop=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import ibis
@@ -12,7 +13,7 @@ import pandas as pd
 
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
-from scrutiny.measures.categories import TOTAL, resolve
+from scrutiny.measures.categories import GroupSpec, SeriesBreak, default_names, resolve
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
 
 CAVEAT = (
@@ -32,6 +33,16 @@ COLUMNS = {
     "change_previous_r12": "% vs prev R12",
     "change_baseline_r12": "% vs pre-pandemic R12",
     "r12_rate_per_1000": "R12 per 1,000 residents",
+}
+#: Outcome columns, shown when some category chosen has positive outcomes.
+OUTCOME_COLUMNS = {
+    "positive_outcomes_quarter": "Positive outcomes Q",
+    "outcome_rate_quarter": "Outcome rate Q %",
+    "outcome_rate_change_previous_quarter": "pp vs prev Q",
+    "outcome_rate_change_same_quarter_last_year": "pp vs Q last yr",
+    "positive_outcomes_r12": "Positive outcomes R12",
+    "outcome_rate_r12": "Outcome rate R12 %",
+    "outcome_rate_change_previous_r12": "pp vs prev R12",
 }
 
 
@@ -54,8 +65,37 @@ def connect(ws: Workspace) -> ibis.BaseBackend:
     return ibis.duckdb.connect(str(ws.warehouse_path), read_only=True)
 
 
-def groups_of(ws: Workspace) -> list[tuple[str, Sequence[str], Sequence[str]]]:
-    return [(g.name, g.minor, g.major) for g in ws.config.category_groups]
+def groups_of(ws: Workspace) -> list[GroupSpec]:
+    """The workspace's named groups and joined series, as the measures read them."""
+    groups = [
+        GroupSpec(g.name, g.minor, g.major, g.scheme, g.all, g.exclude)
+        for g in ws.config.category_groups
+    ]
+    joins = [
+        GroupSpec(
+            j.name,
+            j.categories,
+            scheme=j.scheme,
+            joined=True,
+            breaks=(SeriesBreak(date.fromisoformat(j.month + "-01") if j.month else None, j.note),),
+        )
+        for j in ws.config.category_joins
+    ]
+    return groups + joins
+
+
+def headline_category(ws: Workspace) -> str:
+    """The first category the workspace shows by default (its headline, else its first group,
+    else the total of recorded crime)."""
+    con = connect(ws)
+    try:
+        available = available_selections(con, groups_of(ws))
+    finally:
+        con.disconnect()
+    names = default_names(ws.config.settings.headline_categories, available)
+    if not names:
+        raise ValueError("no crime figures in the warehouse yet; run `scrutiny ingest`")
+    return names[0]
 
 
 def crime_summary(
@@ -71,7 +111,7 @@ def crime_summary(
     con = connect(ws)
     try:
         available = available_selections(con, groups_of(ws))
-        names = list(categories) or list(ws.config.settings.headline_categories) or [TOTAL]
+        names = list(categories) or default_names(ws.config.settings.headline_categories, available)
         chosen = (
             list(available.values())
             if [n.lower() for n in names] == ["all"]
@@ -83,13 +123,30 @@ def crime_summary(
         con.disconnect()
     if areas and frame.empty:
         raise ValueError(f"no {level} called {', '.join(areas)} in the data")
+    attrs = dict(frame.attrs)
     order = {s.name: i for i, s in enumerate(chosen)}
     frame = frame.sort_values(
         ["category", "area_name"], key=lambda s: s.map(order) if s.name == "category" else s
     ).reset_index(drop=True)
+    frame.attrs.update(attrs)
     notes = [CAVEAT]
-    missing = frame.attrs.get("incomplete_windows", [])
-    if missing:
+    missing = attrs.get("incomplete_windows", [])
+    coverage = attrs.get("coverage_notes", [])
+    if missing and not coverage:
         notes.append(f"Not shown (the data does not cover every month): {', '.join(missing)}.")
-    notes.append(f"Rates use ONS mid-year {frame.attrs.get('population_year')} population.")
-    return CrimeSummary(query, frame[[*COLUMNS, *[c for c in frame if c not in COLUMNS]]], notes)
+    notes += [f"Not shown — {n}." for n in coverage]
+    notes += [f"Series break — {n}" for n in attrs.get("series_breaks", [])]
+    notes.append(f"Rates use ONS mid-year {attrs.get('population_year')} population.")
+    outcomes = [c for c in frame if c.startswith(("positive_outcomes_", "outcome_rate_"))]
+    has_outcomes = bool(outcomes) and frame[outcomes].notna().any().any()
+    if has_outcomes:
+        notes.append(
+            "Outcome rate: positive outcomes as a % of offences in the same window; "
+            "changes in percentage points (pp)."
+        )
+    else:
+        frame = frame.drop(columns=outcomes)
+    shown = [*COLUMNS, *(c for c in OUTCOME_COLUMNS if has_outcomes)]
+    frame = frame[[*shown, *[c for c in frame if c not in shown]]]
+    frame.attrs.update(attrs)
+    return CrimeSummary(query, frame, notes)

@@ -250,7 +250,7 @@ def load_report_data(
             else pd.DataFrame(columns=["category", "area_code", "area_name", "month", "count"])
         )
         last_month = raw.execute(
-            "SELECT max(month) FROM crime_counts WHERE geo_level = 'borough'"
+            "SELECT max(month) FROM crime_counts WHERE geo_level = 'borough'"  # recorded crime
         ).fetchone()
         # The returns read: the quarter's, or (annual format) the latest of its year.
         rq = returns_quarter or quarter

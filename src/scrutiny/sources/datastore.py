@@ -124,12 +124,15 @@ def read_datastore(path: Path, names: AreaNames, vintage: str | None = None) -> 
     vintage = vintage or max(m for _, m in layout.months).strftime("%Y%m")
     categories = sorted({(k[3], k[4]) for k in keys})
     months = sorted({m for _, m in layout.months})
+    levels = ["borough", "ward"] if layout.ward_code_col is not None else ["borough"]
+    cells_published = [(lv, c, m) for lv in levels for c in categories for m in months]
     published = pa.table(
         {
-            "measure": [MEASURE] * (len(categories) * len(months)),
-            "category_group": [c[0] for c in categories for _ in months],
-            "category": [c[1] for c in categories for _ in months],
-            "month": pa.array([m for _ in categories for m in months], pa.date32()),
+            "geo_level": [lv for lv, _, _ in cells_published],
+            "measure": [MEASURE] * len(cells_published),
+            "category_group": [c[0] for _, c, _ in cells_published],
+            "category": [c[1] for _, c, _ in cells_published],
+            "month": pa.array([m for _, _, m in cells_published], pa.date32()),
         }
     )
     wards = sorted(ward_parent.items())

@@ -17,6 +17,7 @@ from scrutiny.config.workspace import Workspace, WorkspaceError
 from scrutiny.returns.actions import load_workspace_returns, return_files
 from scrutiny.returns.schema import ensure_schema
 from scrutiny.sources.datastore import read_datastore
+from scrutiny.sources.long_table import read_long_table
 from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
 from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_name
 from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, StreetCountsLoad, street_counts
@@ -72,8 +73,13 @@ def ingest_workspace(
     report = IngestReport()
     ws.check_sources()
     population = ws.sources_of("population")
-    crime = ws.sources_of("datastore")
-    files = population + crime
+    crime = [
+        (path, source)
+        for source in ws.config.sources
+        if source.kind in ("datastore", "long_table")
+        for path in ws.resolve(source.path)
+    ]
+    files = population + [path for path, _ in crime]
     drop = ws.config.settings.max_revision_drop_pct / 100
     with Warehouse(ws.warehouse_path) as wh:
         done = 0
@@ -94,9 +100,13 @@ def ingest_workspace(
             if sha := step(path):
                 report.results.append(wh.ingest(read_population(path), sha))
         names = area_names(wh, ws)
-        for path in crime:
+        for path, source in crime:
             if sha := step(path):
-                batch = read_datastore(path, names)
+                batch = (
+                    read_datastore(path, names, source.vintage)
+                    if source.kind == "datastore"
+                    else read_long_table(path, source, names)
+                )
                 report.results.append(
                     wh.ingest_crime(batch, sha, accept_revisions=accept_revisions, max_drop=drop)
                 )

@@ -17,8 +17,8 @@ and loads it in one transaction under the vintage rule:
   recorded-crime file are different schemes, so they never share a unit.
 
 Which months each source *publishes* for each category goes to ``crime_published`` (with the
-same newest-vintage rule per scheme, measure and month): a published month without a row is a
-zero, a month no current source publishes for a category is missing.
+same newest-vintage rule per scheme, geography level, measure and month): a published month
+without a row is a zero, a month no current source publishes for a category is missing.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ CELL = (*UNIT, "category_group", "category")
 #: in the force's totals and belongs to no area below the force.
 UNALLOCATED = "unallocated"
 UNALLOCATED_NAME = "Unallocated (no location)"
+#: Schemes whose categories cover all crime a force records, in order of preference (the
+#: built-in total sums the first present); extracts such as a knife-crime table are not.
+RECORDED_CRIME_SCHEMES = ("datastore", "police.uk")
 #: The measures the crime measures read; a source may publish others.
 OFFENCES = "offences"
 POSITIVE_OUTCOMES = "positive_outcomes"
@@ -206,33 +209,44 @@ def check_crime_batch(rows: pa.Table | pd.DataFrame, source: CrimeSource) -> pa.
     return table
 
 
+#: The unit of a publication's coverage: one (scheme, level, measure, month) comes from one source.
+PUBLISHED_UNIT = ("scheme", "geo_level", "measure", "month")
+
+
 def published_of(rows: pa.Table) -> pa.Table:
     """By default a source publishes every category it has rows for, in every month from its
-    first to its last month, per measure."""
-    if rows.num_rows == 0:
-        return pa.table(
-            {
-                "measure": pa.array([], pa.string()),
-                "category_group": pa.array([], pa.string()),
-                "category": pa.array([], pa.string()),
-                "month": pa.array([], pa.date32()),
-            }
-        )
-    df = rows.select(["measure", "category_group", "category", "month"]).to_pandas()
+    first to its last month, per measure, at every geography level it has rows at."""
     out = []
-    for measure, part in df.groupby("measure"):
-        months = _month_range(min(part["month"]), max(part["month"]))
-        cats = part[["category_group", "category"]].drop_duplicates()
-        for group, cat in cats.itertuples(index=False, name=None):
-            out += [(measure, group, cat, m) for m in months]
+    if rows.num_rows:
+        df = rows.select(["geo_level", "measure", "category_group", "category", "month"])
+        frame = df.to_pandas()
+        for measure, part in frame.groupby("measure"):
+            months = _month_range(min(part["month"]), max(part["month"]))
+            cats = part[["category_group", "category"]].drop_duplicates()
+            for level in sorted(set(part["geo_level"])):
+                for group, cat in cats.itertuples(index=False, name=None):
+                    out += [(level, measure, group, cat, m) for m in months]
     return pa.table(
         {
-            "measure": [r[0] for r in out],
-            "category_group": [r[1] for r in out],
-            "category": [r[2] for r in out],
-            "month": pa.array([r[3] for r in out], pa.date32()),
+            "geo_level": pa.array([r[0] for r in out], pa.string()),
+            "measure": pa.array([r[1] for r in out], pa.string()),
+            "category_group": pa.array([r[2] for r in out], pa.string()),
+            "category": pa.array([r[3] for r in out], pa.string()),
+            "month": pa.array([r[4] for r in out], pa.date32()),
         }
     )
+
+
+def _with_levels(published: pa.Table, rows: pa.Table) -> pa.Table:
+    """A published table without ``geo_level`` speaks for every level the batch has rows at."""
+    if "geo_level" in published.column_names:
+        return published
+    levels = sorted(set(rows.column("geo_level").to_pylist())) or ["borough"]
+    parts = [
+        published.append_column("geo_level", pa.array([lv] * published.num_rows, pa.string()))
+        for lv in levels
+    ]
+    return pa.concat_tables(parts)
 
 
 def _month_range(first: date, last: date) -> list[date]:
@@ -254,12 +268,15 @@ def load_crime_facts(
     incoming = rows.append_column("source_id", pa.array([source_id] * n, pa.int32()))
     incoming = incoming.append_column("vintage", pa.array([source.vintage] * n, pa.string()))
     incoming = incoming.append_column("is_current", pa.array([False] * n, pa.bool_()))
-    published = source.published if source.published is not None else published_of(rows)
+    published = (
+        _with_levels(source.published, rows) if source.published is not None else published_of(rows)
+    )
     m = published.num_rows
     published = pa.table(
         {
             "source_id": pa.array([source_id] * m, pa.int32()),
             "scheme": pa.array([source.scheme] * m, pa.string()),
+            "geo_level": published.column("geo_level").cast(pa.string()),
             "measure": published.column("measure").cast(pa.string()),
             "category_group": published.column("category_group").cast(pa.string()),
             "category": published.column("category").cast(pa.string()),
@@ -273,9 +290,7 @@ def load_crime_facts(
         con.execute("INSERT INTO crime_facts BY NAME SELECT * FROM incoming_facts")
         con.execute("INSERT INTO crime_published BY NAME SELECT * FROM incoming_published")
         replaced, kept = _decide_current(con, "crime_facts", "incoming_facts", UNIT, source_id)
-        _decide_current(
-            con, "crime_published", "incoming_published", ("scheme", "measure", "month"), source_id
-        )
+        _decide_current(con, "crime_published", "incoming_published", PUBLISHED_UNIT, source_id)
         unallocated = _scalar(
             con,
             "SELECT coalesce(sum(count), 0) FROM incoming_facts "
@@ -297,7 +312,7 @@ def forget_crime_sources(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     if not ids:
         return
     marks = ", ".join("?" * len(ids))
-    for table, unit in (("crime_facts", UNIT), ("crime_published", ("scheme", "measure", "month"))):
+    for table, unit in (("crime_facts", UNIT), ("crime_published", PUBLISHED_UNIT)):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE forgotten AS SELECT DISTINCT {', '.join(unit)} "
             f"FROM {table} WHERE source_id IN ({marks})",
@@ -396,6 +411,4 @@ def published_as_of(con: ibis.BaseBackend, source_ids: Iterable[int]) -> ir.Tabl
     """:func:`current_published` as it stood had only these sources been loaded."""
     ids = sorted(set(int(i) for i in source_ids))
     pub = con.table("crime_published")
-    return _newest_of(
-        pub.filter(pub.source_id.isin(ids)), con.table("sources"), ("scheme", "measure", "month")
-    )
+    return _newest_of(pub.filter(pub.source_id.isin(ids)), con.table("sources"), PUBLISHED_UNIT)

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from scrutiny.store import plausibility
 from scrutiny.store.crime import (
+    RECORDED_CRIME_SCHEMES,
     CrimeBatchError,
     CrimeLoad,
     CrimeSource,
@@ -60,6 +61,7 @@ CREATE TABLE IF NOT EXISTS crime_facts (
 CREATE TABLE IF NOT EXISTS crime_published (
     source_id      INTEGER NOT NULL,
     scheme         VARCHAR NOT NULL,
+    geo_level      VARCHAR NOT NULL,
     measure        VARCHAR NOT NULL,
     category_group VARCHAR NOT NULL,
     category       VARCHAR NOT NULL,
@@ -135,13 +137,14 @@ REPLACE_KEYS: dict[str, tuple[str, ...]] = {
     "street_crimes": ("force", "month"),
     "stop_searches": ("force", "month"),
 }
+_RECORDED = ", ".join(f"'{s}'" for s in RECORDED_CRIME_SCHEMES)
 #: The older layout's crime table, for code that has not moved to ``crime_facts`` yet: the current
-#: figures of every scheme.
-LEGACY_CRIME_VIEW = """
+#: figures of the recorded-crime schemes.
+LEGACY_CRIME_VIEW = f"""
 CREATE OR REPLACE VIEW crime_counts AS
 SELECT month, geo_level, area_code, area_name, category_group AS major_category,
        category AS minor_category, measure, count, source_id, vintage
-FROM crime_facts WHERE is_current
+FROM crime_facts WHERE is_current AND scheme IN ({_RECORDED})
 """
 
 
@@ -218,6 +221,20 @@ class Warehouse:
             with self.transaction() as con:
                 con.execute("DROP TABLE crime_counts")
                 con.execute("DELETE FROM sources WHERE kind = 'datastore'")
+        # crime_published before it recorded geography levels: load the crime sources again.
+        old = self.con.execute(
+            "SELECT 1 FROM information_schema.tables t WHERE t.table_name = 'crime_published' "
+            "AND NOT EXISTS (SELECT 1 FROM information_schema.columns c "
+            "WHERE c.table_name = 'crime_published' AND c.column_name = 'geo_level')"
+        ).fetchall()
+        if old:
+            with self.transaction() as con:
+                con.execute(
+                    "DELETE FROM sources WHERE source_id IN "
+                    "(SELECT DISTINCT source_id FROM crime_published)"
+                )
+                con.execute("DROP TABLE crime_published")
+                con.execute("DROP TABLE crime_facts")
 
     def close(self) -> None:
         self.con.close()

@@ -25,7 +25,7 @@ from scrutiny.config.geography import GEO_LEVELS
 from scrutiny.config.periods import Comparator, Quarter, add_months
 from scrutiny.config.workspace import Workspace
 from scrutiny.judge.spc import SpcResult
-from scrutiny.measures.categories import TOTAL, Selection
+from scrutiny.measures.categories import Selection, default_names
 from scrutiny.measures.crime import (
     CrimeQuery,
     available_selections,
@@ -136,7 +136,8 @@ class WebData:
         for sel in selections.values():
             self.categories.setdefault(slugify(sel.name), sel)
         self._by_name = {s.name.lower(): s for s in self.categories.values()}
-        names = [n.lower() for n in ws.config.settings.headline_categories] or [TOTAL.lower()]
+        headline = default_names(ws.config.settings.headline_categories, selections)
+        names = [n.lower() for n in headline]
         self.headline = [self._by_name[n] for n in names if n in self._by_name]
         self.areas = self._load_areas()
         self.quarters = {level: self._quarters(level) for level in GEO_LEVELS}
