@@ -23,7 +23,7 @@ from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_na
 from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, StreetCountsLoad, street_counts
 from scrutiny.sources.police_uk_counts import SCHEME as STREET_SCHEME
 from scrutiny.sources.population import read_population
-from scrutiny.store.crime import CrimeLoad, CrimeSource
+from scrutiny.store.crime import RECORDED_CRIME_SCHEMES, CrimeLoad, CrimeSource
 from scrutiny.store.inputs import changed_inputs, record_inputs
 from scrutiny.store.warehouse import IngestResult, Warehouse, file_sha256
 
@@ -162,8 +162,12 @@ def refresh_areas(
 ) -> None:
     """Rebuild force, BCU and borough rows from the workspace and the boroughs in the data; with
     a lookup, the wards street-level records were placed in too."""
+    # The areas recorded crime names (an extract's own pseudo-areas stay out of the hierarchy:
+    # its figures still count for the force).
     seen = wh.con.execute(
-        "SELECT DISTINCT area_code FROM crime_facts WHERE geo_level = 'borough'"
+        "SELECT DISTINCT area_code FROM crime_facts WHERE geo_level = 'borough' AND scheme IN "
+        f"({', '.join('?' * len(RECORDED_CRIME_SCHEMES))})",
+        list(RECORDED_CRIME_SCHEMES),
     ).fetchall()
     codes = {c for (c,) in seen}
     codes |= {c for members in ws.config.bcus.values() for m in members if (c := names.code(m))}
