@@ -9,22 +9,28 @@ so the README's first command works.
 
 from __future__ import annotations
 
+import csv
+import json
 import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-from scrutiny.config.workspace import Workspace, WorkspaceError, open_workspace
+from rich.table import Table
 
 if TYPE_CHECKING:
+    from scrutiny.config.workspace import Workspace
     from scrutiny.sources.ingest import IngestReport
 
-# Pipes and CI logs get a wide table rather than Rich's 80-column default.
-console = Console() if sys.stdout.isatty() else Console(width=200)
+# Off a terminal (pipes, files, CI logs) tables take the width they need: nothing is cut.
+console = Console() if sys.stdout.isatty() else Console(width=100_000)
 err = Console(stderr=True)
 
 WorkspaceOpt = Annotated[
@@ -48,6 +54,8 @@ def fail(message: str) -> typer.Exit:
 
 
 def load(workspace: Path | None) -> Workspace:
+    from scrutiny.config.workspace import WorkspaceError, open_workspace
+
     try:
         return open_workspace(workspace)
     except WorkspaceError as exc:
@@ -56,6 +64,7 @@ def load(workspace: Path | None) -> Workspace:
 
 def run_ingest(ws: Workspace, quiet: bool = False, accept_revisions: bool = False) -> IngestReport:
     """Ingest with a progress bar; a bad file stops with its one-line error."""
+    from scrutiny.config.workspace import WorkspaceError
     from scrutiny.sources.ingest import ingest_workspace
     from scrutiny.store.warehouse import IngestError
 
@@ -81,7 +90,7 @@ def run_ingest(ws: Workspace, quiet: bool = False, accept_revisions: bool = Fals
 
 def ready_to_read(ws: Workspace, quiet: bool = False) -> None:
     """Make sure there is a warehouse to read, and warn (one line) when it is out of date."""
-    from scrutiny.sources.ingest import changed_sources
+    from scrutiny.store.inputs import changed_inputs
 
     if not ws.warehouse_path.exists():
         err.print(
@@ -90,7 +99,7 @@ def ready_to_read(ws: Workspace, quiet: bool = False) -> None:
         )
         run_ingest(ws, quiet)
         return
-    changed = changed_sources(ws)
+    changed = changed_inputs(ws.warehouse_path, ws.input_files(), ws.root)
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         err.print(
@@ -99,3 +108,54 @@ def ready_to_read(ws: Workspace, quiet: bool = False) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: dates as ISO text, Decimals as floats, others as they are."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def emit(
+    fmt: Format,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    shown: Callable[[Sequence[Any]], Sequence[str]] | None = None,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> None:
+    """Print rows as a table (``shown`` formats a row for people), CSV or JSON (raw values).
+
+    Tables wrap long cells instead of cutting them, and off a terminal they are as wide as they
+    need to be, so a piped table never loses text to "…"."""
+    rows = list(rows)
+    if fmt == Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else _plain(v) for v in row] for row in rows])
+        return
+    if fmt == Format.json:
+        records = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False, default=str))
+        return
+    table = Table(title=title, title_justify="left")
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for row in rows:
+        table.add_row(*(shown(row) if shown else ["–" if v is None else str(v) for v in row]))
+    console.print(table)
+    for note in notes:
+        console.print(note, highlight=False, soft_wrap=True)
+
+
+def records(items: Iterable[Any]) -> tuple[list[str], list[list[Any]]]:
+    """Columns and rows of a list of dataclass instances (all of one type), for CSV and JSON."""
+    items = list(items)
+    if not items:
+        return [], []
+    names = [f.name for f in fields(items[0])]
+    return names, [[getattr(i, n) for n in names] for i in items]

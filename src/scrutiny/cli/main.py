@@ -27,22 +27,10 @@ from scrutiny.cli.errors import GuardedTyper
 from scrutiny.cli.report import commentary, report
 from scrutiny.cli.returns import app as returns_app
 from scrutiny.cli.web import serve, site
-from scrutiny.config.workspace import (
-    demo_root,
-    json_schema_text,
-)
-from scrutiny.measures.summary import (
-    COLUMNS,
-    OUTCOME_COLUMNS,
-    CrimeSummary,
-    crime_summary,
-    headline_category,
-)
-from scrutiny.safe_csv import safe_cell
-from scrutiny.sources.national import write_police_uk_workspace
 
 if TYPE_CHECKING:
     from scrutiny.analysis.crime import CrimeAnalysis
+    from scrutiny.measures.summary import CrimeSummary
 
 app = GuardedTyper(
     help="Hold a police force to account: numbers, judgments and reports from raw data.",
@@ -101,6 +89,9 @@ def crime(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Recorded-crime volumes and changes for a quarter: discrete quarter and rolling 12 months."""
+    from scrutiny.measures.summary import OUTCOME_COLUMNS, crime_summary
+    from scrutiny.safe_csv import safe_cell
+
     ws = load(workspace)
     ready_to_read(ws, quiet=fmt != Format.table)
     try:
@@ -121,6 +112,8 @@ def crime(
 
 
 def crime_table(result: CrimeSummary) -> Table:
+    from scrutiny.measures.summary import COLUMNS
+
     q = result.query
     table = Table(title=f"Recorded crime, {q.quarter.label} ({q.level})", title_justify="left")
     for key, heading in COLUMNS.items():
@@ -132,6 +125,8 @@ def crime_table(result: CrimeSummary) -> Table:
 
 def outcome_table(result: CrimeSummary) -> Table:
     """Positive outcomes and the positive-outcome rate, beside the volumes table."""
+    from scrutiny.measures.summary import OUTCOME_COLUMNS
+
     q = result.query
     columns = {"category": "Category", "area_name": "Area", **OUTCOME_COLUMNS}
     table = Table(title=f"Positive outcomes, {q.quarter.label} ({q.level})", title_justify="left")
@@ -175,6 +170,8 @@ def schema(
 
         typer.echo(report_schema())
         return
+    from scrutiny.config.workspace import json_schema_text
+
     typer.echo(json_schema_text())
 
 
@@ -195,6 +192,9 @@ def init(
     ] = None,
 ) -> None:
     """Start a workspace of your own: a copy of the demo, or any force on data.police.uk files."""
+    from scrutiny.config.workspace import demo_root
+    from scrutiny.sources.national import write_police_uk_workspace
+
     if folder.exists():
         raise fail(f"{folder}: already exists; choose a new folder")
     if police_uk is None:
@@ -243,6 +243,7 @@ def explain(
     generated sentences for one measure."""
     from scrutiny.analysis.crime import CONFIDENCE_TEXT
     from scrutiny.analysis.explain import explain as explain_measure
+    from scrutiny.measures.summary import headline_category
 
     ws = load(workspace)
     ready_to_read(ws, quiet=fmt != Format.table)

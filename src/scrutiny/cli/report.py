@@ -15,9 +15,6 @@ import typer
 from rich.console import Console
 
 from scrutiny.cli.common import ready_to_read
-from scrutiny.config.plan import PlanError
-from scrutiny.config.workspace import WorkspaceError, open_workspace
-from scrutiny.store.warehouse import IngestError
 
 console = Console() if sys.stdout.isatty() else Console(width=200)
 err = Console(stderr=True)
@@ -68,7 +65,10 @@ def report(
     ] = None,
 ) -> None:
     """Build the quarter's report: one self-contained HTML file (works offline) and a PDF."""
+    from scrutiny.config.plan import PlanError
+    from scrutiny.config.workspace import WorkspaceError, open_workspace
     from scrutiny.report.build import build_report
+    from scrutiny.store.warehouse import IngestError
 
     try:
         ws = open_workspace(workspace)

@@ -6,31 +6,23 @@ only formats its result. Ratings are always shown with letter and word, never co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from scrutiny.config.plan import PlanError, load_plans, plan_json_schema_text
-from scrutiny.config.workspace import Workspace, WorkspaceError, open_workspace
+from scrutiny.cli.common import Format, FormatOpt, WorkspaceOpt, console, emit, err, records
 from scrutiny.outputs import OutputError, check_new_file
-from scrutiny.returns import actions
-from scrutiny.returns.base import ReturnError
-from scrutiny.returns.derived import CALL_ROUNDING_PP, Gap, OutcomeChange, PointChange, Variance
-from scrutiny.returns.kinds import KINDS
-from scrutiny.returns.ratings import agreement, label
-from scrutiny.returns.templates import write_template
+
+if TYPE_CHECKING:
+    from scrutiny.config.plan import Plan
+    from scrutiny.config.workspace import Workspace
+    from scrutiny.returns.base import ReturnError
+    from scrutiny.returns.ratings import RatedRow
 
 app = typer.Typer(help="The plan, quarterly returns and their ratings.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
-
-WorkspaceOpt = Annotated[
-    Path | None,
-    typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
-]
 QuarterOpt = Annotated[str | None, typer.Option("--quarter", "-q", help="e.g. 2023-24Q1")]
 
 
@@ -40,21 +32,13 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _workspace(path: Path | None) -> Workspace:
+    from scrutiny.config.plan import PlanError
+    from scrutiny.config.workspace import WorkspaceError, open_workspace
+
     try:
         return open_workspace(path)
     except (WorkspaceError, PlanError) as exc:
         raise _fail(str(exc)) from None
-
-
-_NARROW = {"quarter", "kind", "priority", "ref", "published", "rule", "type", "score", "previous"}
-
-
-def _table(*columns: str) -> Table:
-    """A table whose short columns never wrap (long text columns take the rest)."""
-    table = Table()
-    for c in columns:
-        table.add_column(c, no_wrap=c in _NARROW, max_width=None if c in _NARROW else 60)
-    return table
 
 
 def _print_errors(failures: list[ReturnError]) -> None:
@@ -65,13 +49,17 @@ def _print_errors(failures: list[ReturnError]) -> None:
 
 @app.command("template")
 def template(
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}")],
+    kind: Annotated[
+        str, typer.Argument(help="e.g. services, milestones, risks (wrong: lists all)")
+    ],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File or folder to write")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Write an Excel workbook")] = False,
     quarter: QuarterOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file")] = False,
 ) -> None:
     """Write a blank return of KIND: its header and one example row."""
+    from scrutiny.returns.templates import write_template
+
     try:
         path = write_template(kind, out, xlsx, quarter, force=force)
     except KeyError as exc:
@@ -87,6 +75,9 @@ def validate(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Check return files cell by cell without loading them."""
+    from scrutiny.config.plan import PlanError
+    from scrutiny.returns import actions
+
     try:
         plans = actions.workspace_plans(_workspace(workspace))
     except PlanError as exc:
@@ -106,6 +97,9 @@ def load_returns(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Validate and load returns; a bad file loads nothing (the others still load)."""
+    from scrutiny.config.plan import PlanError
+    from scrutiny.returns import actions
+
     ws = _workspace(workspace)
     try:
         report = actions.load_workspace_returns(ws, files or None)
@@ -118,76 +112,89 @@ def load_returns(
         raise typer.Exit(code=1)
 
 
+RATING_COLUMNS = ("quarter", "kind", "priority", "ref", "title", "published", "rule")
+
+
+def _rating_row(r: RatedRow, why: str) -> list[Any]:
+    return [r.quarter, r.kind, r.priority, r.ref, r.title, r.published, r.computed, why]
+
+
+def _rating_shown(row: Sequence[Any]) -> list[str]:
+    from scrutiny.returns.ratings import label
+
+    return [
+        *(str(v or "") for v in row[:5]),
+        label(row[5]),
+        label(row[6]),
+        str(row[7] or ""),
+    ]
+
+
 @app.command("ratings")
 def ratings(
     quarter: QuarterOpt = None,
     disagreements: Annotated[
         bool, typer.Option("--disagreements", help="Only rows where the rule and the report differ")
     ] = False,
+    fmt: FormatOpt = Format.table,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """KPI and milestone ratings: published beside computed by the plan's rules."""
+    from scrutiny.returns import actions
+    from scrutiny.returns.ratings import agreement
+
     ws = _workspace(workspace)
     rows = actions.workspace_ratings(ws, quarter)
     shown = [r for r in rows if r.override] if disagreements else rows
-    table = _table(
-        "quarter", "kind", "priority", "ref", "title", "published", "rule", "rule's reason"
+    emit(
+        fmt,
+        (*RATING_COLUMNS, "rule's reason"),
+        [_rating_row(r, r.rule_reason or "") for r in shown],
+        shown=_rating_shown,
+        notes=(agreement(rows).describe(),),
     )
-    for r in shown:
-        table.add_row(
-            r.quarter,
-            r.kind,
-            r.priority,
-            r.ref or "",
-            r.title,
-            label(r.published),
-            label(r.computed),
-            r.rule_reason or "",
-        )
-    console.print(table)
-    console.print(agreement(rows).describe(), highlight=False)
 
 
 @app.command("overrides")
-def overrides(quarter: QuarterOpt = None, workspace: WorkspaceOpt = None) -> None:
+def overrides(
+    quarter: QuarterOpt = None, fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None
+) -> None:
     """Published ratings that differ from the rule, kept as overrides, with their reasons."""
+    from scrutiny.returns import actions
+
     rows = [r for r in actions.workspace_ratings(_workspace(workspace), quarter) if r.override]
-    table = _table(
-        "quarter", "kind", "priority", "ref", "title", "published", "rule", "reason given"
+    emit(
+        fmt,
+        (*RATING_COLUMNS, "reason given"),
+        [_rating_row(r, r.override_reason or "(no reason given in the return)") for r in rows],
+        shown=_rating_shown,
+        notes=(f"{len(rows)} override(s)",),
     )
-    for r in rows:
-        table.add_row(
-            r.quarter,
-            r.kind,
-            r.priority,
-            r.ref or "",
-            r.title,
-            label(r.published),
-            label(r.computed),
-            r.override_reason or "(no reason given in the return)",
-        )
-    console.print(table)
-    console.print(f"{len(rows)} override(s)")
 
 
 @app.command("risk-trends")
-def risk_trends(quarter: QuarterOpt = None, workspace: WorkspaceOpt = None) -> None:
+def risk_trends(
+    quarter: QuarterOpt = None, fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None
+) -> None:
     """Risk scores with the trend arrow as published and as computed from the previous quarter."""
-    table = _table(
-        "quarter", "priority", "ref", "risk", "score", "previous", "published", "computed"
-    )
-    for t in actions.workspace_risk_trends(_workspace(workspace), quarter):
-        table.add_row(
-            t.quarter,
-            t.priority,
-            t.ref,
-            t.description,
-            str(t.score),
-            "–" if t.previous is None else str(t.previous),
-            t.published or "–",
-            t.computed or "(no history)",
-        )
-    console.print(table)
+    from scrutiny.returns import actions
+
+    rows = [
+        [t.quarter, t.priority, t.ref, t.description, t.score, t.previous, t.published, t.computed]
+        for t in actions.workspace_risk_trends(_workspace(workspace), quarter)
+    ]
+
+    def shown(row: Sequence[Any]) -> list[str]:
+        *start, previous, published, computed = row
+        return [
+            *(str(v) for v in start),
+            "–" if previous is None else str(previous),
+            published or "–",
+            computed or "(no history)",
+        ]
+
+    columns = ("quarter", "priority", "ref", "risk", "score", "previous", "published", "computed")
+    emit(fmt, columns, rows, shown=shown)
 
 
 def _num(x: float | None, fmt: str = "{:,.1f}") -> str:
@@ -200,15 +207,22 @@ def _pounds(x: object) -> str:
 
 @app.command("derived")
 def derived(
-    what: Annotated[str, typer.Argument(help=f"One of: {', '.join(actions.DERIVED)}")],
+    what: Annotated[str, typer.Argument(help="calls, finance, surveys or outcomes")],
     quarter: QuarterOpt = None,
+    fmt: FormatOpt = Format.table,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Derived tables: call pp changes, finance variances, survey gaps, outcome changes."""
+    from scrutiny.returns import actions
+    from scrutiny.returns.derived import CALL_ROUNDING_PP, Gap, OutcomeChange, PointChange, Variance
+
     try:
         rows = actions.workspace_derived(_workspace(workspace), what, quarter)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    if fmt != Format.table:
+        emit(fmt, *records(rows))
+        return
     table = Table()
     for r in rows:
         if isinstance(r, PointChange):
@@ -298,50 +312,40 @@ def derived(
 
 
 @app.command("known-issues")
-def known_issues(workspace: WorkspaceOpt = None) -> None:
+def known_issues(fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None) -> None:
     """Checks that failed on rows marked as known (published) inconsistencies."""
-    table = Table("file", "row", "column", "value", "check", "acknowledged as")
-    for file, row, column, value, message, reason in actions.workspace_warnings(
-        _workspace(workspace)
-    ):
-        table.add_row(
-            str(file),
-            str(row),
-            str(column or ""),
-            str(value or ""),
-            str(message),
-            str(reason or ""),
-        )
-    console.print(table)
+    from scrutiny.returns import actions
+
+    columns = ("file", "row", "column", "value", "check", "acknowledged as")
+    emit(
+        fmt,
+        columns,
+        actions.workspace_warnings(_workspace(workspace)),
+        shown=lambda row: ["" if v is None else str(v) for v in row],
+    )
 
 
 @app.command("decisions")
-def decisions(workspace: WorkspaceOpt = None) -> None:
+def decisions(fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None) -> None:
     """Funding decisions with the sums of their strands and funding sources."""
-    table = Table(
-        "reference", "title", "date", "approver", "total", "strands", "sources", "delegated up to"
+    from scrutiny.returns import actions
+
+    columns = (
+        "reference",
+        "title",
+        "date",
+        "approver",
+        "total",
+        "strands",
+        "sources",
+        "delegated up to",
     )
-    for (
-        ref,
-        title,
-        day,
-        approver,
-        total,
-        strands,
-        sources,
-        threshold,
-    ) in actions.workspace_decisions(_workspace(workspace)):
-        table.add_row(
-            str(ref),
-            str(title),
-            str(day),
-            str(approver),
-            _pounds(total),
-            _pounds(strands),
-            _pounds(sources),
-            _pounds(threshold),
-        )
-    console.print(table)
+    emit(
+        fmt,
+        columns,
+        actions.workspace_decisions(_workspace(workspace)),
+        shown=lambda row: [*(str(v) for v in row[:4]), *(_pounds(v) for v in row[4:])],
+    )
 
 
 @app.command("pas")
@@ -355,6 +359,9 @@ def pas(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load a Public Attitude Survey table (multi-row header) as survey results."""
+    from scrutiny.returns import actions
+    from scrutiny.returns.base import ReturnError
+
     try:
         result = actions.load_pas(_workspace(workspace), file, quarter, window, group_dimension)
     except (ReturnError, ValueError) as exc:
@@ -363,8 +370,10 @@ def pas(
 
 
 @app.command("plan")
-def plan(workspace: WorkspaceOpt = None) -> None:
+def plan(fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None) -> None:
     """The workspace's plan(s): priorities, outcome statements and measures."""
+    from scrutiny.config.plan import PlanError, load_plans
+
     ws = _workspace(workspace)
     if not ws.config.plan:
         raise _fail(f"{ws.root / 'scrutiny.yaml'}: names no plan")
@@ -372,6 +381,9 @@ def plan(workspace: WorkspaceOpt = None) -> None:
         plans = load_plans(ws.root / ws.config.plan)
     except PlanError as exc:
         raise _fail(str(exc)) from None
+    if fmt != Format.table:
+        emit(fmt, PLAN_COLUMNS, plan_rows(plans))
+        return
     for p in plans:
         console.print(f"[bold]{p.title}[/] ({p.first_year} to {p.last_year})", highlight=False)
         for pr in p.priorities:
@@ -386,12 +398,53 @@ def plan(workspace: WorkspaceOpt = None) -> None:
                 )
 
 
+PLAN_COLUMNS = (
+    "plan",
+    "first_year",
+    "last_year",
+    "priority",
+    "priority_title",
+    "item",
+    "id",
+    "text",
+    "unit",
+    "good_direction",
+    "target",
+)
+
+
+def plan_rows(plans: list[Plan]) -> list[list[Any]]:
+    """One row per outcome statement and per measure of each priority."""
+    rows: list[list[Any]] = []
+    for p in plans:
+        for pr in p.priorities:
+            head = [p.title, p.first_year, p.last_year, pr.id, pr.title]
+            rows.extend(
+                [*head, "outcome", o.id, o.statement, None, None, None] for o in pr.outcomes
+            )
+            rows.extend(
+                [
+                    *head,
+                    "measure",
+                    m.id,
+                    m.title,
+                    m.unit,
+                    m.good_direction,
+                    m.target_text or m.target,
+                ]
+                for m in pr.all_measures()
+            )
+    return rows
+
+
 @app.command("plan-schema")
 def plan_schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file")] = False,
 ) -> None:
     """The plan file's JSON Schema, for editors."""
+    from scrutiny.config.plan import plan_json_schema_text
+
     text = plan_json_schema_text()
     if out:
         try:

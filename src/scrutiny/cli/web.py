@@ -6,14 +6,15 @@ The main CLI mounts them with ``app.command()(serve)`` and ``app.command()(site)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from scrutiny.cli.common import load, ready_to_read
-from scrutiny.config.workspace import Workspace
-from scrutiny.outputs import OutputError
+
+if TYPE_CHECKING:
+    from scrutiny.config.workspace import Workspace
 
 err = Console(stderr=True)
 
@@ -74,6 +75,7 @@ def site(
     """Write the dashboard as a static site (pages, CSV and JSON) for any static host."""
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from scrutiny.outputs import OutputError
     from scrutiny.web.site import build_site
 
     ws = _prepared(workspace)

@@ -298,6 +298,17 @@ class Workspace:
             return sorted(p for p in path.rglob("*") if p.is_file())
         return sorted(p for p in self.root.glob(pattern) if p.is_file())
 
+    def return_files(self) -> list[Path]:
+        """Every file the ``returns`` globs name, once each, in order."""
+        return list(
+            dict.fromkeys(p for pattern in self.config.returns for p in self.resolve(pattern))
+        )
+
+    def input_files(self) -> list[Path]:
+        """Every file the warehouse is built from: the sources, then the returns."""
+        sources = (p for s in self.config.sources for p in self.resolve(s.path))
+        return list(dict.fromkeys([*sources, *self.return_files()]))
+
     @property
     def report_path(self) -> Path | None:
         """The report definition file, if the workspace has one."""

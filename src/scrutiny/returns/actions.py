@@ -34,11 +34,7 @@ def workspace_plans(ws: Workspace) -> list[Plan]:
 
 def return_files(ws: Workspace) -> list[Path]:
     """Every file the workspace's ``returns`` globs name, once each, in order."""
-    seen: dict[Path, None] = {}
-    for pattern in ws.config.returns:
-        for path in ws.resolve(pattern):
-            seen.setdefault(path, None)
-    return list(seen)
+    return ws.return_files()
 
 
 def validate_returns(paths: list[Path], plans: list[Plan] | None = None) -> list[ReturnError]:

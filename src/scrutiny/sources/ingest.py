@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from scrutiny.config.geography import AreaNames, build_areas
 from scrutiny.config.workspace import Workspace, WorkspaceError
-from scrutiny.returns.actions import load_workspace_returns, return_files
+from scrutiny.returns.actions import load_workspace_returns
 from scrutiny.returns.schema import ensure_schema
 from scrutiny.sources.datastore import read_datastore
 from scrutiny.sources.long_table import read_long_table
@@ -24,7 +24,7 @@ from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, StreetCountsLoa
 from scrutiny.sources.police_uk_counts import SCHEME as STREET_SCHEME
 from scrutiny.sources.population import read_population
 from scrutiny.store.crime import RECORDED_CRIME_SCHEMES, CrimeLoad, CrimeSource
-from scrutiny.store.inputs import changed_inputs, record_inputs
+from scrutiny.store.inputs import record_inputs
 from scrutiny.store.warehouse import IngestResult, Warehouse, file_sha256
 
 #: The kind of the derived source holding the street records' counts.
@@ -134,20 +134,8 @@ def ingest_workspace(
         if returns.failures:
             raise returns.failures[0]
         report.results.extend(returns.results)
-    record_inputs(ws.warehouse_path, input_files(ws), ws.root)
+    record_inputs(ws.warehouse_path, ws.input_files(), ws.root)
     return report
-
-
-def input_files(ws: Workspace) -> list[Path]:
-    """Every file the warehouse is built from: the sources and the returns."""
-    found = {p: None for s in ws.config.sources for p in ws.resolve(s.path)}
-    found.update((p, None) for p in return_files(ws))
-    return list(found)
-
-
-def changed_sources(ws: Workspace) -> list[str]:
-    """Sources and returns added or changed since the last ingest (size and time only)."""
-    return changed_inputs(ws.warehouse_path, input_files(ws), ws.root)
 
 
 def ensure_ingested(ws: Workspace, progress: Progress | None = None) -> IngestReport | None:
