@@ -13,7 +13,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -21,7 +20,7 @@ import ibis
 import pandas as pd
 
 from scrutiny.analysis.crime import SPC_MONTHS, spc_of_counts
-from scrutiny.config.geography import GEO_LEVELS
+from scrutiny.config.geography import GEO_LEVELS, Area
 from scrutiny.config.periods import Comparator, Quarter, add_months
 from scrutiny.config.workspace import Workspace
 from scrutiny.judge.spc import SpcResult
@@ -66,14 +65,6 @@ class NotFound(LookupError):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-@dataclass(frozen=True)
-class Area:
-    level: str
-    code: str
-    name: str
-    parent_code: str | None = None
 
 
 def slugify(name: str) -> str:
