@@ -112,7 +112,10 @@ def commentary(
     import csv
     import json
 
+    from scrutiny.config.plan import PlanError
+    from scrutiny.config.workspace import WorkspaceError, open_workspace
     from scrutiny.report.build import commentary_places
+    from scrutiny.store.warehouse import IngestError
 
     try:
         ws = open_workspace(workspace)
