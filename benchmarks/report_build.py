@@ -26,6 +26,7 @@ from scrutiny.report.build import build_content, build_report
 from scrutiny.report.charts import prerender, warm_up
 from scrutiny.report.html import render_html
 from scrutiny.report.pdf import write_pdf
+from scrutiny.sources.ingest import ingest_workspace
 
 QUARTER = "2023-24Q1"
 STAMP = "2026-11-23"
@@ -73,10 +74,13 @@ def main() -> None:
 
 def run(args: argparse.Namespace, out: Path) -> None:
     ws = open_workspace(None)
+    start = time.perf_counter()
+    ingest_workspace(ws)  # reports read the warehouse, never load it: `scrutiny ingest` first
+    print(f"ingest of the demo (sources and returns): {time.perf_counter() - start:.1f} s")
 
     start = time.perf_counter()
     paths = build_report(ws, QUARTER, "current", out, STAMP)
-    print(f"first build (ingests the demo, builds the Vega bundle): "
+    print(f"first build (builds the Vega bundle): "
           f"{time.perf_counter() - start:.1f} s")  # fmt: skip
     assert paths.pdf is not None
     html_mb, pdf_mb = paths.html.stat().st_size / 1e6, paths.pdf.stat().st_size / 1e6

@@ -71,10 +71,26 @@ def test_contents_has_page_numbers(pages: list[str]) -> None:
         assert chapter in flat(pages[page - 1]), f"{chapter} is not on page {page}"
 
 
-def test_every_page_carries_stamp_and_version(pages: list[str]) -> None:
+def data_vintage() -> str:
+    """The last month the demo's newest crime file covers, from its name (…202401-202512.csv)."""
+    from datetime import date
+
+    from scrutiny.config.workspace import demo_root
+
+    ends = [
+        m.group(1)
+        for p in (demo_root() / "data" / "crime").glob("*.csv")
+        if (m := re.search(r"-(\d{6})\.csv$", p.name))
+    ]
+    last = max(ends)
+    return f"{date(int(last[:4]), int(last[4:]), 1):%B %Y}"
+
+
+def test_every_page_carries_vintage_stamp_and_version(pages: list[str]) -> None:
     assert len(pages) > 10
+    vintage = data_vintage()
     for i, text in enumerate(pages, start=1):
         t = flat(text)
-        assert f"data as loaded on {STAMP}" in t, f"page {i}"
+        assert f"crime data to {vintage}, as loaded on {STAMP}" in t, f"page {i}"
         assert f"scrutiny {__version__}" in t, f"page {i}"
         assert f"Page {i} of {len(pages)}" in t

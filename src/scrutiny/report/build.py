@@ -150,6 +150,7 @@ def build_content(
         version=__version__,
         sections=sections,
         edition=edition,
+        vintage=f"{data.data_end:%B %Y}" if data.data_end else "",
     )
 
 

@@ -242,6 +242,14 @@ class Report:
     accent: str = "#1d4f91"
     #: "public" or "internal" (checks, known issues, file hashes and paths).
     edition: str = "public"
+    #: The data's vintage: the last month of recorded crime the loaded publications cover.
+    vintage: str = ""
+
+    @property
+    def provenance(self) -> str:
+        """ "crime data to December 2025, as loaded on 2026-11-23" (never the build's clock)."""
+        head = f"crime data to {self.vintage}, " if self.vintage else "data "
+        return f"{head}as loaded on {self.stamp}"
 
     @property
     def by(self) -> str:

@@ -22,7 +22,7 @@ def page_css(report: Report) -> str:
     """The @page rules: size, margins and the running footer."""
     footer = (
         f"{report.by} · {report.title}, {report.subtitle} · "
-        f"data as loaded on {report.stamp} · scrutiny {report.version}"
+        f"{report.provenance} · scrutiny {report.version}"
     )
     return f"""
 @page {{
