@@ -1,4 +1,9 @@
-"""Load benchmark of the dashboard: N concurrent clients on the crime explorer for S seconds.
+"""Load benchmark of the dashboard: N concurrent clients on a mixed workload for S seconds.
+
+The default workload (``--mix pages``) cycles through every page type: home, area pages at
+every level, the crime explorer, map, compare, search, data, API docs, report pages and the
+JSON/CSV API; ``--mix explorer`` keeps the old explorer-only load. Figures are given overall
+and per page type (p95 of area pages is the dashboard's target: under 150 ms).
 
 Starts ``scrutiny serve``'s app under uvicorn on 127.0.0.1 in a child process (or uses
 ``--url`` of one already running), warms the pages it will ask for (httpx), then runs
@@ -56,6 +61,51 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def mixed_urls(base: str, meta: dict, count: int) -> list[tuple[str, str]]:
+    """(kind, url) pairs of every page type, interleaved so each client sees all kinds."""
+    q = meta["current_quarter"]
+    boroughs = [a["code"] for a in meta["areas"]["borough"]]
+    wards = [a["code"] for a in meta["areas"]["ward"]]
+    bcus = [a["code"] for a in meta["areas"]["bcu"]]
+    per = max(1, count // 10)
+    kinds: dict[str, list[str]] = {
+        "area": [f"{base}/area?level=borough&area={b}" for b in boroughs[:per]]
+        + [f"{base}/area?level=ward&area={w}" for w in wards[: per * 2]]
+        + [f"{base}/area?level=bcu&area={b}" for b in bcus[:per]]
+        + [f"{base}/area"],
+        "explorer": [
+            f"{base}/crime?category={c}&level=borough&area={b}&quarter={q}"
+            for c in CATEGORIES[:2]
+            for b in boroughs[:per]
+        ],
+        "map": [f"{base}/map?category={c}&level=borough" for c in CATEGORIES]
+        + [f"{base}/map?category=robbery&level=ward"],
+        "compare": [f"{base}/compare?category={c}" for c in CATEGORIES],
+        "search": [f"{base}/search?q={w}" for w in ("belmont", "west", "hill", "park")],
+        "other": [
+            f"{base}/",
+            f"{base}/data",
+            f"{base}/docs",
+            f"{base}/sources",
+            f"{base}/registers",
+            f"{base}/finance",
+        ],
+        "api": [
+            f"{base}/api/meta",
+            f"{base}/api/crime/measures.csv?category=robbery&level=borough",
+            f"{base}/api/crime/measures?category=theft&level=ward",
+            f"{base}/api/crime/comparison.csv?category=burglary&measure=rate",
+        ],
+    }
+    out: list[tuple[str, str]] = []
+    longest = max(len(v) for v in kinds.values())
+    for i in range(longest):
+        for kind, urls in kinds.items():
+            if i < len(urls):
+                out.append((kind, urls[i]))
+    return out
+
+
 def explorer_urls(base: str, meta: dict, count: int) -> list[str]:
     """Explorer pages: categories × boroughs, ``count`` of them, in a fixed order."""
     boroughs = [a["code"] for a in meta["areas"]["borough"]]
@@ -98,18 +148,24 @@ async def _raw_get(
 
 
 async def run(
-    base: str, clients: int, seconds: float, count: int, kind: str = "raw"
+    base: str, clients: int, seconds: float, count: int, kind: str = "raw", mix: str = "pages"
 ) -> dict[str, float]:
     await _wait_until_up(base)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=300) as client:
         meta = (await client.get(base + "/api/meta")).json()
-        urls = explorer_urls(base, meta, count)
+        if mix == "pages":
+            pairs = mixed_urls(base, meta, count)
+        else:
+            pairs = [("explorer", u) for u in explorer_urls(base, meta, count)]
+        urls = [u for _, u in pairs]
+        kinds = [k for k, _ in pairs]
         started = time.monotonic()
         for url in urls:  # warm the caches: the data are immutable while serving
             (await client.get(url)).raise_for_status()
         warm = time.monotonic() - started
         latencies: list[float] = []
+        by_kind: dict[str, list[float]] = {k: [] for k in kinds}
         errors = 0
         deadline = time.monotonic() + seconds
 
@@ -122,16 +178,19 @@ async def run(
             try:
                 while time.monotonic() < deadline:
                     parts = urlsplit(urls[n % len(urls)])
+                    page_kind = kinds[n % len(urls)]
                     n += clients
+                    target = parts.path + (f"?{parts.query}" if parts.query else "")
                     t0 = time.perf_counter()
                     try:
-                        ok = await _raw_get(reader, writer, f"{parts.path}?{parts.query}".encode())
+                        ok = await _raw_get(reader, writer, target.encode())
                         ok = ok == 200
                     except (OSError, ValueError, asyncio.IncompleteReadError):
                         ok = False
                         writer.close()
                         reader, writer = await asyncio.open_connection(host, port)
                     latencies.append(time.perf_counter() - t0)
+                    by_kind[page_kind].append(latencies[-1])
                     errors += not ok
             finally:
                 writer.close()
@@ -144,6 +203,7 @@ async def run(
             async with httpx.AsyncClient(timeout=30) as own:
                 while time.monotonic() < deadline:
                     url = urls[n % len(urls)]
+                    page_kind = kinds[n % len(urls)]
                     n += clients
                     t0 = time.perf_counter()
                     try:
@@ -152,6 +212,7 @@ async def run(
                     except httpx.HTTPError:
                         ok = False
                     latencies.append(time.perf_counter() - t0)
+                    by_kind[page_kind].append(latencies[-1])
                     errors += not ok
 
         t_start = time.monotonic()
@@ -159,6 +220,13 @@ async def run(
         await asyncio.gather(*(worker(i) for i in range(clients)))
         elapsed = time.monotonic() - t_start
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    for name, values in by_kind.items():
+        if len(values) > 1:
+            kind_cuts = statistics.quantiles(values, n=100, method="inclusive")
+            print(
+                f"  {name:9s} {len(values):6d} requests  p50 {kind_cuts[49] * 1000:6.1f} ms"
+                f"  p95 {kind_cuts[94] * 1000:6.1f} ms"
+            )
     return {
         "urls": len(urls),
         "warm_s": warm,
@@ -175,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--urls", type=int, default=40, help="distinct explorer pages to cycle")
+    parser.add_argument("--urls", type=int, default=40, help="distinct pages to cycle (about)")
+    parser.add_argument("--mix", choices=("pages", "explorer"), default="pages")
     parser.add_argument("--workspace", default=None, help="workspace folder (default: demo)")
     parser.add_argument("--url", default=None, help="use a server already running here")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
@@ -194,13 +263,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         child.start()
     try:
-        result = asyncio.run(run(base, args.clients, args.seconds, args.urls, args.client))
+        result = asyncio.run(
+            run(base, args.clients, args.seconds, args.urls, args.client, args.mix)
+        )
     finally:
         if child is not None:
             child.terminate()
             child.join(10)
     print(
-        f"crime explorer, {args.clients} {args.client} clients, {args.seconds:.0f} s, "
+        f"{args.mix} mix, {args.clients} {args.client} clients, {args.seconds:.0f} s, "
         f"{result['urls']:.0f} pages (warmed in {result['warm_s']:.1f} s)\n"
         f"requests {result['requests']:.0f}  {result['rps']:.0f} req/s  "
         f"p50 {result['p50_ms']:.1f} ms  p95 {result['p95_ms']:.1f} ms  "

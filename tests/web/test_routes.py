@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from scrutiny.config.workspace import Workspace
 from scrutiny.web.app import create_app
+from scrutiny.web.data import WebData
 from scrutiny.web.security import CSP
 
 from .conftest import SUPPRESS_BELOW
@@ -111,8 +112,13 @@ def test_csv_and_json_carry_the_same_rows(client: TestClient) -> None:
     table = list(csv.DictReader(io.StringIO(client.get("/api/crime/measures.csv" + query).text)))
     assert [r["area_code"] for r in table] == [r["area_code"] for r in data["rows"]]
     camden = next(r for r in data["rows"] if r["area_code"] == CAMDEN)
-    assert camden["quarter"] == 460 and camden["same_quarter_last_year"] == 303  # as explained
-    assert next(r for r in table if r["area_code"] == CAMDEN)["quarter"] == "460"
+    assert camden["offences_in_quarter"] == 460  # as explained
+    assert camden["offences_same_quarter_last_year"] == 303
+    assert camden["significant_same_quarter_last_year"] is True  # +52%: far beyond chance
+    assert camden["period"] == "2023-24Q1"
+    csv_camden = next(r for r in table if r["area_code"] == CAMDEN)
+    assert csv_camden["offences_in_quarter"] == "460"
+    assert csv_camden["significant_same_quarter_last_year"] == "True"
 
 
 def test_every_route_is_read_only(web_app: FastAPI, client: TestClient) -> None:
@@ -191,9 +197,18 @@ def test_explorer_shows_sentence_chart_table_and_download(client: TestClient) ->
     assert 'class="vega-spec"' in html and 'src="/static/vega.js"' in html
 
 
-def test_explorer_falls_back_when_the_area_belongs_to_another_level(client: TestClient) -> None:
+def test_explorer_moves_up_and_down_the_hierarchy_when_the_level_changes(
+    client: TestClient, web_ws: Workspace
+) -> None:
+    """A form sent after changing the geography keeps the place: Camden → its BCU → its first
+    ward (not the first area of the list)."""
+    areas = WebData(web_ws).areas
+    bcu = areas["bcu"][areas["borough"][CAMDEN].parent_code or ""]
     html = client.get(f"/crime?category=robbery&level=bcu&area={CAMDEN}").text
-    assert "Camden is not a bcu; showing" in html
+    assert f"Robbery in {bcu.name}," in html
+    ward = min((w for w in areas["ward"].values() if w.parent_code == CAMDEN), key=lambda w: w.name)
+    html = client.get(f"/crime?category=robbery&level=ward&area={CAMDEN}").text
+    assert f"Robbery in {ward.name}," in html
 
 
 def test_explorer_falls_back_when_the_level_does_not_cover_the_quarter(client: TestClient) -> None:
@@ -207,17 +222,21 @@ def test_comparison_ranks_areas_against_the_force(client: TestClient) -> None:
     values = [r["value"] for r in ranked]
     assert values == sorted(values, reverse=True) and ranked[0]["area_name"] == "Westminster"
     assert rows[-1]["area_code"] == "MPS" and rows[-1]["rank"] is None
-    html = client.get("/compare?category=robbery").text
+    html = client.get("/compare?category=robbery&quarter=2023-24Q1").text
     assert "Metropolitan Police Service: <strong>3.51</strong>" in html
     assert "spc-variation-" in html
 
 
-def test_home_shows_headlines_ratings_and_priorities(client: TestClient) -> None:
+def test_home_shows_the_latest_headlines_and_the_plan_page_its_priorities(
+    client: TestClient,
+) -> None:
     html = client.get("/").text
     assert 'id="headline-table"' in html and "Total Notifiable Offences" in html
-    assert 'href="/priorities/victims"' in html
-    assert "spc-variation-" in html
-    assert "No returns are loaded" not in html
+    assert "spc-variation-" in html and 'role="search"' in html
+    assert 'href="/plan"' in html
+    plan = client.get("/plan").text
+    assert 'href="/priorities/victims"' in plan
+    assert "No returns are loaded" not in plan
 
 
 def test_registers_and_finance_come_from_the_report(client: TestClient) -> None:
@@ -243,7 +262,8 @@ def test_openapi_describes_every_api_route(web_app: FastAPI, client: TestClient)
     routes = {getattr(r, "path", "") for r in web_app.routes}
     assert {p for p in routes if p.startswith("/api/")} <= documented
     assert not any(p for p in documented if not p.startswith("/api/"))
-    assert client.get("/docs").status_code == 404  # no CDN-hosted Swagger UI
+    docs = client.get("/docs").text  # our own page, not a CDN-hosted Swagger UI
+    assert all(f"<code>GET {p}</code>" in docs for p in documented)
 
 
 def test_pages_are_byte_identical_between_apps(web_ws: Workspace, client: TestClient) -> None:
@@ -266,10 +286,11 @@ def test_small_counts_are_suppressed_when_the_workspace_asks(suppressed_client: 
     query = "?category=arson&level=ward&quarter=2024-25Q1"
     data = suppressed_client.get("/api/crime/measures" + query).json()
     assert data["suppress_below"] == n
-    hidden = [r for r in data["rows"] if "quarter" in r["suppressed"]]
-    assert hidden and all(r["quarter"] is None for r in hidden)
-    assert all(r["change_previous_quarter"] is None for r in hidden)
-    shown = [r["quarter"] for r in data["rows"] if r["quarter"] is not None]
+    hidden = [r for r in data["rows"] if "offences_in_quarter" in r["suppressed"]]
+    assert hidden and all(r["offences_in_quarter"] is None for r in hidden)
+    assert all(r["pct_change_previous_quarter"] is None for r in hidden)
+    assert all(r["significant_previous_quarter"] is None for r in hidden)
+    shown = [r["offences_in_quarter"] for r in data["rows"] if r["offences_in_quarter"] is not None]
     assert shown and min(shown) >= n
     table = suppressed_client.get("/api/crime/measures.csv" + query).text
     assert f",<{n}," in table
@@ -283,7 +304,10 @@ def test_small_counts_are_suppressed_when_the_workspace_asks(suppressed_client: 
 def test_unsuppressed_workspace_publishes_every_count(client: TestClient) -> None:
     data = client.get("/api/crime/measures?category=arson&level=ward&quarter=2024-25Q1").json()
     assert data["suppress_below"] == 0 and "suppressed" not in data["rows"][0]
-    assert min(r["quarter"] for r in data["rows"]) < SUPPRESS_BELOW
+    assert min(r["offences_in_quarter"] for r in data["rows"]) < SUPPRESS_BELOW
+    # Wards carry their borough (ward names repeat across boroughs).
+    belmonts = [r for r in data["rows"] if r["area_name"] == "Belmont"]
+    assert len(belmonts) == 2 and len({r["borough"] for r in belmonts}) == 2
 
 
 def test_api_index_lists_its_routes(client: TestClient) -> None:
@@ -293,10 +317,150 @@ def test_api_index_lists_its_routes(client: TestClient) -> None:
 
 def test_meta_lists_known_values(client: TestClient) -> None:
     meta = client.get("/api/meta").json()
-    assert meta["current_quarter"] == "2023-24Q1"
+    # Pages open on the newest whole quarter of the data: the ward file runs to December 2025.
+    assert meta["current_quarter"] == "2025-26Q3" == meta["quarters"]["force"][0]
+    assert meta["report_quarter"] == "2023-24Q1"
     assert any(c["slug"] == "robbery" for c in meta["categories"])
     assert {a["code"] for a in meta["areas"]["borough"]} >= {CAMDEN}
     assert (
         "2023-24Q1" in meta["quarters"]["borough"] and "2023-24Q1" not in meta["quarters"]["ward"]
     )
     assert json.dumps(meta)  # plain JSON
+
+
+def test_pages_open_on_the_latest_quarter_and_say_how_fresh_the_data_are(
+    client: TestClient,
+) -> None:
+    meta = client.get("/api/meta").json()
+    latest = meta["quarters"]["force"][0]
+    label = re.search(
+        r'<option value="' + latest + r'" selected>([^<]+)<', client.get("/crime").text
+    )
+    assert label, "the explorer's quarter menu does not select the latest quarter"
+    for path in ("/", "/crime", "/compare", "/data"):
+        html = client.get(path).text
+        header = html[html.index('<header class="site-header">') : html.index("</header>")]
+        if path != "/":
+            assert f'class="site-quarter">{label.group(1)}<' in header, path
+        assert "Data to December 2025, updated " in header, path
+
+
+def test_quarter_is_one_click_away(client: TestClient) -> None:
+    html = client.get(f"/crime?category=robbery&level=borough&area={CAMDEN}").text
+    assert "Previous quarter: Q2 2025-26" in html
+    html = client.get(f"/crime?category=robbery&level=borough&area={CAMDEN}&quarter=2024-25Q1").text
+    assert "Next quarter: Q2 2024-25" in html and "Latest quarter: Q3 2025-26" in html
+
+
+def test_pages_and_the_vega_runtime_are_sent_compressed(client: TestClient) -> None:
+    plain = client.get("/static/vega.js", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/static/vega.js", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # httpx decodes: the wire size is the header's
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
+    page = client.get("/compare", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip" and "<h1>Compare areas</h1>" in page.text
+
+
+def test_api_docs_are_interactive_and_bundled(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert 'action="/api/crime/measures.csv"' in html and 'name="category"' in html
+    assert 'data-path="/api/tables/{name}.csv"' in html
+    assert not re.search(r'(src|href)="https?://', html)  # no CDN
+
+
+def _ward_boroughs(web_ws: Workspace, name: str) -> set[str]:
+    """Boroughs holding a ward called ``name``, read from the warehouse with plain SQL."""
+    import duckdb
+
+    con = duckdb.connect(str(web_ws.warehouse_path), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT b.area_name FROM areas w JOIN areas b ON b.area_code = w.parent_code "
+            "WHERE w.geo_level = 'ward' AND w.area_name = ?",
+            [name],
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
+def test_search_finds_wards_with_their_boroughs(client: TestClient, web_ws: Workspace) -> None:
+    boroughs = _ward_boroughs(web_ws, "Belmont")
+    assert len(boroughs) == 2
+    html = client.get("/search?q=belmont").text
+    for borough in boroughs:
+        assert f"Belmont</a> – Ward in {borough}" in html
+    assert "Westminster</a> – Borough" in client.get("/search?q=westmin").text
+    assert "0 areas match" in client.get("/search?q=zzzz").text
+
+
+def test_ward_menu_labels_tell_same_named_wards_apart(client: TestClient) -> None:
+    html = client.get("/crime?level=ward").text
+    labels = re.findall(r'<option value="E05\d+"[^>]*>([^<]+)</option>', html)
+    assert len(labels) == len(set(labels)) > 600
+    assert any(label.startswith("Belmont (") for label in labels)
+
+
+def test_area_page_answers_in_plain_words_and_links_the_hierarchy(client: TestClient) -> None:
+    html = client.get("/area?level=borough&area=E09000033").text
+    assert "<h1>Crime in Westminster</h1>" in html
+    assert "Is crime up or down here?" in html
+    assert re.search(r"(up|down) \d+% on the same quarter last year|about the same", html)
+    assert "a real change" in html or "not a clear change" in html
+    assert 'href="/area?level=bcu&amp;area=' in html  # up to its BCU
+    assert 'href="/area?level=ward&amp;area=E05' in html  # down to its wards
+    assert ">Camden</a>" in html.split("Neighbours:")[1].split("</p>")[0]  # shares a border
+    assert "Not in the workspace" not in html
+
+
+def test_categories_a_level_does_not_publish_are_blank_not_zero(
+    client: TestClient, web_ws: Workspace
+) -> None:
+    """A major category with no ward rows in the latest quarter reads "not published"."""
+    import duckdb
+
+    meta = client.get("/api/meta").json()
+    q = meta["quarters"]["ward"][0]
+    start = {"Q1": "04", "Q2": "07", "Q3": "10", "Q4": "01"}[q[-2:]]
+    year = int(q[:4]) + (1 if q[-2:] == "Q4" else 0)
+    con = duckdb.connect(str(web_ws.warehouse_path), read_only=True)
+    try:
+        at_ward = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT major_category FROM crime_counts WHERE geo_level = 'ward' "
+                "AND month >= ? AND count > 0",
+                [f"{year}-{start}-01"],
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    majors = [c["name"] for c in meta["categories"] if c["kind"] == "major"]
+    missing = [m for m in majors if m not in at_ward]
+    html = client.get("/area?level=ward&area=E05013542").text
+    rows = {
+        m: re.search(r">" + re.escape(m) + r"(</a>)?</th>(.*?)</tr>", html, re.S) for m in majors
+    }
+    for name in missing:
+        assert rows[name] and "Not published at this level" in rows[name].group(2), name
+    for name in set(majors) - set(missing):
+        assert rows[name] and "Not published" not in rows[name].group(2), name
+
+
+def test_map_colours_boroughs_and_links_each_shape(client: TestClient) -> None:
+    html = client.get("/map?category=robbery&level=borough").text
+    shape = re.search(r'<a href="([^"]+)"[^>]*data-area="E09000033"><path d="M[^"]+" fill="#', html)
+    assert (
+        shape
+        and shape.group(1)
+        == "/area?level=borough&amp;area=E09000033&amp;quarter="
+        + (client.get("/api/meta").json()["quarters"]["borough"][0])
+    )
+    assert 'class="legend"' in html and "or more" in html
+    boroughs = client.get("/api/meta").json()["areas"]["borough"]
+    with_shape = [b for b in boroughs if b["code"].startswith("E09")]  # not the airports
+    assert html.count('data-area="E09') == len(with_shape) == 32
+    assert 'id="map-table"' in html  # the text alternative
+    ward = client.get("/map?category=robbery&level=ward").text
+    assert "ships no boundaries for wards" in ward and ward.count("<tr><th") > 600

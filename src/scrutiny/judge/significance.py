@@ -92,6 +92,7 @@ def rate_ratio(
     exposure_before: float = 1.0,
     method: RateMethod = "score",
     alpha: float = 0.05,
+    interval: bool = True,
 ) -> RateRatio:
     """Poisson rate ratio of two windows, with a two-sided test of "no change" and a CI.
 
@@ -108,6 +109,9 @@ def rate_ratio(
         count is zero, where the score interval breaks down.
     alpha
         1 − confidence level.
+    interval
+        False skips the confidence interval (inverting the score test is ~100× the cost of the
+        test itself); the test, and so ``significant``, is the same.
     """
     y1, y0 = _count(count_now, "count_now"), _count(count_before, "count_before")
     if exposure_now <= 0 or exposure_before <= 0:
@@ -121,11 +125,13 @@ def rate_ratio(
     with np.errstate(divide="ignore", invalid="ignore"):
         test = test_poisson_2indep(y1, exposure_now, y0, exposure_before, method=method)
     p = float(test.pvalue)
+    if not interval:
+        return RateRatio(y1, y0, exposure_now, exposure_before, ratio, None, p, alpha, method)
     if method == "score":
         lo, hi = confint_poisson_2indep(
             y1, exposure_now, y0, exposure_before, method="score", compare="ratio", alpha=alpha
         )
-        interval = Interval(float(lo), float(hi))
+        found = Interval(float(lo), float(hi))
     else:
         # Conditional on the total, y1 ~ Binomial(n, π) with π = R·e1 / (R·e1 + e0).
         plo, phi = proportion_confint(y1, y1 + y0, alpha=alpha, method="beta")
@@ -134,8 +140,8 @@ def rate_ratio(
         def to_ratio(q: float) -> float:
             return float("inf") if q >= 1 else q / (1 - q) * scale
 
-        interval = Interval(to_ratio(float(plo)), to_ratio(float(phi)))
-    return RateRatio(y1, y0, exposure_now, exposure_before, ratio, interval, p, alpha, method)
+        found = Interval(to_ratio(float(plo)), to_ratio(float(phi)))
+    return RateRatio(y1, y0, exposure_now, exposure_before, ratio, found, p, alpha, method)
 
 
 def _check_pct(pct: float, base: float, name: str) -> None:

@@ -65,6 +65,8 @@ class Rows(BaseModel):
 class Meta(BaseModel):
     force: str
     current_quarter: str
+    report_quarter: str
+    data_to: str | None
     suppress_below: int
     levels: list[str]
     comparators: dict[str, str]
@@ -82,6 +84,29 @@ class Meta(BaseModel):
 def _round(value: Any, digits: int) -> float | None:
     x = number(value)
     return None if x is None else round(x, digits)
+
+
+#: What each measures column holds, in its name (the frame's short names are for code).
+PUBLIC_COLUMNS = {
+    "quarter": "offences_in_quarter",
+    "previous_quarter": "offences_previous_quarter",
+    "same_quarter_last_year": "offences_same_quarter_last_year",
+    "same_quarter_baseline": "offences_same_quarter_baseline",
+    "r12": "offences_12_months",
+    "previous_r12": "offences_previous_12_months",
+    "baseline_r12": "offences_baseline_12_months",
+    **{f"change_{c.value}": f"pct_change_{c.value}" for c in Comparator},
+}
+
+
+def _significant(now: Count, then: Count) -> bool | None:
+    """Whether the change is larger than chance would give (the Poisson test the pages use);
+    None where a count is hidden or missing."""
+    if not (now.shown and then.shown) or now.value is None or then.value is None:
+        return None
+    if now.value + then.value == 0:
+        return False
+    return views.significant_change(now.value, then.value)
 
 
 def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -> Rows:
@@ -103,6 +128,7 @@ def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -
         *(f"change_{c.value}" for c in Comparator),
         "population",
         "r12_rate_per_1000",
+        *(f"significant_{c.value}" for c in Comparator),
     ]
     rows = []
     for r in frame.to_dict("records"):
@@ -116,11 +142,23 @@ def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -
             row[f"change_{c.value}"] = _round(r[f"change_{c.value}"], 2) if shown else None
         row["population"] = None if is_missing(r["population"]) else int(r["population"])
         row["r12_rate_per_1000"] = _round(r["r12_rate_per_1000"], 3) if row["r12"].shown else None
-        rows.append({k: row[k] for k in columns})
+        for c in Comparator:
+            row[f"significant_{c.value}"] = _significant(
+                row["quarter" if c.value in COUNT_WINDOWS else "r12"], row[c.value]
+            )
+        public = {PUBLIC_COLUMNS.get(k, k): row[k] for k in columns}
+        public = {"period": str(quarter), **public}
+        if level == "ward":
+            borough = data.borough_of(data.area("ward", r["area_code"]))
+            public["borough"] = borough.name if borough else None
+        rows.append(public)
     notes = list(frame.attrs.get("incomplete_windows", []))
+    named = ["period", *(PUBLIC_COLUMNS.get(c, c) for c in columns)]
+    if level == "ward":
+        named.append("borough")
     return Rows(
         title=f"{sel.name} by {level}, {quarter.label}",
-        columns=columns,
+        columns=named,
         rows=rows,
         suppress_below=hide.threshold,
         notes=[f"not covered by the data: {', '.join(notes)}"] if notes else [],
@@ -169,10 +207,10 @@ def comparison_table(
         "area_code",
         "area_name",
         "value",
-        "quarter",
-        "r12",
+        "offences_in_quarter",
+        "offences_12_months",
         "r12_rate_per_1000",
-        f"change_{comparator.value}",
+        f"pct_change_{comparator.value}",
         "spc_reading",
     ]
     rows = [
@@ -181,10 +219,10 @@ def comparison_table(
             "area_code": r.area.code,
             "area_name": r.area.name,
             "value": _round(r.value, 3),
-            "quarter": r.quarter_count,
-            "r12": r.r12_count,
+            "offences_in_quarter": r.quarter_count,
+            "offences_12_months": r.r12_count,
             "r12_rate_per_1000": _round(r.rate, 3),
-            f"change_{comparator.value}": _round(r.change, 2),
+            f"pct_change_{comparator.value}": _round(r.change, 2),
             "spc_reading": r.status,
         }
         for r in [*cmp.rows, cmp.force]
@@ -275,6 +313,8 @@ def meta(data: WebData, content: ReportContent) -> Meta:
     return Meta(
         force=data.ws.config.force,
         current_quarter=str(data.default_quarter),
+        report_quarter=str(data.ws.quarter),
+        data_to=None if (to := data.data_to()) is None else f"{to:%Y-%m}",
         suppress_below=data.ws.config.settings.suppress_below,
         levels=list(data.areas),
         comparators={c.value: views.COMPARATOR_NAMES[c] for c in Comparator},
@@ -297,7 +337,11 @@ def meta(data: WebData, content: ReportContent) -> Meta:
 # --- routes ----------------------------------------------------------------------------------
 
 CategoryQ = Query(..., min_length=1, max_length=120, description="Category slug or name")
-QuarterQ = Query(None, pattern=QUARTER_PATTERN, description="e.g. 2023-24Q1 (default: current)")
+QuarterQ = Query(
+    None,
+    pattern=QUARTER_PATTERN,
+    description="e.g. 2023-24Q1 (default: the latest whole quarter of the data)",
+)
 AreaQ = Query(..., min_length=1, max_length=120, description="Area code or name")
 
 

@@ -8,12 +8,14 @@ the bundle vl-convert builds offline (no CDN).
 
 from __future__ import annotations
 
+import gzip
 import threading
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from scrutiny import __version__
 from scrutiny.config.workspace import Workspace
@@ -23,8 +25,25 @@ from scrutiny.web.data import WebData
 from scrutiny.web.links import Links
 
 STATIC = Path(__file__).parent / "static"
-_bundle_lock = threading.Lock()
+_bundle_lock = threading.RLock()
 _bundle: list[str] = []
+_bundle_gz: list[bytes] = []
+
+
+def accepts_gzip(request: Request) -> bool:
+    return "gzip" in request.headers.get("accept-encoding", "")
+
+
+def gzipped_vega_runtime() -> bytes:
+    """The runtime compressed once (898 KB → about 250 KB), not per request."""
+    with _bundle_lock:
+        if not _bundle_gz:
+            _bundle_gz.append(gzip.compress(vega_runtime_bytes(), compresslevel=9, mtime=0))
+        return _bundle_gz[0]
+
+
+def vega_runtime_bytes() -> bytes:
+    return vega_runtime().encode("utf-8")
 
 
 def vega_runtime() -> str:
@@ -35,6 +54,21 @@ def vega_runtime() -> str:
 
             _bundle.append(javascript_bundle())
         return _bundle[0]
+
+
+def _warm(site_pages: pages.Pages) -> None:
+    """Build what the first visitors ask for, in the background: the home page, then the
+    plan's report content, then every category's figures at each level (area pages)."""
+    from scrutiny.web import views
+
+    data = site_pages.data
+    site_pages.home(Links())
+    site_pages.plan(Links())
+    majors = [s for s in data.categories.values() if s.kind in ("total", "major")]
+    for level in ("force", "bcu", "borough", "ward"):
+        if data.areas[level] and data.quarters[level]:
+            data.prefetch([*majors, *data.headline], level, data.latest_quarter(level))
+    views.headlines(data, data.default_quarter)
 
 
 def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
@@ -62,18 +96,33 @@ def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
     app.state.pages = site_pages
 
     @app.get("/static/vega.js", include_in_schema=False)
-    def vega_js() -> Response:
+    def vega_js(request: Request) -> Response:
+        headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+        if accepts_gzip(request):
+            return Response(
+                gzipped_vega_runtime(),
+                media_type="text/javascript; charset=utf-8",
+                headers=headers | {"Content-Encoding": "gzip"},
+            )
         return Response(
-            vega_runtime(),
-            media_type="text/javascript; charset=utf-8",
-            headers={"Cache-Control": "public, max-age=86400"},
+            vega_runtime(), media_type="text/javascript; charset=utf-8", headers=headers
         )
+
+    docs_page: list[bytes] = []
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        if not docs_page:
+            docs_page.append(site_pages.api_docs(Links(), app.openapi()).encode("utf-8"))
+        return Response(docs_page[0], media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router(data, content))
     app.include_router(pages.router(site_pages))
     security.install(app, lambda status, message: site_pages.error(Links(), status, message))
+    # Compresses what is not compressed already (pages and vega.js come gzipped from caches).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(limits.RequestLimits)  # outermost: oversized requests, HEAD
     if warm:
-        threading.Thread(target=lambda: site_pages.home(Links()), daemon=True).start()
+        threading.Thread(target=_warm, args=(site_pages,), daemon=True).start()
     return app

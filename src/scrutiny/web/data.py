@@ -110,6 +110,14 @@ class LruCache:
                     self._items.popitem(last=False)
             return value
 
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store a value computed elsewhere (one batched query filling many keys)."""
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = value
+                if len(self._items) > self.size:
+                    self._items.popitem(last=False)
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -170,7 +178,63 @@ class WebData:
 
     @property
     def default_quarter(self) -> Quarter:
-        return self.ws.quarter
+        """The latest quarter the data cover whole at force level (pages open on it; the
+        report keeps the workspace's quarter)."""
+        return self.latest_quarter("force")
+
+    def latest_quarter(self, level: str) -> Quarter:
+        """The newest whole quarter at ``level`` (the workspace's quarter if none is whole)."""
+        available = self.quarters.get(level) or []
+        return available[0] if available else self.ws.quarter
+
+    def data_to(self) -> date | None:
+        """The last month of recorded crime the warehouse holds at any level."""
+        return self._run(("data_to",), self._data_to)
+
+    def _data_to(self) -> date | None:
+        months = [m for level in GEO_LEVELS for m in months_covered(self.con, level)]
+        return max(months) if months else None
+
+    def loaded_on(self) -> date | None:
+        """When the newest source file was loaded (the dashboard's "updated" date)."""
+        frame = self.sources()
+        if frame.empty:
+            return None
+        stamp = pd.Timestamp(frame["loaded_at"].max())
+        return None if pd.isna(stamp) else stamp.date()
+
+    def borough_of(self, area: Area) -> Area | None:
+        """The borough an area lies in (a ward's parent; a borough itself)."""
+        if area.level == "borough":
+            return area
+        if area.level == "ward" and area.parent_code:
+            return self.areas["borough"].get(area.parent_code)
+        return None
+
+    def parent(self, area: Area) -> Area | None:
+        """The area one level up (ward → borough → BCU → force)."""
+        if area.level == "force":
+            return None
+        if area.parent_code:
+            for level in GEO_LEVELS:
+                found = self.areas[level].get(area.parent_code)
+                if found is not None and found.level != area.level:
+                    return found
+        return self.force if self.areas["force"] else None
+
+    def children(self, area: Area) -> list[Area]:
+        """The areas one level down, by name."""
+        below = {"force": "bcu", "bcu": "borough", "borough": "ward"}.get(area.level)
+        if below is None:
+            return []
+        if area.level == "force":
+            return list(self.areas["bcu"].values()) or list(self.areas["borough"].values())
+        return [a for a in self.areas[below].values() if a.parent_code == area.code]
+
+    def label(self, area: Area) -> str:
+        """An area's name that tells apart wards of the same name: ``Belmont (Harrow)``."""
+        borough = self.borough_of(area) if area.level == "ward" else None
+        return f"{area.name} ({borough.name})" if borough is not None else area.name
 
     @property
     def has_returns(self) -> bool:
@@ -213,8 +277,6 @@ class WebData:
     def quarter(self, level: str, text: str | None) -> Quarter:
         available = self.quarters[self.level(level)]
         if not text:
-            if self.default_quarter in available:
-                return self.default_quarter
             if not available:
                 raise NotFound(f"the data cover no whole quarter at level {level}")
             return available[0]
@@ -259,6 +321,34 @@ class WebData:
             return crime_measures(self.con, query, [sel])
 
         return self._run(("measures", sel.name, level, quarter), compute)
+
+    def prefetch(self, sels: list[Selection], level: str, quarter: Quarter) -> None:
+        """Measures and monthly series of many categories in two queries (an area page lists
+        every category): each category's share goes into the cache as if asked alone."""
+        todo = [s for s in sels if self.cache.peek(("measures", s.name, level, quarter)) is None]
+        if not todo:
+            return
+
+        def both() -> tuple[pd.DataFrame, pd.DataFrame]:
+            query = CrimeQuery(
+                quarter, self.ws.baseline, level, (), self.ws.config.settings.population_year
+            )
+            first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
+            end = add_months(quarter.last_month, 1)
+            return (
+                crime_measures(self.con, query, todo),
+                monthly_series(self.con, todo, level, first, end),
+            )
+
+        measures, series = self._run(
+            ("prefetch", tuple(s.name for s in todo), level, quarter), both
+        )
+        for sel in todo:
+            part = measures[measures["category"] == sel.name].reset_index(drop=True)
+            part.attrs = dict(measures.attrs)
+            self.cache.put(("measures", sel.name, level, quarter), part)
+            months = series[series["category"] == sel.name].reset_index(drop=True)
+            self.cache.put(("series", sel.name, level, quarter), months)
 
     def headline_measures(self, quarter: Quarter) -> pd.DataFrame:
         """The headline categories at force level, in one query."""

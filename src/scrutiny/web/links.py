@@ -73,6 +73,29 @@ class Links:
             measure=measure,
         )
 
+    def area(self, level: str, area: str, quarter: str | None = None) -> str:
+        return _query("/area", level=level, area=area, quarter=quarter)
+
+    def map(
+        self,
+        category: str,
+        level: str = "borough",
+        quarter: str | None = None,
+        measure: str | None = None,
+        comparator: str | None = None,
+    ) -> str:
+        return _query(
+            "/map",
+            category=slugify(category),
+            level=level,
+            quarter=quarter,
+            measure=measure,
+            comparator=comparator,
+        )
+
+    def search(self, q: str | None = None) -> str:
+        return _query("/search", q=q)
+
     def measures_csv(self, category: str, level: str, quarter: str) -> str:
         return _query(
             "/api/crime/measures.csv", category=slugify(category), level=level, quarter=quarter
@@ -167,6 +190,22 @@ class StaticLinks(Links):
     ) -> str:
         return self.to(compare_file(category, level, measure or "rate"))
 
+    def area(self, level: str, area: str, quarter: str | None = None) -> str:
+        return self.to(area_file(level, area))
+
+    def map(
+        self,
+        category: str,
+        level: str = "borough",
+        quarter: str | None = None,
+        measure: str | None = None,
+        comparator: str | None = None,
+    ) -> str:
+        return self.to(map_file(category, level, measure or "rate"))
+
+    def search(self, q: str | None = None) -> str:
+        return self.to("search.html")
+
     def measures_csv(self, category: str, level: str, quarter: str) -> str:
         return self.to(f"data/crime/{level}/{slugify(category)}.csv")
 
@@ -203,3 +242,11 @@ def crime_file(category: str, level: str, area: str) -> str:
 
 def compare_file(category: str, level: str, measure: str) -> str:
     return f"compare/{level}/{slugify(category)}-{measure}.html"
+
+
+def area_file(level: str, area: str) -> str:
+    return f"area/{level}/{area}.html"
+
+
+def map_file(category: str, level: str, measure: str) -> str:
+    return f"map/{level}/{slugify(category)}-{measure}.html"

@@ -7,6 +7,7 @@ change while serving), the static site calls them with relative file links.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from scrutiny import __version__
+from scrutiny.config.geography import GEO_LEVELS, name_key
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
 from scrutiny.judge.spc import VariationIcon
@@ -26,7 +28,7 @@ from scrutiny.measures.categories import Selection
 from scrutiny.report.content import RATING_WORDS, Chart, Column, Section
 from scrutiny.web import charts, views
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import Area, LruCache, NotFound, WebData
+from scrutiny.web.data import Area, LruCache, NotFound, WebData, slugify
 from scrutiny.web.links import Links
 from scrutiny.web.publish import cell_text, pct_text, rate_text
 
@@ -43,8 +45,11 @@ REPORT_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def nav(links: Links) -> list[tuple[str, str, str]]:
     return [
-        ("home", "Plan at a glance", links.home()),
+        ("home", "Home", links.home()),
+        ("search", "Find an area", links.search()),
         ("crime", "Crime explorer", links.to("/crime")),
+        ("plan", "Plan at a glance", links.page("plan")),
+        ("map", "Map", links.to("/map")),
         ("compare", "Compare areas", links.to("/compare")),
         ("outcomes", "Crime outcomes", links.page("outcomes")),
         ("registers", "Registers", links.page("registers")),
@@ -61,6 +66,16 @@ class Site:
     quarter_label: str
     version: str
     source_count: int
+    data_to: str = ""
+    updated: str = ""
+
+    @property
+    def freshness(self) -> str:
+        """ "Data to December 2025, updated 1 December 2026" for every page's header."""
+        parts = [f"Data to {self.data_to}"] if self.data_to else []
+        if self.updated:
+            parts.append(f"updated {self.updated}")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,21 @@ def _default_area(data: WebData, level: str) -> Area:
     if not areas:
         raise NotFound(f"the data hold no {level} areas")
     return next(iter(areas.values()))
+
+
+def _related_area(data: WebData, area: Area, level: str) -> Area:
+    """The area of ``level`` nearest to ``area`` in the hierarchy (a form sent after changing
+    the geography keeps the place: Westminster → its BCU, or its first ward)."""
+    order = list(views.LEVEL_NAMES)
+    current: Area | None = area
+    while current is not None and order.index(current.level) > order.index(level):
+        current = data.parent(current)
+    while current is not None and order.index(current.level) < order.index(level):
+        below = data.children(current)
+        current = below[0] if below else None
+    if current is None or current.level != level:
+        return _default_area(data, level)
+    return current
 
 
 def _page_quarter(data: WebData, level: str, text: str | None, notices: list[str]) -> Quarter:
@@ -130,8 +160,7 @@ def resolve_crime(
             other = data.find_area(area.strip())
             if other is None:
                 raise
-            chosen = _default_area(data, lvl)
-            notices.append(f"{other.name} is not a {lvl}; showing {chosen.name}.")
+            chosen = _related_area(data, other, lvl)
     else:
         chosen = _default_area(data, lvl)
     q = _page_quarter(data, lvl, quarter, notices)
@@ -158,6 +187,69 @@ def resolve_compare(
     return CompareParams(sel, lvl, q, data.comparator(comparator), m, tuple(notices))
 
 
+@dataclass(frozen=True)
+class AreaParams:
+    level: str
+    area: Area
+    quarter: Quarter
+    notices: tuple[str, ...] = ()
+
+
+def resolve_area(
+    data: WebData, level: str | None, area: str | None, quarter: str | None
+) -> AreaParams:
+    notices: list[str] = []
+    lvl = data.level(level or "force")
+    chosen = data.area(lvl, area) if area else _default_area(data, lvl)
+    q = _page_quarter(data, lvl, quarter, notices)
+    return AreaParams(lvl, chosen, q, tuple(notices))
+
+
+def resolve_map(
+    data: WebData,
+    category: str | None,
+    level: str | None,
+    quarter: str | None,
+    comparator: str | None,
+    measure: str | None,
+) -> CompareParams:
+    notices: list[str] = []
+    sel = data.category(category) if category else data.headline[0]
+    lvl = data.level(level or "borough")
+    if lvl not in views.MAP_LEVELS or not data.areas[lvl]:
+        raise NotFound(f"the map shows {' or '.join(views.MAP_LEVELS)}")
+    m = measure or "rate"
+    if m not in views.MEASURES:
+        raise NotFound(f"unknown measure {m[:40]!r}; expected one of {', '.join(views.MEASURES)}")
+    q = _page_quarter(data, lvl, quarter, notices)
+    return CompareParams(sel, lvl, q, data.comparator(comparator), m, tuple(notices))
+
+
+@dataclass(frozen=True)
+class Found:
+    area: Area
+    label: str
+    level_name: str
+    within: str
+
+
+def search_areas(data: WebData, text: str, limit: int = 50) -> list[Found]:
+    """Areas whose name contains the words typed (any level; wards with their borough)."""
+    key = name_key(text)
+    if not key:
+        return []
+    found = []
+    for level in ("force", "bcu", "borough", "ward"):
+        for a in data.areas[level].values():
+            name = name_key(a.name)
+            if key in name or name in {key}:
+                parent = data.parent(a)
+                within = parent.name if parent is not None and parent.level != "force" else ""
+                found.append(Found(a, data.label(a), views.LEVEL_NAMES[level], within))
+    found.sort(key=lambda f: (not name_key(f.area.name).startswith(key), f.area.name, f.label))
+    return found[:limit]
+
+
 def category_options(data: WebData) -> list[tuple[str, list[tuple[str, str]]]]:
     groups = {
         "Totals and groups": ("total", "group"),
@@ -171,6 +263,25 @@ def category_options(data: WebData) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 # --- cells of report tables -----------------------------------------------------------------
+
+
+#: Report wording replaced on public pages by words a resident understands.
+PLAIN_WORDS = {
+    "Not in the workspace's data, so not shown:": "Not published here yet:",
+    "Not in the workspace's data": "Not published yet",
+}
+
+
+def plain_words(text: Any) -> str:
+    found = str(text)
+    for jargon, plain in PLAIN_WORDS.items():
+        found = found.replace(jargon, plain)
+    return found
+
+
+def audit_note(note: Any) -> bool:
+    """A note written for the report's auditors (arithmetic checks), left off public pages."""
+    return str(getattr(note, "text", "")).startswith("Check:")
 
 
 def rag_label(letter: str) -> str:
@@ -195,7 +306,7 @@ def cell_html(value: Any, column: Column) -> Markup:
         )
     if isinstance(value, int | float) and not isinstance(value, bool):
         return escape(_number(float(value), column))
-    return escape(cell_text(value))
+    return escape(plain_words(cell_text(value)))
 
 
 def _number(x: float, column: Column) -> str:
@@ -229,14 +340,21 @@ class Pages:
             lstrip_blocks=True,
         )
         sources = data.sources()
+        data_to, updated = data.data_to(), data.loaded_on()
         self.site = Site(
             name=f"{data.ws.config.force}: performance against the Police and Crime Plan",
             force=data.ws.config.force,
             quarter_label=data.default_quarter.label,
             version=__version__,
             source_count=len(sources),
+            data_to=f"{data_to:%B %Y}" if data_to else "",
+            updated=f"{updated.day} {updated:%B %Y}" if updated else "",
         )
+        self.env.filters["plain"] = plain_words
         self.env.globals.update(
+            # Levels with an area page (the static site leaves out wards: see site.py).
+            area_levels=GEO_LEVELS,
+            audit_note=audit_note,
             nav=nav,
             rag_label=rag_label,
             rate_text=rate_text,
@@ -253,6 +371,7 @@ class Pages:
     def render(self, template: str, links: Links, **context: Any) -> str:
         context.setdefault("notices", ())
         context.setdefault("charts", False)
+        context.setdefault("page_quarter", None)
         return self.env.get_template(template).render(links=links, **context)
 
     @staticmethod
@@ -295,6 +414,8 @@ class Pages:
             title=ex.title,
             section="crime",
             notices=p.notices,
+            page_quarter=p.quarter,
+            quarter_links=quarter_links(self.data.quarters[p.level], p.quarter),
             charts=True,
             ex=ex,
             chart_spec=charts.spec_json(ex.chart_spec),
@@ -303,7 +424,7 @@ class Pages:
             comparison_rows=comparison_rows,
             category_options=category_options(self.data),
             levels=[(k, v) for k, v in views.LEVEL_NAMES.items() if self.data.quarters[k]],
-            areas=list(self.data.areas[p.level].values()),
+            areas=[(a, self.data.label(a)) for a in self.data.areas[p.level].values()],
             quarters=self.data.quarters[p.level],
             comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
             static_categories=self.static_categories(p.category),
@@ -325,6 +446,8 @@ class Pages:
             title=cmp.title,
             section="compare",
             notices=p.notices,
+            page_quarter=p.quarter,
+            quarter_links=quarter_links(self.data.quarters[p.level], p.quarter),
             charts=True,
             cmp=cmp,
             rows=cmp.rows,
@@ -337,6 +460,78 @@ class Pages:
             measures=list(views.MEASURES.items()),
             comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
             static_categories=self.static_categories(p.category),
+        )
+
+    def area(self, links: Links, p: AreaParams) -> str:
+        """An area's page: plain answers for the headline categories, every major category,
+        and links up, down and across the hierarchy."""
+        data = self.data
+        parent = data.parent(p.area)
+        children = data.children(p.area)
+        child_level = children[0].level if children else None
+        return self.render(
+            "area.html",
+            links,
+            title=f"Crime in {data.label(p.area)}, {p.quarter.label}",
+            section="search",
+            notices=p.notices,
+            page_quarter=p.quarter,
+            p=p,
+            label=data.label(p.area),
+            answers=views.answers(data, p.level, p.area, p.quarter),
+            majors=views.major_answers(data, p.level, p.area, p.quarter),
+            parent=parent,
+            children=children,
+            child_quarter=(
+                str(p.quarter) if child_level and p.quarter in data.quarters[child_level] else None
+            ),
+            neighbours=views.neighbours(data, p.area),
+            quarter_links=quarter_links(data.quarters[p.level], p.quarter),
+            map_level=p.level if p.level in views.MAP_LEVELS else None,
+            headline=data.headline[0],
+        )
+
+    def map_page(self, links: Links, p: CompareParams) -> str:
+        view = views.map_view(self.data, p.category, p.level, p.quarter, p.comparator, p.measure)
+        return self.render(
+            "map.html",
+            links,
+            title=view.title,
+            section="map",
+            notices=p.notices,
+            page_quarter=p.quarter,
+            view=view,
+            p=p,
+            category_options=category_options(self.data),
+            levels=[lv for lv in views.MAP_LEVELS if self.data.areas[lv]],
+            quarters=self.data.quarters[p.level],
+            measures=list(views.MEASURES.items()),
+            comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
+            quarter_links=quarter_links(self.data.quarters[p.level], p.quarter),
+            static_categories=self.static_categories(p.category),
+        )
+
+    def search(self, links: Links, q: str | None) -> str:
+        text = (q or "").strip()
+        results = search_areas(self.data, text) if text else []
+        # The static site has no server to search: it lists wards too, and app.js filters.
+        shown = ("force", "bcu", "borough", "ward") if links.static else ("force", "bcu", "borough")
+        groups = [
+            (
+                views.LEVEL_NAMES[level],
+                [(a, self.data.label(a)) for a in self.data.areas[level].values()],
+            )
+            for level in shown
+            if self.data.areas[level]
+        ]
+        return self.render(
+            "search.html",
+            links,
+            title=f"Find an area: {text}" if text else "Find an area",
+            section="search",
+            q=text,
+            results=results,
+            groups=groups,
         )
 
     def static_categories(self, current: Selection) -> list[Selection]:
@@ -354,7 +549,22 @@ class Pages:
     # --- pages from the report content ----------------------------------------------------
 
     def home(self, links: Links) -> str:
+        """Latest crime first: search, map, the headline figures; the plan has its own page
+        (building the report's content takes seconds, the crime figures do not)."""
         q = self.data.default_quarter
+        return self.render(
+            "home.html",
+            links,
+            title="Crime and policing",
+            section="home",
+            headlines=views.headlines(self.data, q) if q in self.data.quarters["force"] else [],
+            quarter=q,
+            page_quarter=q,
+            report_quarter=self.data.ws.quarter,
+            force_code=self.data.force.code,
+        )
+
+    def plan(self, links: Links) -> str:
         sections = self.content.sections()
         home = [
             sections[s]
@@ -362,16 +572,17 @@ class Pages:
             if s in sections
         ]
         return self.render(
-            "home.html",
+            "plan.html",
             links,
             title="Plan at a glance",
-            section="home",
-            headlines=views.headlines(self.data, q) if q in self.data.quarters["force"] else [],
-            quarter=q,
+            section="plan",
+            page_quarter=self.data.ws.quarter,
+            report_quarter=self.data.ws.quarter,
             home_sections=home,
             priorities=self.content.priorities(),
             unavailable=self.content.unavailable,
             downloads=self.content.downloads,
+            charts=True,
         )
 
     def priority(self, links: Links, priority_id: str) -> str:
@@ -383,7 +594,7 @@ class Pages:
             "report_page.html",
             links,
             title=section.title,
-            section="home",
+            section="plan",
             sections=[section],
             unavailable=None,
             heading=section.title,
@@ -433,6 +644,55 @@ class Pages:
             unavailable=self.content.unavailable,
         )
 
+    def api_docs(self, links: Links, openapi: dict[str, Any]) -> str:
+        """Interactive API documentation from the OpenAPI document: every GET route with its
+        parameters as a form that sends the request (no CDN, no JavaScript needed except to
+        fill path parameters)."""
+        routes = []
+        for path, methods in openapi.get("paths", {}).items():
+            op = methods.get("get")
+            if op is None:
+                continue
+            params = []
+            for prm in op.get("parameters", []):
+                schema = prm.get("schema", {})
+                if "anyOf" in schema:
+                    schema = next((x for x in schema["anyOf"] if x.get("type") != "null"), {})
+                choices = schema.get("enum") or []
+                if not choices and "$ref" in schema:
+                    ref = schema["$ref"].rsplit("/", 1)[-1]
+                    choices = openapi.get("components", {}).get("schemas", {}).get(ref, {})
+                    choices = choices.get("enum", [])
+                params.append(
+                    {
+                        "name": prm["name"],
+                        "where": prm.get("in", "query"),
+                        "required": bool(prm.get("required")),
+                        "description": prm.get("description", ""),
+                        "choices": choices,
+                        "pattern": schema.get("pattern", ""),
+                    }
+                )
+            routes.append(
+                {
+                    "path": path,
+                    "id": slugify(path) or "root",
+                    "summary": op.get("summary", ""),
+                    "description": (op.get("description") or "").split("\n\n")[0],
+                    "params": params,
+                    "has_path": any(p["where"] == "path" for p in params),
+                }
+            )
+        return self.render(
+            "docs.html",
+            links,
+            title="Open data API",
+            section="data",
+            api_title=openapi.get("info", {}).get("title", ""),
+            api_version=openapi.get("info", {}).get("version", ""),
+            routes=routes,
+        )
+
     def error(self, links: Links, status: int, message: str) -> str:
         titles = {404: "Page not found", 422: "Not a valid request", 405: "Not allowed"}
         return self.render(
@@ -442,6 +702,25 @@ class Pages:
             section="",
             message=message,
         )
+
+
+def quarter_links(available: list[Quarter], shown: Quarter) -> list[tuple[str, Quarter]]:
+    """One-click moves from the quarter shown: the previous, the next and the latest."""
+    found: list[tuple[str, Quarter]] = []
+    if shown in available:
+        i = available.index(shown)  # newest first
+        if i + 1 < len(available):
+            found.append(("Previous quarter", available[i + 1]))
+        if i > 0:
+            found.append(("Next quarter", available[i - 1]))
+        if i > 1:
+            found.append(("Latest quarter", available[0]))
+    return found
+
+
+def _both(html: str) -> tuple[bytes, bytes]:
+    body = html.encode("utf-8")
+    return body, gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def _fixed(x: float | None) -> str:
@@ -458,16 +737,25 @@ def router(pages: Pages) -> APIRouter:
     links = Links()
 
     async def cached(request: Request, render: Callable[[], str]) -> Response:
-        """A page from the cache; a miss renders in the thread pool, off the event loop."""
+        """A page from the cache (kept plain and gzipped); a miss renders in the thread pool,
+        off the event loop."""
         key = request.url.path + "?" + str(request.url.query)
-        body = cache.peek(key)
-        if body is None:
-            body = await run_in_threadpool(cache.get, key, lambda: render().encode("utf-8"))
-        return Response(body, media_type="text/html; charset=utf-8")
+        found: tuple[bytes, bytes] | None = cache.peek(key)
+        if found is None:
+            found = await run_in_threadpool(cache.get, key, lambda: _both(render()))
+        headers = {"Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers["Content-Encoding"] = "gzip"
+            return Response(found[1], media_type="text/html; charset=utf-8", headers=headers)
+        return Response(found[0], media_type="text/html; charset=utf-8", headers=headers)
 
     @r.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
         return await cached(request, lambda: pages.home(links))
+
+    @r.get("/plan", response_class=HTMLResponse)
+    async def plan(request: Request) -> Response:
+        return await cached(request, lambda: pages.plan(links))
 
     @r.get("/priorities/{priority_id}", response_class=HTMLResponse)
     async def priority(request: Request, priority_id: str) -> Response:
@@ -513,6 +801,37 @@ def router(pages: Pages) -> APIRouter:
         r.add_api_route(
             f"/{page}", report_route(page), methods=["GET"], response_class=HTMLResponse
         )
+
+    @r.get("/area", response_class=HTMLResponse)
+    async def area(
+        request: Request,
+        level: str | None = Query(None, max_length=20),
+        area: str | None = Query(None, max_length=120),
+        quarter: str | None = Query(None, max_length=20),
+    ) -> Response:
+        def render() -> str:
+            return pages.area(links, resolve_area(pages.data, level, area, quarter))
+
+        return await cached(request, render)
+
+    @r.get("/map", response_class=HTMLResponse)
+    async def map_page(
+        request: Request,
+        category: str | None = Query(None, max_length=120),
+        level: str | None = Query(None, max_length=20),
+        quarter: str | None = Query(None, max_length=20),
+        comparator: str | None = Query(None, max_length=40),
+        measure: str | None = Query(None, max_length=20),
+    ) -> Response:
+        def render() -> str:
+            p = resolve_map(pages.data, category, level, quarter, comparator, measure)
+            return pages.map_page(links, p)
+
+        return await cached(request, render)
+
+    @r.get("/search", response_class=HTMLResponse)
+    async def search(request: Request, q: str | None = Query(None, max_length=100)) -> Response:
+        return await cached(request, lambda: pages.search(links, q))
 
     @r.get("/data", response_class=HTMLResponse)
     async def data_page(request: Request) -> Response:

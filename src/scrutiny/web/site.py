@@ -20,13 +20,14 @@ from scrutiny.config.periods import Comparator
 from scrutiny.config.workspace import Workspace
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.web import api, views
-from scrutiny.web.app import STATIC, vega_runtime
+from scrutiny.web.app import STATIC, gzipped_vega_runtime, vega_runtime
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import WebData, slugify
-from scrutiny.web.links import StaticLinks, compare_file, crime_file
-from scrutiny.web.pages import REPORT_PAGES, CompareParams, CrimeParams, Pages
+from scrutiny.web.links import StaticLinks, area_file, compare_file, crime_file, map_file
+from scrutiny.web.pages import REPORT_PAGES, AreaParams, CompareParams, CrimeParams, Pages
 
 Progress = Callable[[str, int, int], None]
+STATIC_AREA_LEVELS = ("force", "bcu", "borough")
 
 
 @dataclass
@@ -61,6 +62,7 @@ def build_site(
         content = ReportContent(ws, ws.quarter, ws.config.settings.suppress_below)
         pages = Pages(data, content)
         pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
+        pages.env.globals["area_levels"] = STATIC_AREA_LEVELS
         writer = _Writer(folder, SiteReport(folder))
         jobs = _jobs(data, content, pages, writer)
         planned = [name for name, _ in jobs] + _asset_names()
@@ -113,14 +115,38 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
         jobs.append((path, partial(_write_file, w, path, make)))
 
     page("index.html", pages.home)
+    page("plan.html", pages.plan)
     page("404.html", partial(pages.error, status=404, message="There is no page at this address."))
     for p in content.priorities():
         page(f"priorities/{p.id}.html", partial(pages.priority, priority_id=p.id))
     for name in REPORT_PAGES:
         page(f"{name}.html", partial(pages.report_page, page=name))
     page("data.html", pages.data_page)
+    page("search.html", partial(pages.search, q=None))
 
+    # Area pages: every force, BCU and borough (all categories in each page's table). Wards
+    # (hundreds, each with its own monthly series) stay on the live server: the static site
+    # names them on their borough's page, in search and in the ward map's table.
+    for level in STATIC_AREA_LEVELS:
+        lq = data.latest_quarter(level)
+        if lq not in data.quarters[level]:
+            continue
+        for area in data.areas[level].values():
+            ap = AreaParams(level, area, lq)
+            page(area_file(level, area.code), partial(pages.area, p=ap))
+    # Maps: the headline categories by each measure, at each level with areas.
     first = data.headline[0]
+    levels = [lv for lv in views.MAP_LEVELS if data.areas[lv] and data.quarters[lv]]
+    if levels:
+        lv0 = "borough" if "borough" in levels else levels[0]
+        mp = CompareParams(first, lv0, data.latest_quarter(lv0), comparator, "rate")
+        page("map/index.html", partial(pages.map_page, p=mp))
+    for sel in data.headline:
+        for level in levels:
+            for measure in views.MEASURES:
+                mp = CompareParams(sel, level, data.latest_quarter(level), comparator, measure)
+                page(map_file(sel.name, level, measure), partial(pages.map_page, p=mp))
+
     page(
         "crime/index.html",
         partial(pages.crime, p=CrimeParams(first, "force", data.force, q, comparator)),
@@ -143,7 +169,8 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
                     api.comparison_table, data, sel.name, level, q, comparator, measure
                 )
                 file(f"data/compare/{level}/{slugify(sel.name)}-{measure}.csv", _csv(ranked))
-    for sel in data.headline:
+    # Open data: every category (not only the headline ones) at every level.
+    for sel in data.categories.values():
         for level in (lv for lv in data.quarters if q in data.quarters[lv]):
             rows = partial(api.measures_table, data, sel.name, level, q)
             file(f"data/crime/{level}/{slugify(sel.name)}.csv", _csv(rows))
@@ -176,7 +203,7 @@ def _json(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
 
 def _asset_names() -> list[str]:
     names = [f"static/{item.name}" for item in sorted(STATIC.iterdir()) if item.is_file()]
-    return [*names, "static/vega.js"]
+    return [*names, "static/vega.js", "static/vega.js.gz"]
 
 
 def _assets(folder: Path, report: SiteReport) -> None:
@@ -188,3 +215,6 @@ def _assets(folder: Path, report: SiteReport) -> None:
             report.files.append(f"static/{item.name}")
     (static / "vega.js").write_text(vega_runtime(), encoding="utf-8")
     report.files.append("static/vega.js")
+    # For hosts that serve precompressed files (nginx gzip_static, many static hosts).
+    (static / "vega.js.gz").write_bytes(gzipped_vega_runtime())
+    report.files.append("static/vega.js.gz")

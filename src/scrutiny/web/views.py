@@ -8,13 +8,15 @@ small-count suppression.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse
+from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse, comparator_labels
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     Comparator,
@@ -23,10 +25,11 @@ from scrutiny.config.periods import (
     comparator_window,
 )
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
-from scrutiny.judge.spc import SpcResult, Verdict
+from scrutiny.judge.significance import RateRatio, rate_ratio
+from scrutiny.judge.spc import SpcResult, VariationIcon, Verdict
 from scrutiny.measures.categories import Selection
 from scrutiny.measures.summary import CAVEAT
-from scrutiny.web import charts
+from scrutiny.web import charts, geo
 from scrutiny.web.data import Area, WebData
 from scrutiny.web.publish import Count, Suppressor, number, pct_text, rate_text
 
@@ -40,6 +43,7 @@ COMPARATOR_NAMES = {
 }
 LEVEL_NAMES = {"force": "Force", "bcu": "BCU", "borough": "Borough", "ward": "Ward"}
 COMPARISON_LEVELS = ("bcu", "borough")
+MAP_LEVELS = ("bcu", "borough", "ward")
 MEASURES = {
     "rate": "Offences per 1,000 residents (12 months)",
     "change": "% change on the comparator",
@@ -502,3 +506,332 @@ def headlines(data: WebData, quarter: Quarter) -> list[Headline]:
         )
         for sel in data.headline
     ]
+
+
+# --- local answers: "is crime X up or down here, and is it a real change?" --------------------
+
+
+def is_published(data: WebData, sel: Selection, level: str, quarter: Quarter) -> bool:
+    """Whether the data hold the category at ``level`` in ``quarter`` at all: a category that a
+    publication does not carry (at this level, or since a change of category scheme) has no
+    offence in any area, which is "not published", not zero."""
+    frame = data.measures(sel, level, quarter)
+    if frame.empty or "quarter" not in frame.columns:
+        return False
+    return bool(pd.to_numeric(frame["quarter"], errors="coerce").fillna(0).sum() > 0)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One category in one area, in plain words."""
+
+    category: Selection
+    published: bool
+    title: str
+    detail: str
+    pattern: str
+    direction: str  # "up", "down" (real changes), "same" or "" (no comparison)
+    count: Count | None = None
+    change: float | None = None
+    rate: float | None = None
+    significant: bool | None = None
+
+
+#: The SPC reading of the monthly series in plain words (the public area page).
+PLAIN_PATTERN = {
+    VariationIcon.COMMON_CAUSE: "no unusual rise or fall (the ups and downs are the usual ones)",
+    VariationIcon.IMPROVEMENT_HIGH: "an unusual run of higher figures, for the better",
+    VariationIcon.IMPROVEMENT_LOW: "an unusual run of lower figures, for the better",
+    VariationIcon.CONCERN_HIGH: "an unusual run of higher figures, a concern",
+    VariationIcon.CONCERN_LOW: "an unusual run of lower figures, a concern",
+    VariationIcon.NEITHER_HIGH: "an unusual run of higher figures",
+    VariationIcon.NEITHER_LOW: "an unusual run of lower figures",
+}
+
+
+@lru_cache(maxsize=65536)
+def _test(now: int, then: int) -> RateRatio:
+    return rate_ratio(now, then, interval=False)
+
+
+def significant_change(now: int, then: int) -> bool:
+    """The Poisson test of the pages and downloads (no interval: only the verdict)."""
+    return _test(now, then).significant
+
+
+def answer(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    area: Area,
+    quarter: Quarter,
+    pattern: bool = True,
+) -> Answer:
+    """Whether ``sel`` went up or down in ``area`` against the same quarter last year, whether
+    the change is larger than chance would give (the Poisson test), and the monthly pattern."""
+    if not is_published(data, sel, level, quarter):
+        return Answer(
+            sel,
+            False,
+            f"{sel.name}: not published at this level for {quarter.label}",
+            f"The published data do not give {sel.name.lower()} by "
+            f"{LEVEL_NAMES[level].lower()} for this quarter, so no figure is shown "
+            "(a blank is not a zero).",
+            "",
+            "",
+        )
+    comparator = Comparator.SAME_QUARTER_LAST_YEAR
+    hide = Suppressor(data.ws.config.settings.suppress_below)
+    row = _row_of(data.measures(sel, level, quarter), area.code)
+    now, then = hide.count(row["quarter"]), hide.count(row[comparator.value])
+    r12 = hide.count(row["r12"])
+    rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
+    label = comparator_labels(data.ws, quarter)[comparator]
+    # The SPC reading needs the area's own series: only where the page shows it.
+    icon = data.spc(sel, level, area.code, quarter)[0].variation_icon if pattern else None
+    reading = "" if icon is None or now.suppressed else f"Month by month: {PLAIN_PATTERN[icon]}."
+    if now.suppressed or then.suppressed:
+        n = data.ws.config.settings.suppress_below
+        return Answer(
+            sel,
+            True,
+            f"{sel.name}: too few offences to publish",
+            f"Counts below {n} are not published, so the change is not shown.",
+            "",
+            "",
+            now,
+        )
+    change = number(row.get(f"change_{comparator.value}"))
+    if change is None or now.value is None or then.value is None or not math.isfinite(change):
+        return Answer(
+            sel,
+            True,
+            f"{sel.name}: {now.text} offences in {quarter.label}",
+            f"There is no figure for {label} to compare with.",
+            reading,
+            "",
+            now,
+            rate=rate,
+        )
+    significant = _test(now.value, then.value).significant
+    if round(change) == 0:
+        direction, words = "same", "about the same as"
+    else:
+        direction = "up" if change > 0 else "down"
+        words = f"{direction} {abs(change):.0f}% on"
+    real = (
+        "a real change: larger than chance alone would give (95% test)."
+        if significant
+        else "not a clear change: within what chance alone could give."
+    )
+    return Answer(
+        sel,
+        True,
+        f"{sel.name}: {words} the same quarter last year",
+        f"{now.text} offences in {quarter.label} against {then.text} in {label}; {real}",
+        reading,
+        direction if significant else "same",
+        now,
+        change,
+        rate,
+        significant,
+    )
+
+
+def answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
+    """The headline categories' answers for one area (cached)."""
+    key = ("answers", level, area.code, quarter)
+
+    def compute() -> list[Answer]:
+        data.prefetch(list(data.headline), level, quarter)
+        return [answer(data, sel, level, area, quarter) for sel in data.headline]
+
+    return data.cache.get(key, compute)
+
+
+def major_answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
+    """Every major category's answer for one area (the area page's full table, cached)."""
+    key = ("major-answers", level, area.code, quarter)
+    majors = [s for s in data.categories.values() if s.kind in ("total", "major")]
+
+    def compute() -> list[Answer]:
+        data.prefetch([*majors, *data.headline], level, quarter)
+        return [answer(data, sel, level, area, quarter, pattern=False) for sel in majors]
+
+    return data.cache.get(key, compute)
+
+
+# --- the map ----------------------------------------------------------------------------------
+
+#: Sequential classes for rates and counts (light to dark), diverging for % change
+#: (falls blue, rises red); colour-blind safe (ColorBrewer Blues and RdBu).
+SEQUENTIAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+DIVERGING = ("#2166ac", "#67a9cf", "#f7f7f7", "#ef8a62", "#b2182b")
+CHANGE_BREAKS = (-10.0, -2.5, 2.5, 10.0)
+NO_DATA = "#bdbdbd"
+
+
+def shapes(data: WebData, level: str) -> dict[str, geo.Shape]:
+    """The workspace's boundaries of ``level`` by area code ({} when it ships none)."""
+
+    def load() -> dict[str, geo.Shape]:
+        path = geo.boundaries_file(data.ws.root, level)
+        if path is None:
+            return {}
+        return geo.load_boundaries(path).match(data.areas[level].values())
+
+    return data.cache.get(("shapes", level), load)
+
+
+def neighbours(data: WebData, area: Area) -> list[Area]:
+    """Areas sharing a boundary with ``area`` (from the shipped boundaries), else the other
+    areas under the same parent."""
+    found = shapes(data, area.level)
+    if area.code in found:
+        codes = geo.neighbours(found).get(area.code, [])
+        return [data.areas[area.level][c] for c in codes if c in data.areas[area.level]]
+    parent = data.parent(area)
+    if parent is None:
+        return []
+    return [a for a in data.children(parent) if a.code != area.code and a.level == area.level]
+
+
+@dataclass(frozen=True)
+class MapArea:
+    area: Area
+    label: str
+    value: float | None
+    value_text: str
+    colour: str
+    path: str
+
+
+@dataclass
+class MapView:
+    category: Selection
+    level: str
+    quarter: Quarter
+    comparator: Comparator
+    measure: str
+    measure_name: str
+    width: float
+    height: float
+    areas: list[MapArea]
+    legend: list[tuple[str, str]]
+    unmapped: list[str]
+    force_text: str
+
+    @property
+    def title(self) -> str:
+        return (
+            f"{self.category.name}: {self.measure_name.lower()} by "
+            f"{LEVEL_NAMES[self.level].lower()}, {self.quarter.label}"
+        )
+
+
+def _classes(values: list[float], measure: str) -> tuple[list[float], tuple[str, ...]]:
+    """Upper bounds of the colour classes: fixed for change, quintiles otherwise."""
+    if measure == "change":
+        return list(CHANGE_BREAKS), DIVERGING
+    ordered = sorted(values)
+    if not ordered:
+        return [], SEQUENTIAL
+    cuts = [ordered[min(len(ordered) - 1, int(len(ordered) * k / 5))] for k in range(1, 5)]
+    return cuts, SEQUENTIAL
+
+
+def _colour(value: float | None, cuts: list[float], palette: tuple[str, ...]) -> str:
+    if value is None:
+        return NO_DATA
+    for i, cut in enumerate(cuts):
+        if value < cut:
+            return palette[i]
+    return palette[len(cuts)]
+
+
+def _legend(cuts: list[float], palette: tuple[str, ...], measure: str) -> list[tuple[str, str]]:
+    def fmt(x: float) -> str:
+        return _value_text(measure, x)
+
+    if not cuts:
+        return [(NO_DATA, "No figure")]
+    items = [(palette[0], f"below {fmt(cuts[0])}")]
+    for i in range(1, len(cuts)):
+        items.append((palette[i], f"{fmt(cuts[i - 1])} to below {fmt(cuts[i])}"))
+    items.append((palette[len(cuts)], f"{fmt(cuts[-1])} or more"))
+    items.append((NO_DATA, "No figure (not published or too few to publish)"))
+    return items
+
+
+def map_view(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    quarter: Quarter,
+    comparator: Comparator,
+    measure: str,
+) -> MapView:
+    """Areas of ``level`` coloured by ``measure`` (cached per selection)."""
+    key = ("map", sel.name, level, quarter, comparator, measure)
+    return data.cache.get(key, lambda: _map_view(data, sel, level, quarter, comparator, measure))
+
+
+def _map_view(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    quarter: Quarter,
+    comparator: Comparator,
+    measure: str,
+) -> MapView:
+    # Values straight from the measures (no SPC per area: the map has 679 wards to colour).
+    hide = Suppressor(data.ws.config.settings.suppress_below)
+    frame = data.measures(sel, level, quarter)
+    published = is_published(data, sel, level, quarter)
+
+    def value_of(area: Area, frame: pd.DataFrame) -> float | None:
+        row = _row_of(frame, area.code)
+        base = "quarter" if comparator in QUARTER_COMPARATORS else "r12"
+        q, r12 = hide.count(row["quarter"]), hide.count(row["r12"])
+        now, then = hide.count(row[base]), hide.count(row[comparator.value])
+        change = number(row.get(f"change_{comparator.value}")) if now.shown and then.shown else None
+        if change is not None and not math.isfinite(change):
+            change = None
+        rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
+        return _measure_value(measure, rate, change, q)
+
+    ranked = [(a, value_of(a, frame) if published else None) for a in data.areas[level].values()]
+    ranked.sort(key=lambda av: (av[1] is None, -(av[1] or 0.0), av[0].name))
+    found = shapes(data, level)
+    projected = geo.project(found)
+    values = [v for _, v in ranked if v is not None]
+    cuts, palette = _classes(values, measure)
+    areas = [
+        MapArea(
+            a,
+            data.label(a),
+            v,
+            _value_text(measure, v) if published else "not published",
+            _colour(v, cuts, palette),
+            projected.paths.get(a.code, ""),
+        )
+        for a, v in ranked
+    ]
+    force_value = value_of(data.force, data.measures(sel, "force", quarter))
+    name = MEASURES[measure]
+    if measure == "change":
+        name = f"% change on {COMPARATOR_NAMES[comparator].lower()}"
+    return MapView(
+        sel,
+        level,
+        quarter,
+        comparator,
+        measure,
+        name,
+        projected.width,
+        projected.height,
+        areas,
+        _legend(cuts, palette, measure),
+        [a.label for a in areas if not a.path] if found else [],
+        f"{data.force.name}: {_value_text(measure, force_value)}",
+    )

@@ -1,5 +1,8 @@
 /* Progressive enhancement for the dashboard. Every page works without this file.
- * - Filter forms (crime explorer, area comparison) update in place when a menu changes.
+ * - Filter forms (crime explorer, area comparison, map) update in place when sent: nothing
+ *   loads while a person moves through a menu (WCAG 3.2.2), only on "Show".
+ * - Tables with sortable columns sort in place (without JS the headers are links that sort on
+ *   the server).
  * - Charts become interactive (tooltips) when the bundled Vega runtime is present.
  */
 (function () {
@@ -19,6 +22,11 @@
       if (!holder || !specEl || figure.getAttribute("data-enhanced")) { return; }
       var spec;
       try { spec = JSON.parse(specEl.textContent); } catch (e) { return; }
+      if (typeof spec.width === "number") {
+        // Fit the page's width (a phone shows the whole series, latest month included).
+        spec.width = "container";
+        spec.autosize = { type: "fit-x", contains: "padding" };
+      }
       var target = document.createElement("div");
       target.className = "chart-vega";
       target.setAttribute("aria-hidden", "true");
@@ -38,12 +46,11 @@
     });
   }
 
-  function formUrl(form, changed) {
+  function formUrl(form) {
     var params = new URLSearchParams();
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.disabled) { return; }
-      // A new level has other areas (and quarters): let the server choose them.
-      if (changed === "level" && (el.name === "area")) { return; }
+      // An area of another level is kept: the server moves to the nearest area of the new one.
       params.append(el.name, el.value);
     });
     return form.getAttribute("action") + "?" + params.toString();
@@ -67,6 +74,7 @@
         if (push) { window.history.pushState({ url: url }, "", url); }
         bindForms(main);
         enhanceCharts(main);
+        enhanceSorting(main);
         if (active && document.getElementById(active)) { document.getElementById(active).focus(); }
         var heading = document.getElementById("results-title");
         announce("Updated: " + (heading ? heading.textContent : doc.title));
@@ -78,14 +86,101 @@
   function bindForms(root) {
     var forms = root.querySelectorAll("form[data-enhance]");
     Array.prototype.forEach.call(forms, function (form) {
-      form.addEventListener("change", function (event) {
-        var target = event.target || {};
-        load(formUrl(form, target.name), true, target.id);
-      });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        load(formUrl(form, null), true);
+        load(formUrl(form), true);
       });
+    });
+  }
+
+  function cellValue(cell) {
+    var v = cell.getAttribute("data-value");
+    if (v !== null) { return v === "" ? null : parseFloat(v); }
+    return (cell.textContent || "").trim().toLowerCase();
+  }
+
+  function sortTable(table, index, button) {
+    var body = table.tBodies[0];
+    var th = button.parentNode;
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellValue(a.cells[index]), y = cellValue(b.cells[index]);
+      if (x === null && y === null) { return 0; }
+      if (x === null) { return 1; }   // no figure: always last
+      if (y === null) { return -1; }
+      var order = x < y ? -1 : (x > y ? 1 : 0);
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    Array.prototype.forEach.call(table.querySelectorAll("th[aria-sort]"), function (h) {
+      h.setAttribute("aria-sort", "none");
+    });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    announce("Sorted by " + button.textContent.trim() + (ascending ? ", ascending" : ", descending"));
+  }
+
+  function enhanceSorting(root) {
+    var tables = root.querySelectorAll("table[data-sortable]");
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = table.tHead ? table.tHead.rows[0].cells : [];
+      Array.prototype.forEach.call(heads, function (th, index) {
+        if (th.getAttribute("data-sort") === null || th.querySelector("button.sort")) { return; }
+        var link = th.querySelector("a");
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "sort";
+        button.textContent = (link || th).textContent.trim();
+        if (!th.getAttribute("aria-sort")) { th.setAttribute("aria-sort", "none"); }
+        th.textContent = "";
+        th.appendChild(button);
+        button.addEventListener("click", function () { sortTable(table, index, button); });
+      });
+    });
+  }
+
+  function bindApiForms(root) {
+    // /docs: put path parameters into the address and leave out empty optional ones.
+    Array.prototype.forEach.call(root.querySelectorAll("form.api-try"), function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var path = form.getAttribute("data-path") || form.getAttribute("action");
+        var params = new URLSearchParams();
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (!el.name) { return; }
+          if (el.getAttribute("data-in-path")) {
+            path = path.replace("{" + el.name + "}", encodeURIComponent(el.value));
+          } else if (el.value !== "") {
+            params.append(el.name, el.value);
+          }
+        });
+        var query = params.toString();
+        window.location.assign(path + (query ? "?" + query : ""));
+      });
+    });
+  }
+
+  function bindStaticSearch(root) {
+    // The static site: filter the lists of areas as the name is typed (no server to ask).
+    var form = root.querySelector("form[data-static-search]");
+    if (!form) { return; }
+    var input = form.querySelector("input[name=q]");
+    var items = root.querySelectorAll("[data-area-list] li");
+    function filter() {
+      var words = input.value.trim().toLowerCase();
+      var shown = 0;
+      Array.prototype.forEach.call(items, function (li) {
+        var hit = !words || li.textContent.toLowerCase().indexOf(words) !== -1;
+        li.hidden = !hit;
+        if (hit) { shown += 1; }
+      });
+      announce(shown + " areas match");
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(filter, 400);  // after typing settles
     });
   }
 
@@ -94,5 +189,8 @@
     document.documentElement.classList.add("js");
     bindForms(document);
     enhanceCharts(document);
+    enhanceSorting(document);
+    bindApiForms(document);
+    bindStaticSearch(document);
   });
 })();
