@@ -49,7 +49,8 @@ def live_url(web_app: FastAPI) -> Iterator[str]:
     # Warm the pages the tests open first, so a loaded machine does not time a page out.
     import httpx
 
-    for path in ("/", EXPLORER, f"/area?level=borough&area={CAMDEN}", "/map"):
+    js_off = EXPLORER.replace("level=borough", "level=bcu") + "&comparator=same_quarter_last_year"
+    for path in ("/", EXPLORER, js_off, f"/area?level=borough&area={CAMDEN}", "/map"):
         httpx.get(base + path, timeout=300)
     yield base
     server.should_exit = True
