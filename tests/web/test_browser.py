@@ -128,7 +128,7 @@ def test_changing_a_filter_updates_chart_and_table_on_show(page: Any, live_url: 
 def test_filters_work_with_javascript_off(browser: Any, live_url: str) -> None:
     import httpx
 
-    meta = httpx.get(live_url + "/api/meta").json()
+    meta = httpx.get(live_url + "/api/meta", timeout=300).json()
     bcu_code = next(a["parent"] for a in meta["areas"]["borough"] if a["code"] == CAMDEN)
     bcu = next(a["name"] for a in meta["areas"]["bcu"] if a["code"] == bcu_code)
     context = browser.new_context(java_script_enabled=False)
@@ -289,7 +289,7 @@ def test_sorting_the_map_table_by_rate_orders_it(page: Any, live_url: str) -> No
 def test_the_latest_quarter_is_the_default(page: Any, live_url: str) -> None:
     import httpx
 
-    latest = httpx.get(live_url + "/api/meta").json()["quarters"]["force"][0]
+    latest = httpx.get(live_url + "/api/meta", timeout=300).json()["quarters"]["force"][0]
     page.goto(live_url + "/crime")
     assert page.input_value("#f-quarter") == latest
     label = page.inner_text("#f-quarter option:checked")
