@@ -232,7 +232,7 @@ class WebData:
         return [a for a in self.areas[below].values() if a.parent_code == area.code]
 
     def label(self, area: Area) -> str:
-        """An area's name that tells apart wards of the same name: ``Belmont (Harrow)``."""
+        """An area's name that tells apart wards of the same name: ``Hillside (Northtown)``."""
         borough = self.borough_of(area) if area.level == "ward" else None
         return f"{area.name} ({borough.name})" if borough is not None else area.name
 

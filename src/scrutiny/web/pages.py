@@ -107,7 +107,7 @@ def _default_area(data: WebData, level: str) -> Area:
 
 def _related_area(data: WebData, area: Area, level: str) -> Area:
     """The area of ``level`` nearest to ``area`` in the hierarchy (a form sent after changing
-    the geography keeps the place: Westminster → its BCU, or its first ward)."""
+    the geography keeps the place: a borough → its BCU, or its first ward)."""
     order = list(views.LEVEL_NAMES)
     current: Area | None = area
     while current is not None and order.index(current.level) > order.index(level):
