@@ -29,6 +29,10 @@ class Links:
     def asset(self, name: str) -> str:
         return self.to(f"/static/{name}")
 
+    def has_crime_page(self, category: str) -> bool:
+        """Whether ``category`` has explorer pages to link to (every category, live)."""
+        return True
+
     def home(self) -> str:
         return self.to("/")
 
@@ -152,8 +156,12 @@ class StaticLinks(Links):
     static = True
     has_api = False
 
-    def __init__(self, here: str = "index.html"):
+    def __init__(self, here: str = "index.html", crime_pages: frozenset[str] = frozenset()):
         self.here = here
+        self.crime_pages = crime_pages  # the categories the site writes explorer pages for
+
+    def has_crime_page(self, category: str) -> bool:
+        return category in self.crime_pages
 
     def to(self, path: str) -> str:
         """A site path as a file relative to this page (``/crime`` → ``crime/index.html``)."""

@@ -63,7 +63,7 @@ def build_site(
         pages = Pages(data, content)
         pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
         pages.env.globals["area_levels"] = STATIC_AREA_LEVELS
-        writer = _Writer(folder, SiteReport(folder))
+        writer = _Writer(folder, SiteReport(folder), frozenset(c.name for c in data.headline))
         jobs = _jobs(data, content, pages, writer)
         planned = [name for name, _ in jobs] + _asset_names()
         target = OutputFolder.prepare(
@@ -81,9 +81,10 @@ def build_site(
 
 
 class _Writer:
-    def __init__(self, folder: Path, report: SiteReport):
+    def __init__(self, folder: Path, report: SiteReport, crime_pages: frozenset[str]):
         self.folder = folder
         self.report = report
+        self.crime_pages = crime_pages
 
     def page(self, path: str, html: str) -> None:
         self._write(path, html.encode("utf-8"))
@@ -186,7 +187,7 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
 
 
 def _write_page(w: _Writer, path: str, render: Callable[[StaticLinks], str]) -> None:
-    w.page(path, render(StaticLinks(path)))
+    w.page(path, render(StaticLinks(path, w.crime_pages)))
 
 
 def _write_file(w: _Writer, path: str, make: Callable[[], bytes]) -> None:

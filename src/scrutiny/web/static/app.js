@@ -162,7 +162,7 @@
 
   function bindStaticSearch(root) {
     // The static site: filter the lists of areas as the name is typed (no server to ask).
-    var form = root.querySelector("form[data-static-search]");
+    var form = root.querySelector("[data-static-search]");
     if (!form) { return; }
     var input = form.querySelector("input[name=q]");
     var items = root.querySelectorAll("[data-area-list] li");
@@ -176,7 +176,6 @@
       });
       announce(shown + " areas match");
     }
-    form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
     var timer = null;
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
