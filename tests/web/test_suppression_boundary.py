@@ -7,11 +7,15 @@ import duckdb
 from fastapi.testclient import TestClient
 
 from scrutiny.config.workspace import Workspace
+from scrutiny.web.api import PUBLIC_COLUMNS
 from scrutiny.web.publish import Suppressor
 
 from .conftest import SUPPRESS_BELOW
 
-WINDOWS = ("quarter", "previous_quarter", "same_quarter_last_year", "r12")
+# The count columns as the API names them.
+WINDOWS = tuple(
+    PUBLIC_COLUMNS[w] for w in ("quarter", "previous_quarter", "same_quarter_last_year", "r12")
+)
 
 
 def test_the_threshold_itself_is_published() -> None:
