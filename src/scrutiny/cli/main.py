@@ -24,7 +24,7 @@ from scrutiny.cli.common import (
     run_ingest,
 )
 from scrutiny.cli.errors import GuardedTyper
-from scrutiny.cli.report import commentary, report
+from scrutiny.cli.report import commentary, freeze, report
 from scrutiny.cli.returns import app as returns_app
 from scrutiny.cli.web import serve, site
 
@@ -40,6 +40,7 @@ app = GuardedTyper(
 app.add_typer(returns_app)  # template, validate, load-returns, ratings, overrides, …
 app.command()(report)
 app.command()(commentary)
+app.command()(freeze)
 app.command()(serve)
 app.command()(site)
 

@@ -59,6 +59,14 @@ def report(
         bool,
         typer.Option("--force", help="Write into a folder holding other files (never touched)"),
     ] = False,
+    latest: Annotated[
+        bool,
+        typer.Option(
+            "--latest",
+            help="For a frozen quarter (`scrutiny freeze`), read the newest data instead of the "
+            "frozen publications",
+        ),
+    ] = False,
     workspace: Annotated[
         Path | None,
         typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
@@ -68,6 +76,7 @@ def report(
     from scrutiny.config.plan import PlanError
     from scrutiny.config.workspace import WorkspaceError, open_workspace
     from scrutiny.report.build import build_report
+    from scrutiny.store.frozen import FreezeError
     from scrutiny.store.warehouse import IngestError
 
     try:
@@ -75,14 +84,62 @@ def report(
         ready_to_read(ws)
         with err.status("Building the report…", spinner="dots") if err.is_terminal else _quiet():
             paths = build_report(
-                ws, quarter, fmt.value, out, stamp, pdf=pdf, force=force, edition=edition.value
+                ws,
+                quarter,
+                fmt.value,
+                out,
+                stamp,
+                pdf=pdf,
+                force=force,
+                edition=edition.value,
+                latest=latest,
             )
-    except (WorkspaceError, PlanError, IngestError, ValueError) as exc:
+    except (WorkspaceError, PlanError, IngestError, FreezeError, ValueError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1) from None
     console.print(f"HTML: {paths.html}", highlight=False)
     if paths.pdf is not None:
         console.print(f"PDF:  {paths.pdf}", highlight=False)
+
+
+def freeze(
+    quarter: Annotated[str, typer.Argument(help="Financial quarter to freeze, e.g. 2023-24Q1")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an existing freeze of the quarter")
+    ] = False,
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
+    ] = None,
+) -> None:
+    """Record which publication of every source the quarter's report uses (frozen/QUARTER.json
+    in the workspace): later builds of the quarter read crime as those publications gave it,
+    whatever is published since (`scrutiny report --latest` reads the newest)."""
+    from scrutiny.config.periods import Quarter
+    from scrutiny.config.workspace import WorkspaceError, open_workspace
+    from scrutiny.store.frozen import FreezeError, freeze_warehouse
+
+    try:
+        ws = open_workspace(workspace)
+        q = Quarter.parse(quarter)
+        ready_to_read(ws)
+        path = ws.frozen_path(q)
+        if path.exists() and not replace:
+            raise FreezeError(
+                f"{path.name}: {q} is frozen already (use --replace to freeze it again)"
+            )
+        record = freeze_warehouse(ws.warehouse_path, str(q))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(record.to_json(), encoding="utf-8")
+    except (WorkspaceError, FreezeError, ValueError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    crime = [s for s in record.sources if s.crime]
+    console.print(
+        f"Froze {q}: {len(record.sources)} sources ({len(crime)} with crime figures, newest "
+        f"vintage {max((s.vintage for s in crime), default='none')}) in {path}",
+        highlight=False,
+    )
 
 
 class ListFormat(StrEnum):

@@ -289,6 +289,15 @@ class Workspace:
             return data_home() / "demo" / self.config.warehouse
         return self.root / self.config.warehouse
 
+    def frozen_path(self, quarter: object) -> Path:
+        """Where ``scrutiny freeze`` records the sources a quarter's report used: ``frozen/`` in
+        the workspace (for the shipped demo, beside its warehouse)."""
+        return (
+            self.warehouse_path.parent / "frozen" / f"{quarter}.json"
+            if self.is_demo
+            else (self.root / "frozen" / f"{quarter}.json")
+        )
+
     def resolve(self, pattern: str) -> list[Path]:
         """Files a source names: a file, every file in a folder, or a glob; sorted."""
         path = self.root / pattern

@@ -190,6 +190,7 @@ def source_blocks(data: ReportData) -> list[Block]:
                 "month it covers and when it was loaded."
             ),
             SourceList(tuple(data.sources)),
+            *(Paragraph(n) for n in _frozen_notes(data)),
         ]
     described: dict[str, str] = {
         str(s.kind): s.description for s in data.ws.config.sources if s.description
@@ -212,6 +213,17 @@ def source_blocks(data: ReportData) -> list[Block]:
                 Column("rows", "Rows", "number", decimals=0),
             ),
             tuple(rows),
-            notes=("Figures are computed from these sources as published.",),
+            notes=("Figures are computed from these sources as published.", *_frozen_notes(data)),
         )
     ]
+
+
+def _frozen_notes(data: ReportData) -> tuple[str, ...]:
+    """A frozen quarter says which publications it reads, and what it could not hold still."""
+    if data.freeze is None:
+        return ()
+    return (
+        f"This quarter is frozen: crime figures are read from the publications loaded on "
+        f"{data.freeze.last_load:%Y-%m-%d}, whatever was published since.",
+        *data.notes,
+    )

@@ -101,10 +101,12 @@ def build_content(
     stamp: str | None = None,
     *,
     edition: Edition = "public",
+    latest: bool = False,
 ) -> Report:
     """The content model of one report, read from the workspace's warehouse (which
     ``scrutiny ingest`` loads; reading never writes it). The ``public`` edition leaves out the
-    checks, known issues, file names and hashes that ``internal`` carries."""
+    checks, known issues, file names and hashes that ``internal`` carries. A frozen quarter
+    (``scrutiny freeze``) reads crime as its frozen publications gave it, unless ``latest``."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if edition not in EDITIONS:
@@ -123,6 +125,7 @@ def build_content(
         list(dict.fromkeys(names)),
         edition=edition,
         returns_quarter=latest_returns_quarter(ws, q) if fmt == "annual" else None,
+        latest=latest,
     )
     stamp = stamp or default_stamp(data)
     if fmt == "current":
@@ -169,6 +172,7 @@ def build_report(
     pdf: bool = True,
     force: bool = False,
     edition: Edition = "public",
+    latest: bool = False,
 ) -> ReportPaths:
     """Build one report and write ``<force>-<quarter>-<format>.html`` (and ``.pdf``) in ``out``
     (default ``./out``). Returns the paths written.
@@ -183,7 +187,7 @@ def build_report(
 
     engine = threading.Thread(target=warm_up, daemon=True)
     engine.start()  # the chart engine starts while the data load
-    report = build_content(ws, quarter, fmt, stamp, edition=edition)
+    report = build_content(ws, quarter, fmt, stamp, edition=edition, latest=latest)
     engine.join()
     prerender(list(report.charts()))
     folder = Path(out) if out is not None else Path("out")

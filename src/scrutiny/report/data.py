@@ -40,6 +40,7 @@ from scrutiny.returns.derived import (
     survey_gaps,
 )
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
+from scrutiny.store.frozen import Freeze, read_freeze, unversioned_changes, use_frozen
 
 #: Return tables a report reads, with the columns it orders them by.
 RETURN_TABLES = (
@@ -100,6 +101,8 @@ class ReportData:
     #: "public" or "internal": the internal edition adds checks, known issues and file hashes.
     edition: str = "public"
     notes: list[str] = field(default_factory=list)
+    #: The freeze the crime figures were read as of (``scrutiny freeze``), or None: newest data.
+    freeze: Freeze | None = None
     #: Results computed once per report (SPC of a category, which charts are drawn).
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
 
@@ -168,10 +171,16 @@ def _read_returns(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> dict[str,
     return out
 
 
-def _read_sources(con: duckdb.DuckDBPyConnection) -> tuple[list[Source], datetime | None]:
+def _read_sources(
+    con: duckdb.DuckDBPyConnection, freeze: Freeze | None = None
+) -> tuple[list[Source], datetime | None]:
     rows = con.execute(
         "SELECT path, kind, sha256, row_count, vintage, loaded_at FROM sources ORDER BY source_id"
     ).fetchall()
+    if freeze is not None:  # the sources the frozen quarter used, as loaded then
+        frozen = {s.sha256 for s in freeze.sources}
+        rows = [r for r in rows if r[2] in frozen]
+        rows = [(*r[:5], freeze.last_load) for r in rows]
     sources = [
         Source(
             name=str(path).replace("\\", "/").rsplit("/", 1)[-1],
@@ -226,13 +235,26 @@ def load_report_data(
     *,
     edition: str = "public",
     returns_quarter: Quarter | None = None,
+    latest: bool = False,
 ) -> ReportData:
-    """Read everything for ``quarter`` in one connection (the warehouse must be loaded)."""
+    """Read everything for ``quarter`` in one connection (the warehouse must be loaded).
+
+    A frozen quarter (``scrutiny freeze``) reads crime as of its frozen sources unless
+    ``latest``."""
     plans = workspace_plans(ws) if ws.config.plan else []
     definition = workspace_definition(ws, plans)
+    frozen_path = ws.frozen_path(quarter)
+    freeze = None if latest or not frozen_path.is_file() else read_freeze(frozen_path)
+    notes: list[str] = []
     con = connect(ws)
     try:
         raw: duckdb.DuckDBPyConnection = con.con
+        if freeze is not None:
+            use_frozen(raw, freeze, frozen_path)
+            notes += [
+                f"{name} has changed since {quarter} was frozen: this report reads it as loaded now"
+                for name in unversioned_changes(raw, freeze)
+            ]
         available = available_selections(con, groups_of(ws))
         query = CrimeQuery(quarter, ws.baseline, "force", (), ws.config.settings.population_year)
         frame = crime_measures(con, query, list(available.values()))
@@ -261,7 +283,7 @@ def load_report_data(
         gaps = survey_gaps(raw, rq)
         calls = call_point_changes(raw, rq)
         outcomes = outcome_changes(raw, rq)
-        sources, last_load = _read_sources(raw)
+        sources, last_load = _read_sources(raw, freeze)
         known = raw.execute(
             """SELECT file, row_number, coalesce(column_name, ''), message,
                       coalesce(known_issue, '')
@@ -293,6 +315,8 @@ def load_report_data(
         data_end=last_month[0] if last_month and last_month[0] else None,
         definition=definition,
         edition=edition,
+        notes=notes,
+        freeze=freeze,
     )
 
 
