@@ -21,7 +21,6 @@ LAYERS: dict[str, int] = {
     "judge": 1,  # pure judgments (RAG rules read the plan's types)
     "store": 1,  # the warehouse: the only writer and duckdb importer
     "outputs": 1,  # guards for folders the outputs write into
-    "safe_csv": 1,  # spreadsheet-safe CSV cells (formatting: to move into content/)
     "sources": 2,  # readers and ingest
     "returns": 2,  # readers, checks and derived tables of the quarterly returns
     "measures": 3,  # Ibis expressions

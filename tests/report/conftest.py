@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.model import Report
 from scrutiny.report.build import ReportPaths, build_content, build_report
-from scrutiny.report.content import Report
 
 STAMP = "2026-11-23"
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.model import Chart, EmptyNotice, Report, Sentence, Table
 from scrutiny.report.build import build_content
-from scrutiny.report.content import Chart, EmptyNotice, Report, Sentence, Table
 
 #: The current format's headings (issue 5), level by level.
 CURRENT_CHAPTERS = [

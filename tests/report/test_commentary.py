@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from scrutiny.cli.main import app
 from scrutiny.config.workspace import Workspace, demo_root
+from scrutiny.content.model import Prose, Report, Section, Sentence
 from scrutiny.report.build import build_content
-from scrutiny.report.content import Prose, Report, Section, Sentence
 from scrutiny.report.html import render_html
 from scrutiny.returns.base import ReturnError
 from scrutiny.returns.load import read_return

@@ -11,8 +11,8 @@ import yaml
 
 from scrutiny.config.report import DefinitionError, ReportDefinition, load_definition
 from scrutiny.config.workspace import Workspace, demo_root
+from scrutiny.content.model import Chart, Report, Sentence
 from scrutiny.report.build import build_content
-from scrutiny.report.content import Chart, Report, Sentence
 from scrutiny.report.data import workspace_definition
 from scrutiny.report.html import render_html
 from scrutiny.report.pdf import page_css

@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.model import Report, Table
 from scrutiny.report.build import ReportPaths, build_content, build_report
-from scrutiny.report.content import Report, Table
 
 from .conftest import STAMP
 from .test_build import ANNEX_PARTS, INTERNAL_ANNEX_PARTS

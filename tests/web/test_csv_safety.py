@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from scrutiny.config.workspace import Workspace
-from scrutiny.safe_csv import safe_cell
+from scrutiny.content.safe_csv import safe_cell
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.web.app import create_app
 

@@ -7,8 +7,8 @@ import duckdb
 from fastapi.testclient import TestClient
 
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.disclosure import Suppressor
 from scrutiny.web.api import PUBLIC_COLUMNS
-from scrutiny.web.publish import Suppressor
 
 from .conftest import SUPPRESS_BELOW
 

@@ -27,6 +27,7 @@ from scrutiny.cli.errors import GuardedTyper
 from scrutiny.cli.report import commentary, freeze, report
 from scrutiny.cli.returns import app as returns_app
 from scrutiny.cli.web import serve, site
+from scrutiny.content.format import measure_cell as _cell
 
 if TYPE_CHECKING:
     from scrutiny.analysis.crime import CrimeAnalysis
@@ -90,8 +91,8 @@ def crime(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Recorded-crime volumes and changes for a quarter: discrete quarter and rolling 12 months."""
+    from scrutiny.content.safe_csv import safe_cell
     from scrutiny.measures.summary import OUTCOME_COLUMNS, crime_summary
-    from scrutiny.safe_csv import safe_cell
 
     ws = load(workspace)
     ready_to_read(ws, quiet=fmt != Format.table)
@@ -141,22 +142,6 @@ def outcome_table(result: CrimeSummary) -> Table:
             continue
         table.add_row(*(_cell(key, row.get(key)) for key in columns))
     return table
-
-
-def _cell(key: str, value: object) -> str:
-    if value is None:
-        return "–"
-    if key.startswith("outcome_rate_change_"):
-        return f"{value:+.1f} pp"
-    if key.startswith("outcome_rate_"):
-        return f"{value:.1f}%"
-    if key.startswith("change_"):
-        return f"{value:+.1f}"
-    if key == "r12_rate_per_1000":
-        return f"{value:.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 @app.command()

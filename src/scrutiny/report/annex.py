@@ -6,11 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from scrutiny.judge.rag import DEFAULT_RULES, RagRules
-from scrutiny.judge.spc import DEFAULT_RUN_LENGTH, LIMIT_FACTOR
-from scrutiny.measures.summary import CAVEAT
-from scrutiny.report.checks import checks
-from scrutiny.report.content import (
+from scrutiny.content.model import (
     Block,
     BulletList,
     Cell,
@@ -23,6 +19,10 @@ from scrutiny.report.content import (
     SourceList,
     Table,
 )
+from scrutiny.judge.rag import DEFAULT_RULES, RagRules
+from scrutiny.judge.spc import DEFAULT_RUN_LENGTH, LIMIT_FACTOR
+from scrutiny.measures.summary import CAVEAT
+from scrutiny.report.checks import checks
 from scrutiny.report.data import ReportData
 from scrutiny.report.parts import overrides_table
 from scrutiny.returns.ratings import overrides

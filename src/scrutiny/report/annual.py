@@ -14,9 +14,8 @@ from typing import Any
 
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Priority
-from scrutiny.report.annex import annex
-from scrutiny.report.charts import line_chart
-from scrutiny.report.content import (
+from scrutiny.content.format import count, money
+from scrutiny.content.model import (
     RATING_WORDS,
     Block,
     BulletList,
@@ -29,9 +28,10 @@ from scrutiny.report.content import (
     Sentence,
     Table,
 )
+from scrutiny.report.annex import annex
+from scrutiny.report.charts import line_chart
 from scrutiny.report.data import ReportData
 from scrutiny.report.finances import PRINTED, M
-from scrutiny.report.parts import count, money
 
 #: Categories the year's overview reports, besides the workspace's headline ones.
 CATEGORIES: tuple[str, ...] = (

@@ -17,10 +17,10 @@ from typing import Literal
 from scrutiny import __version__
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.model import Column, Report, Section, Table
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.report import annual, current, objectives
 from scrutiny.report.commentary import Commentary, place_commentary
-from scrutiny.report.content import Column, Report, Section, Table
 from scrutiny.report.data import (
     ReportData,
     latest_returns_quarter,

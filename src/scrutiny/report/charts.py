@@ -20,9 +20,9 @@ import pandas as pd
 import vl_convert as vlc
 
 from scrutiny.config.workspace import data_home
+from scrutiny.content.model import Chart, Column, Table
 from scrutiny.judge.icons import COMMON, CONCERN, IMPROVEMENT, NEITHER
 from scrutiny.judge.spc import SpcResult, Verdict
-from scrutiny.report.content import Chart, Column, Table
 
 #: Width of a chart in CSS pixels: fits an A4 portrait page with 18 mm margins.
 WIDTH = 560

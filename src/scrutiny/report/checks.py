@@ -4,7 +4,7 @@ and none of this."""
 
 from __future__ import annotations
 
-from scrutiny.report.content import Block, Cell, Column, EmptyNotice, Paragraph, Table
+from scrutiny.content.model import Block, Cell, Column, EmptyNotice, Paragraph, Table
 from scrutiny.report.data import ReportData
 
 _EPS = 1e-9

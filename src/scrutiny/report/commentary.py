@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scrutiny.report.content import Block, Prose, Section, Sentence
+from scrutiny.content.model import Block, Prose, Section, Sentence
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from scrutiny.config.plan import Measure, Priority
-from scrutiny.judge.rag import rate_band
-from scrutiny.report import finances
-from scrutiny.report.annex import annex
-from scrutiny.report.charts import bar_chart
-from scrutiny.report.content import (
+from scrutiny.content.format import count, money, pct
+from scrutiny.content.model import (
     Block,
     BulletList,
     Cell,
@@ -25,16 +22,18 @@ from scrutiny.report.content import (
     Sentence,
     Table,
 )
+from scrutiny.judge.rag import rate_band
+from scrutiny.report import finances
+from scrutiny.report.annex import annex
+from scrutiny.report.charts import bar_chart
 from scrutiny.report.data import ReportData
 from scrutiny.report.parts import (
-    count,
     crime_blocks,
     crime_sentences,
     crime_spc,
     crime_spc_chart,
     milestones_table,
     missing_notice,
-    pct,
     risks_and_issues,
 )
 from scrutiny.report.surveys import gap_blocks, gap_size, survey_value
@@ -136,7 +135,7 @@ def headline_metrics(data: ReportData) -> list[Metric]:
         tiles.append(
             Metric(
                 f"{data.force_short} gross expenditure budget",
-                finances.money(gross["original_budget"]),
+                money(gross["original_budget"]),
                 "",
             )
         )

@@ -19,6 +19,7 @@ from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Plan, load_plans, plan_for
 from scrutiny.config.report import ReportDefinition, load_definition
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.model import Source
 from scrutiny.measures.categories import Selection, resolve
 from scrutiny.measures.crime import (
     CrimeQuery,
@@ -27,7 +28,6 @@ from scrutiny.measures.crime import (
     monthly_series,
 )
 from scrutiny.measures.summary import connect, groups_of
-from scrutiny.report.content import Source
 from scrutiny.returns.actions import workspace_plans
 from scrutiny.returns.derived import (
     Gap,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scrutiny.report.charts import grouped_bar_chart
-from scrutiny.report.content import (
+from scrutiny.content.format import money
+from scrutiny.content.model import (
     Block,
     Cell,
     Column,
@@ -17,8 +17,8 @@ from scrutiny.report.content import (
     Sentence,
     Table,
 )
+from scrutiny.report.charts import grouped_bar_chart
 from scrutiny.report.data import ReportData
-from scrutiny.report.parts import money
 
 M = "£m"
 PRINTED = "A dash means the figure was not printed in the return."

@@ -16,14 +16,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from scrutiny.content.format import format_cell, is_flagged
+from scrutiny.content.model import RATING_WORDS, Chart, Column, Report, Table
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
 from scrutiny.judge.spc import VariationIcon
 from scrutiny.report.charts import javascript_bundle, svg
-from scrutiny.report.content import RATING_WORDS, Chart, Column, Report, Table
-
-MINUS = "\u2212"
-#: Survey gaps at least this large (either way) are flagged in "flag" columns.
-FLAG_PP = 5.0
 
 VARIATION_SHORT = {
     VariationIcon.COMMON_CAUSE: "Common cause",
@@ -34,30 +31,6 @@ VARIATION_SHORT = {
     VariationIcon.NEITHER_HIGH: "Special cause (high)",
     VariationIcon.NEITHER_LOW: "Special cause (low)",
 }
-
-
-def _signed(text: str, negative: bool, positive: bool) -> str:
-    if negative:
-        return MINUS + text
-    return ("+" + text) if positive else text
-
-
-def format_cell(value: Any, col: Column) -> str:
-    """A cell as printed: numbers by the column's decimals and unit, true minus signs, £m
-    negatives in brackets; a dash for no figure."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    decimals = col.decimals if col.decimals is not None else (0 if isinstance(value, int) else 1)
-    magnitude = f"{abs(value):,.{decimals}f}"
-    zero = float(magnitude.replace(",", "")) == 0
-    if col.unit == "£m":
-        return f"({magnitude})" if value < 0 and not zero else magnitude
-    text = _signed(magnitude, value < 0 and not zero, col.signed and value > 0 and not zero)
-    if col.kind == "flag" and abs(value) >= FLAG_PP - 1e-9:
-        text += "*"
-    return text + ("%" if col.unit == "%" else "")
 
 
 def header(col: Column) -> str:
@@ -116,7 +89,7 @@ def col_class(col: Column) -> str:
 
 
 def flag_class(value: Any, col: Column) -> str:
-    if col.kind != "flag" or not isinstance(value, int | float) or abs(value) < FLAG_PP - 1e-9:
+    if not is_flagged(value, col):
         return ""
     return " flagged flag-low" if value < 0 else " flagged flag-high"
 
@@ -224,4 +197,4 @@ def render_html(report: Report, *, interactive: bool = True, extra_css: str = ""
     )
 
 
-__all__ = ["VARIATION_TEXT", "format_cell", "render_html"]
+__all__ = ["VARIATION_TEXT", "render_html"]

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 from scrutiny.config.plan import Priority
-from scrutiny.report.annex import annex
-from scrutiny.report.content import (
+from scrutiny.content.model import (
     Block,
     Cell,
     Column,
@@ -17,6 +16,7 @@ from scrutiny.report.content import (
     Sentence,
     Table,
 )
+from scrutiny.report.annex import annex
 from scrutiny.report.data import ReportData
 from scrutiny.report.parts import crime_sentences, milestones_table, risks_and_issues
 

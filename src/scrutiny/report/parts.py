@@ -22,9 +22,8 @@ from scrutiny.config.periods import (
     Quarter,
     add_months,
 )
-from scrutiny.judge.spc import SpcResult
-from scrutiny.report.charts import spc_chart
-from scrutiny.report.content import (
+from scrutiny.content.format import slug
+from scrutiny.content.model import (
     Block,
     Cell,
     Chart,
@@ -33,29 +32,11 @@ from scrutiny.report.content import (
     Note,
     Sentence,
     Table,
-    slug,
 )
+from scrutiny.judge.spc import SpcResult
+from scrutiny.report.charts import spc_chart
 from scrutiny.report.data import ReportData
 from scrutiny.returns.ratings import RatedRow
-
-MINUS = "\u2212"
-
-
-def money(x: float | None, decimals: int = 1) -> str:
-    """``£12.5m``; negative amounts as ``−£12.5m``; a dash for none."""
-    if x is None:
-        return "–"
-    sign = MINUS if x < 0 else ""
-    return f"{sign}£{abs(x):,.{decimals}f}m"
-
-
-def count(x: float | None) -> str:
-    return "–" if x is None else f"{x:,.0f}"
-
-
-def pct(x: float | None, decimals: int = 0) -> str:
-    return "–" if x is None else f"{x:.{decimals}f}%"
-
 
 # --- crime ----------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from scrutiny.report.content import Report
+from scrutiny.content.model import Report
 from scrutiny.report.html import render_html
 
 

@@ -3,9 +3,10 @@ far as the data allow (a gap is significant only if the survey gives its respond
 
 from __future__ import annotations
 
+from scrutiny.content.format import slug
+from scrutiny.content.model import Block, Cell, Column, EmptyNotice, Note, Sentence, Table
 from scrutiny.judge.significance import GapStatus, survey_gap
 from scrutiny.report.charts import bar_chart
-from scrutiny.report.content import Block, Cell, Column, EmptyNotice, Note, Sentence, Table, slug
 from scrutiny.report.data import ReportData
 from scrutiny.returns.derived import GAP_FLAG_PP, Gap
 

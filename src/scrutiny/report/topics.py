@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from scrutiny.config.periods import Quarter
+from scrutiny.content.format import count
+from scrutiny.content.model import Block, Cell, Column, EmptyNotice, Note, Sentence, Table
 from scrutiny.judge.narrative import format_pct_change, format_pp_change
-from scrutiny.report.content import Block, Cell, Column, EmptyNotice, Note, Sentence, Table
 from scrutiny.report.data import ReportData
-from scrutiny.report.parts import count
 from scrutiny.returns.derived import OutcomeChange, PointChange
 
 CALL_NAMES = {"I": "I (immediate, 15-minute target)", "S": "S (significant, 1-hour target)"}

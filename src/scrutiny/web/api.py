@@ -22,12 +22,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
-from scrutiny.report.content import Table, to_dict
-from scrutiny.safe_csv import safe_row
+from scrutiny.content.disclosure import Count, Suppressor
+from scrutiny.content.format import is_missing, number, slug
+from scrutiny.content.model import Table, to_dict
+from scrutiny.content.safe_csv import safe_row
 from scrutiny.web import views
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import LruCache, NotFound, WebData, slugify
-from scrutiny.web.publish import Count, Suppressor, is_missing, number
+from scrutiny.web.data import LruCache, NotFound, WebData
 
 QUARTER_PATTERN = r"^\d{4}-\d{2}Q[1-4]$"
 COUNT_WINDOWS = ("quarter", *(c.value for c in QUARTER_COMPARATORS))
@@ -292,7 +293,7 @@ def to_json(rows: Rows) -> bytes:
 
 def to_csv(rows: Rows) -> bytes:
     """CSV with one header row; suppressed counts read ``<N``; text that a spreadsheet would
-    run as a formula is neutralised (:mod:`scrutiny.safe_csv`)."""
+    run as a formula is neutralised (:mod:`scrutiny.content.safe_csv`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(safe_row(rows.columns))
@@ -395,7 +396,7 @@ def router(data: WebData, content: ReportContent) -> APIRouter:
     ) -> Response:
         def make() -> Response:
             rows = measures(category, level, quarter)
-            name = f"crime-{slugify(category)}-{level.value}.csv"
+            name = f"crime-{slug(category)}-{level.value}.csv"
             return _csv_response(to_csv(rows), name)
 
         return await cached(request, make)
@@ -425,7 +426,7 @@ def router(data: WebData, content: ReportContent) -> APIRouter:
     ) -> Response:
         def make() -> Response:
             rows = series(category, level, area, quarter)
-            name = f"series-{slugify(category)}-{slugify(area)}.csv"
+            name = f"series-{slug(category)}-{slug(area)}.csv"
             return _csv_response(to_csv(rows), name)
 
         return await cached(request, make)
@@ -463,7 +464,7 @@ def router(data: WebData, content: ReportContent) -> APIRouter:
     ) -> Response:
         def make() -> Response:
             rows = compared(category, level, quarter, comparator, measure)
-            name = f"compare-{slugify(category)}-{level.value}-{measure}.csv"
+            name = f"compare-{slug(category)}-{level.value}-{measure}.csv"
             return _csv_response(to_csv(rows), name)
 
         return await cached(request, make)

@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
-from scrutiny.report.content import Cell, Chart, Column, Report, Section, Table
+from scrutiny.content.disclosure import Suppressor, suppress_report
+from scrutiny.content.model import Chart, Report, Section, Table
 from scrutiny.web.data import NotFound
-from scrutiny.web.publish import Suppressor
 
 log = logging.getLogger(__name__)
-
-#: Columns of report tables that hold counts of offences or outcomes (suppressed when small).
-COUNT_COLUMNS = frozenset(
-    {"quarter", "r12", "previous_outcomes", "current_outcomes", "offences", "volume"}
-)
-COUNT_LABELS = frozenset({"Offences"})
 
 #: Where each part of the report appears on the dashboard.
 HOME_SECTIONS = ("introduction", "plan-objectives", "summary-dashboard")
@@ -69,7 +62,7 @@ class ReportContent:
         with self._lock:
             if not self._built:
                 try:
-                    self._report = _suppressed(build_report(self.ws, self.quarter), self.hide)
+                    self._report = suppress_report(build_report(self.ws, self.quarter), self.hide)
                 except Exception as exc:  # the dashboard's crime pages still work
                     log.warning("report content unavailable: %s", exc)
                     self._error = "No returns are loaded, so the plan's ratings cannot be shown."
@@ -134,41 +127,3 @@ class ReportContent:
 
     def all_downloads(self) -> list[Download]:
         return [d for s in self.top() for d in self.downloads(s)]
-
-
-def _suppressed(report: Report, hide: Suppressor) -> Report:
-    """The report with small counts hidden (a no-op when the workspace publishes everything)."""
-    if not hide.threshold:
-        return report
-    return replace(report, sections=tuple(_section(s, hide) for s in report.sections))
-
-
-def _section(section: Section, hide: Suppressor) -> Section:
-    blocks: list[Any] = []
-    for b in section.blocks:
-        if isinstance(b, Table):
-            blocks.append(_table(b, hide))
-        elif isinstance(b, Chart):
-            blocks.append(replace(b, data=_table(b.data, hide)))
-        else:
-            blocks.append(b)
-    children = tuple(_section(c, hide) for c in section.children)
-    return replace(section, blocks=tuple(blocks), children=children)
-
-
-def _is_count(column: Column) -> bool:
-    return column.kind == "number" and (column.key in COUNT_COLUMNS or column.label in COUNT_LABELS)
-
-
-def _table(table: Table, hide: Suppressor) -> Table:
-    counts = [i for i, c in enumerate(table.columns) if _is_count(c)]
-    if not counts:
-        return table
-    rows = []
-    for row in table.rows:
-        cells: list[Cell] = list(row)
-        for i in counts:
-            if hide.hides(cells[i]):
-                cells[i] = hide.count(cells[i]).text
-        rows.append(tuple(cells))
-    return replace(table, rows=tuple(rows))

@@ -9,7 +9,6 @@ with bound parameters: no SQL is ever built from a request's text.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -23,6 +22,7 @@ from scrutiny.analysis.crime import SPC_MONTHS, spc_of_counts
 from scrutiny.config.geography import GEO_LEVELS, Area
 from scrutiny.config.periods import Comparator, Quarter, add_months
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.format import slug
 from scrutiny.judge.spc import SpcResult
 from scrutiny.measures.categories import Selection, default_names
 from scrutiny.measures.crime import (
@@ -65,11 +65,6 @@ class NotFound(LookupError):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def slugify(name: str) -> str:
-    """``Theft from the Person`` → ``theft-from-the-person`` (for URLs and file names)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x"
 
 
 class LruCache:
@@ -133,7 +128,7 @@ class WebData:
         selections = available_selections(self.con, groups_of(ws))
         self.categories: dict[str, Selection] = {}
         for sel in selections.values():
-            self.categories.setdefault(slugify(sel.name), sel)
+            self.categories.setdefault(slug(sel.name), sel)
         self._by_name = {s.name.lower(): s for s in self.categories.values()}
         headline = default_names(ws.config.settings.headline_categories, selections)
         names = [n.lower() for n in headline]
@@ -250,7 +245,7 @@ class WebData:
         return found
 
     def category_slug(self, sel: Selection) -> str:
-        return slugify(sel.name)
+        return slug(sel.name)
 
     def level(self, text: str) -> str:
         if text not in GEO_LEVELS:

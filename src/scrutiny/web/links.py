@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlencode
 
-from scrutiny.web.data import slugify
+from scrutiny.content.format import slug
 
 
 def _query(path: str, **params: str | None) -> str:
@@ -53,7 +53,7 @@ class Links:
     ) -> str:
         return _query(
             "/crime",
-            category=slugify(category),
+            category=slug(category),
             level=level,
             area=area,
             quarter=quarter,
@@ -70,7 +70,7 @@ class Links:
     ) -> str:
         return _query(
             "/compare",
-            category=slugify(category),
+            category=slug(category),
             level=level,
             quarter=quarter,
             comparator=comparator,
@@ -90,7 +90,7 @@ class Links:
     ) -> str:
         return _query(
             "/map",
-            category=slugify(category),
+            category=slug(category),
             level=level,
             quarter=quarter,
             measure=measure,
@@ -102,18 +102,16 @@ class Links:
 
     def measures_csv(self, category: str, level: str, quarter: str) -> str:
         return _query(
-            "/api/crime/measures.csv", category=slugify(category), level=level, quarter=quarter
+            "/api/crime/measures.csv", category=slug(category), level=level, quarter=quarter
         )
 
     def measures_json(self, category: str, level: str, quarter: str) -> str:
-        return _query(
-            "/api/crime/measures", category=slugify(category), level=level, quarter=quarter
-        )
+        return _query("/api/crime/measures", category=slug(category), level=level, quarter=quarter)
 
     def series_csv(self, category: str, level: str, area: str, quarter: str) -> str:
         return _query(
             "/api/crime/series.csv",
-            category=slugify(category),
+            category=slug(category),
             level=level,
             area=area,
             quarter=quarter,
@@ -124,7 +122,7 @@ class Links:
     ) -> str:
         return _query(
             "/api/crime/comparison.csv",
-            category=slugify(category),
+            category=slug(category),
             level=level,
             quarter=quarter,
             comparator=comparator,
@@ -215,18 +213,18 @@ class StaticLinks(Links):
         return self.to("search.html")
 
     def measures_csv(self, category: str, level: str, quarter: str) -> str:
-        return self.to(f"data/crime/{level}/{slugify(category)}.csv")
+        return self.to(f"data/crime/{level}/{slug(category)}.csv")
 
     def measures_json(self, category: str, level: str, quarter: str) -> str:
-        return self.to(f"data/crime/{level}/{slugify(category)}.json")
+        return self.to(f"data/crime/{level}/{slug(category)}.json")
 
     def series_csv(self, category: str, level: str, area: str, quarter: str) -> str:
-        return self.to(f"data/series/{level}/{area}/{slugify(category)}.csv")
+        return self.to(f"data/series/{level}/{area}/{slug(category)}.csv")
 
     def comparison_csv(
         self, category: str, level: str, quarter: str, comparator: str, measure: str
     ) -> str:
-        return self.to(f"data/compare/{level}/{slugify(category)}-{measure}.csv")
+        return self.to(f"data/compare/{level}/{slug(category)}-{measure}.csv")
 
     def table_csv(self, name: str) -> str:
         return self.to(f"data/tables/{name}.csv")
@@ -245,11 +243,11 @@ class StaticLinks(Links):
 
 
 def crime_file(category: str, level: str, area: str) -> str:
-    return f"crime/{level}/{area}/{slugify(category)}.html"
+    return f"crime/{level}/{area}/{slug(category)}.html"
 
 
 def compare_file(category: str, level: str, measure: str) -> str:
-    return f"compare/{level}/{slugify(category)}-{measure}.html"
+    return f"compare/{level}/{slug(category)}-{measure}.html"
 
 
 def area_file(level: str, area: str) -> str:
@@ -257,4 +255,4 @@ def area_file(level: str, area: str) -> str:
 
 
 def map_file(category: str, level: str, measure: str) -> str:
-    return f"map/{level}/{slugify(category)}-{measure}.html"
+    return f"map/{level}/{slug(category)}-{measure}.html"

@@ -22,15 +22,15 @@ from markupsafe import Markup, escape
 from scrutiny import __version__
 from scrutiny.config.geography import GEO_LEVELS, name_key
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
+from scrutiny.content.format import cell_text, pct_text, rate_text, slug
+from scrutiny.content.model import RATING_WORDS, Chart, Column, Section
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
 from scrutiny.judge.spc import VariationIcon
 from scrutiny.measures.categories import Selection
-from scrutiny.report.content import RATING_WORDS, Chart, Column, Section
 from scrutiny.web import charts, views
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import Area, LruCache, NotFound, WebData, slugify
+from scrutiny.web.data import Area, LruCache, NotFound, WebData
 from scrutiny.web.links import Links
-from scrutiny.web.publish import cell_text, pct_text, rate_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -676,7 +676,7 @@ class Pages:
             routes.append(
                 {
                     "path": path,
-                    "id": slugify(path) or "root",
+                    "id": slug(path) or "root",
                     "summary": op.get("summary", ""),
                     "description": (op.get("description") or "").split("\n\n")[0],
                     "params": params,

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from scrutiny.config.periods import Comparator
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.format import slug
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.web import api, views
 from scrutiny.web.app import STATIC, gzipped_vega_runtime, vega_runtime
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import WebData, slugify
+from scrutiny.web.data import WebData
 from scrutiny.web.links import StaticLinks, area_file, compare_file, crime_file, map_file
 from scrutiny.web.pages import REPORT_PAGES, AreaParams, CompareParams, CrimeParams, Pages
 
@@ -158,7 +159,7 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
                 crime = CrimeParams(sel, level, area, q, comparator)
                 page(crime_file(sel.name, level, area.code), partial(pages.crime, p=crime))
                 series = partial(api.series_table, data, sel.name, level, area.code, q)
-                file(f"data/series/{level}/{area.code}/{slugify(sel.name)}.csv", _csv(series))
+                file(f"data/series/{level}/{area.code}/{slug(sel.name)}.csv", _csv(series))
     default_compare = CompareParams(first, "borough", q, comparator, "rate")
     page("compare/index.html", partial(pages.compare, p=default_compare))
     for sel in data.headline:
@@ -169,13 +170,13 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
                 ranked = partial(
                     api.comparison_table, data, sel.name, level, q, comparator, measure
                 )
-                file(f"data/compare/{level}/{slugify(sel.name)}-{measure}.csv", _csv(ranked))
+                file(f"data/compare/{level}/{slug(sel.name)}-{measure}.csv", _csv(ranked))
     # Open data: every category (not only the headline ones) at every level.
     for sel in data.categories.values():
         for level in (lv for lv in data.quarters if q in data.quarters[lv]):
             rows = partial(api.measures_table, data, sel.name, level, q)
-            file(f"data/crime/{level}/{slugify(sel.name)}.csv", _csv(rows))
-            file(f"data/crime/{level}/{slugify(sel.name)}.json", _json(rows))
+            file(f"data/crime/{level}/{slug(sel.name)}.csv", _csv(rows))
+            file(f"data/crime/{level}/{slug(sel.name)}.json", _json(rows))
     for name in data.tables:
         table = partial(api.return_table, data, name)
         file(f"data/tables/{name}.csv", _csv(table))

@@ -24,6 +24,8 @@ from scrutiny.config.periods import (
     add_months,
     comparator_window,
 )
+from scrutiny.content.disclosure import Count, Suppressor
+from scrutiny.content.format import number, pct_text, rate_text
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
 from scrutiny.judge.significance import RateRatio, rate_ratio
 from scrutiny.judge.spc import SpcResult, VariationIcon, Verdict
@@ -31,7 +33,6 @@ from scrutiny.measures.categories import Selection
 from scrutiny.measures.summary import CAVEAT
 from scrutiny.web import charts, geo
 from scrutiny.web.data import Area, WebData
-from scrutiny.web.publish import Count, Suppressor, number, pct_text, rate_text
 
 #: Comparators as the explorer's menu words them.
 COMPARATOR_NAMES = {

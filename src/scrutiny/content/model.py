@@ -288,11 +288,3 @@ def _plain(value: Any) -> Any:
 def to_dict(item: Any) -> Any:
     """Any content object as JSON-serialisable data, each object tagged with its ``type``."""
     return _plain(item)
-
-
-def slug(text: str) -> str:
-    """An id for an HTML anchor: lower case, words joined by hyphens."""
-    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
-    while "--" in out:
-        out = out.replace("--", "-")
-    return out.strip("-") or "section"
