@@ -54,11 +54,12 @@ def fail(message: str) -> typer.Exit:
 
 
 def load(workspace: Path | None) -> Workspace:
+    from scrutiny.config.plan import PlanError
     from scrutiny.config.workspace import WorkspaceError, open_workspace
 
     try:
         return open_workspace(workspace)
-    except WorkspaceError as exc:
+    except (WorkspaceError, PlanError) as exc:
         raise fail(str(exc)) from None
 
 

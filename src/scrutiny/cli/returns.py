@@ -13,32 +13,26 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from scrutiny.cli.common import Format, FormatOpt, WorkspaceOpt, console, emit, err, records
+from scrutiny.cli.common import (
+    Format,
+    FormatOpt,
+    WorkspaceOpt,
+    console,
+    emit,
+    err,
+    fail,
+    load,
+    records,
+)
 from scrutiny.outputs import OutputError, check_new_file
 
 if TYPE_CHECKING:
     from scrutiny.config.plan import Plan
-    from scrutiny.config.workspace import Workspace
     from scrutiny.returns.base import ReturnError
     from scrutiny.returns.ratings import RatedRow
 
 app = typer.Typer(help="The plan, quarterly returns and their ratings.", no_args_is_help=True)
 QuarterOpt = Annotated[str | None, typer.Option("--quarter", "-q", help="e.g. 2023-24Q1")]
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True)
-    return typer.Exit(code=1)
-
-
-def _workspace(path: Path | None) -> Workspace:
-    from scrutiny.config.plan import PlanError
-    from scrutiny.config.workspace import WorkspaceError, open_workspace
-
-    try:
-        return open_workspace(path)
-    except (WorkspaceError, PlanError) as exc:
-        raise _fail(str(exc)) from None
 
 
 def _print_errors(failures: list[ReturnError]) -> None:
@@ -63,9 +57,9 @@ def template(
     try:
         path = write_template(kind, out, xlsx, quarter, force=force)
     except KeyError as exc:
-        raise _fail(str(exc.args[0])) from None
+        raise fail(str(exc.args[0])) from None
     except OutputError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(f"wrote {path}", highlight=False)
 
 
@@ -79,9 +73,9 @@ def validate(
     from scrutiny.returns import actions
 
     try:
-        plans = actions.workspace_plans(_workspace(workspace))
+        plans = actions.workspace_plans(load(workspace))
     except PlanError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     failures = actions.validate_returns(files, plans)
     _print_errors(failures)
     console.print(f"{len(files) - len(failures)} of {len(files)} file(s) valid")
@@ -100,11 +94,11 @@ def load_returns(
     from scrutiny.config.plan import PlanError
     from scrutiny.returns import actions
 
-    ws = _workspace(workspace)
+    ws = load(workspace)
     try:
         report = actions.load_workspace_returns(ws, files or None)
     except PlanError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     for result in report.results:
         console.print(result.describe(), highlight=False)
     _print_errors(report.failures)
@@ -143,7 +137,7 @@ def ratings(
     from scrutiny.returns import actions
     from scrutiny.returns.ratings import agreement
 
-    ws = _workspace(workspace)
+    ws = load(workspace)
     rows = actions.workspace_ratings(ws, quarter)
     shown = [r for r in rows if r.override] if disagreements else rows
     emit(
@@ -162,7 +156,7 @@ def overrides(
     """Published ratings that differ from the rule, kept as overrides, with their reasons."""
     from scrutiny.returns import actions
 
-    rows = [r for r in actions.workspace_ratings(_workspace(workspace), quarter) if r.override]
+    rows = [r for r in actions.workspace_ratings(load(workspace), quarter) if r.override]
     emit(
         fmt,
         (*RATING_COLUMNS, "reason given"),
@@ -181,7 +175,7 @@ def risk_trends(
 
     rows = [
         [t.quarter, t.priority, t.ref, t.description, t.score, t.previous, t.published, t.computed]
-        for t in actions.workspace_risk_trends(_workspace(workspace), quarter)
+        for t in actions.workspace_risk_trends(load(workspace), quarter)
     ]
 
     def shown(row: Sequence[Any]) -> list[str]:
@@ -217,9 +211,9 @@ def derived(
     from scrutiny.returns.derived import CALL_ROUNDING_PP, Gap, OutcomeChange, PointChange, Variance
 
     try:
-        rows = actions.workspace_derived(_workspace(workspace), what, quarter)
+        rows = actions.workspace_derived(load(workspace), what, quarter)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if fmt != Format.table:
         emit(fmt, *records(rows))
         return
@@ -320,7 +314,7 @@ def known_issues(fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None) 
     emit(
         fmt,
         columns,
-        actions.workspace_warnings(_workspace(workspace)),
+        actions.workspace_warnings(load(workspace)),
         shown=lambda row: ["" if v is None else str(v) for v in row],
     )
 
@@ -343,7 +337,7 @@ def decisions(fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None) -> 
     emit(
         fmt,
         columns,
-        actions.workspace_decisions(_workspace(workspace)),
+        actions.workspace_decisions(load(workspace)),
         shown=lambda row: [*(str(v) for v in row[:4]), *(_pounds(v) for v in row[4:])],
     )
 
@@ -363,9 +357,9 @@ def pas(
     from scrutiny.returns.base import ReturnError
 
     try:
-        result = actions.load_pas(_workspace(workspace), file, quarter, window, group_dimension)
+        result = actions.load_pas(load(workspace), file, quarter, window, group_dimension)
     except (ReturnError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(result.describe(), highlight=False)
 
 
@@ -374,13 +368,13 @@ def plan(fmt: FormatOpt = Format.table, workspace: WorkspaceOpt = None) -> None:
     """The workspace's plan(s): priorities, outcome statements and measures."""
     from scrutiny.config.plan import PlanError, load_plans
 
-    ws = _workspace(workspace)
+    ws = load(workspace)
     if not ws.config.plan:
-        raise _fail(f"{ws.root / 'scrutiny.yaml'}: names no plan")
+        raise fail(f"{ws.root / 'scrutiny.yaml'}: names no plan")
     try:
         plans = load_plans(ws.root / ws.config.plan)
     except PlanError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if fmt != Format.table:
         emit(fmt, PLAN_COLUMNS, plan_rows(plans))
         return
@@ -450,7 +444,7 @@ def plan_schema(
         try:
             check_new_file(out, force=force)
         except OutputError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         out.write_text(text + "\n", encoding="utf-8")
         console.print(f"wrote {out}", highlight=False)
     else:
