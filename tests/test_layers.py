@@ -18,7 +18,7 @@ SRC = Path(scrutiny.__file__).resolve().parent
 #: Layer of each area (a package or top-level module under ``scrutiny``), lowest first.
 LAYERS: dict[str, int] = {
     "config": 0,  # workspace, plan, periods, geography
-    "judge": 1,  # pure judgments (RAG rules read the plan's types)
+    "judge": 1,  # pure judgments (RAG rules are the plan's RatingRules)
     "store": 1,  # the warehouse: the only writer and duckdb importer
     "outputs": 1,  # guards for folders the outputs write into
     "sources": 2,  # readers and ingest
@@ -33,10 +33,7 @@ LAYERS: dict[str, int] = {
 }
 
 #: (importing module, imported area) pairs that break the rule today, and why.
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("scrutiny.config.plan", "judge"): "a plan carries its RAG thresholds as judge.rag.RagRules "
-    "(a plain dataclass); moving RagRules into config removes this",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 #: Modules outside ``store`` that still import duckdb, and why.
 DUCKDB_EXCEPTIONS: dict[str, str] = {

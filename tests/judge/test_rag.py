@@ -7,7 +7,7 @@ import pytest
 from scrutiny.config.periods import Quarter
 from scrutiny.judge.rag import (
     Rag,
-    RagRules,
+    RatingRules,
     Trend,
     parse_rag,
     parse_trend,
@@ -110,7 +110,7 @@ def test_milestones(
 
 
 def test_thresholds_are_configurable() -> None:
-    strict = RagRules(
+    strict = RatingRules(
         pct_amber_pp=2, count_amber_ratio=0.95, milestone_amber_quarters=1, band_amber_pp=1
     )
     assert rate_percentage(82, 85, strict).letter == "R"

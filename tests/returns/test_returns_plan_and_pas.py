@@ -35,7 +35,7 @@ def test_both_seed_plans_are_expressible() -> None:
     assert plan_for([new, old], Quarter.parse("2021-22Q1")) is old
     assert plan_for([new, old], Quarter.parse("2023-24Q1")) is new
     assert plan_for([new, old], Quarter.parse("2030-31Q1")) is None
-    assert new.rules.to_rules().pct_amber_pp == 5.0
+    assert new.rules.pct_amber_pp == 5.0
 
 
 def test_plan_errors_are_one_line(tmp_path: Path) -> None:

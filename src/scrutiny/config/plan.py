@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from scrutiny.config import yamlfile
 from scrutiny.config.periods import Quarter
-from scrutiny.judge.rag import RagRules
 
 _FY_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -43,9 +42,6 @@ class RatingRules(_Strict):
         2, ge=0, description="Milestones: Amber when slipped up to this many quarters"
     )
     band_amber_pp: float = Field(5.0, ge=0, description="Gap targets: Amber up to this far out")
-
-    def to_rules(self) -> RagRules:
-        return RagRules(**self.model_dump())
 
 
 Unit = Literal["%", "count", "days", "gap", "rate", "ratio", "£m", "text"]

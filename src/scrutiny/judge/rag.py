@@ -1,7 +1,7 @@
 """Red / Amber / Green ratings by the rules the seed reports use, as small pure functions.
 
 The defaults are those of the design notes ("Conventions of the field"); a plan may change the
-thresholds (:class:`RagRules`). Every rating carries its letter and a word, never a colour alone,
+thresholds (:class:`RatingRules`). Every rating carries its letter and a word, never a colour alone,
 and the reason the rule gave it, so a report can say *why* a line is Amber.
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from scrutiny.config.periods import Quarter
+from scrutiny.config.plan import RatingRules
 
 #: Tolerance for float comparisons: 0.1 + 0.2 must still meet a target of 0.3.
 _EPS = 1e-9
@@ -96,21 +97,7 @@ def parse_trend(text: str) -> Trend:
     return _TREND_SPELLINGS[key]
 
 
-@dataclass(frozen=True)
-class RagRules:
-    """Thresholds of the default rules; a plan can set its own."""
-
-    #: Percentage KPIs: Amber when short of target by up to this many points, Red beyond.
-    pct_amber_pp: float = 5.0
-    #: Count KPIs: Amber from this share of the (pro rata) target, Red below it.
-    count_amber_ratio: float = 0.85
-    #: Milestones: Amber when slipped 1 to this many quarters, Red beyond.
-    milestone_amber_quarters: int = 2
-    #: Gap targets (``within ±5``): Amber when outside the band by up to this many points.
-    band_amber_pp: float = 5.0
-
-
-DEFAULT_RULES = RagRules()
+DEFAULT_RULES = RatingRules()
 
 
 @dataclass(frozen=True)
@@ -134,7 +121,7 @@ def _fmt(x: float) -> str:
 
 
 def rate_percentage(
-    value: float, target: float, rules: RagRules = DEFAULT_RULES, higher_is_better: bool = True
+    value: float, target: float, rules: RatingRules = DEFAULT_RULES, higher_is_better: bool = True
 ) -> Rating:
     """G at or beyond target; A up to ``pct_amber_pp`` points short; R further short."""
     short = (target - value) if higher_is_better else (value - target)
@@ -149,7 +136,7 @@ def rate_count(
     value: float,
     target: float,
     fraction_of_year: float = 1.0,
-    rules: RagRules = DEFAULT_RULES,
+    rules: RatingRules = DEFAULT_RULES,
     higher_is_better: bool = True,
 ) -> Rating:
     """Against the target pro rata to the year so far (Q1 = 25 %): G at or beyond it, A from
@@ -168,7 +155,7 @@ def rate_count(
     return Rating(Rag.RED, f"{where}: {ratio:.0%} of target")
 
 
-def rate_band(value: float, band: float, rules: RagRules = DEFAULT_RULES) -> Rating:
+def rate_band(value: float, band: float, rules: RatingRules = DEFAULT_RULES) -> Rating:
     """Targets of the form "within ±band" (equality gaps): G inside, A up to ``band_amber_pp``
     points outside, R beyond."""
     outside = abs(value) - band
@@ -188,7 +175,7 @@ def rate_milestone(
     forecast: Quarter | None,
     current: Quarter,
     complete: bool = False,
-    rules: RagRules = DEFAULT_RULES,
+    rules: RatingRules = DEFAULT_RULES,
 ) -> Rating:
     """By quarters slipped from the baseline: G none, A 1..``milestone_amber_quarters``, R more.
 
@@ -214,7 +201,7 @@ def rate_kpi(
     value: float | None,
     target: float | None,
     fraction_of_year: float,
-    rules: RagRules = DEFAULT_RULES,
+    rules: RatingRules = DEFAULT_RULES,
     higher_is_better: bool | None = None,
 ) -> Rating | None:
     """Dispatch by unit: ``%`` by points, ``count`` pro rata, ``days`` as a level (lower is

@@ -19,7 +19,7 @@ from scrutiny.content.model import (
     SourceList,
     Table,
 )
-from scrutiny.judge.rag import DEFAULT_RULES, RagRules
+from scrutiny.judge.rag import DEFAULT_RULES, RatingRules
 from scrutiny.judge.spc import DEFAULT_RUN_LENGTH, LIMIT_FACTOR
 from scrutiny.measures.summary import CAVEAT
 from scrutiny.report.checks import checks
@@ -67,7 +67,7 @@ def definitions(data: ReportData) -> Table:
 
 
 def methods(data: ReportData) -> list[Block]:
-    rules: RagRules = data.plan.rules.to_rules() if data.plan else DEFAULT_RULES
+    rules: RatingRules = data.plan.rules if data.plan else DEFAULT_RULES
     change_points = "; ".join(f"{c.month} ({c.reason})" for c in data.ws.config.change_points)
     band = data.ws.config.settings.stable_band_pct
     return [

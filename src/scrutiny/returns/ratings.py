@@ -13,7 +13,7 @@ import duckdb
 
 from scrutiny.config.periods import Quarter
 from scrutiny.config.plan import Plan, plan_for
-from scrutiny.judge.rag import DEFAULT_RULES, Rag, RagRules, rate_kpi, rate_milestone, risk_trend
+from scrutiny.judge.rag import DEFAULT_RULES, Rag, RatingRules, rate_kpi, rate_milestone, risk_trend
 
 RATED_KINDS = ("services", "indicators", "milestones")
 
@@ -52,9 +52,9 @@ def label(letter: str | None) -> str:
     return Rag(letter).label if letter else "–"
 
 
-def _rules(plans: list[Plan], quarter: Quarter) -> RagRules:
+def _rules(plans: list[Plan], quarter: Quarter) -> RatingRules:
     plan = plan_for(plans, quarter)
-    return plan.rules.to_rules() if plan else DEFAULT_RULES
+    return plan.rules if plan else DEFAULT_RULES
 
 
 def _where(quarter: str | None) -> tuple[str, list[object]]:
