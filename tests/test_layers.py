@@ -36,15 +36,7 @@ LAYERS: dict[str, int] = {
 EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 #: Modules outside ``store`` that still import duckdb, and why.
-DUCKDB_EXCEPTIONS: dict[str, str] = {
-    "scrutiny.returns.schema": "the return tables' DDL, to move into store's schema",
-    "scrutiny.returns.load": "returns write their own rows; to become batches store loads",
-    "scrutiny.returns.ratings": "ratings are stored and read with SQL on a duckdb connection",
-    "scrutiny.returns.derived": "derived tables are SQL on a duckdb connection, not Ibis yet",
-    "scrutiny.report.data": "the report reads returns with SQL; to fold into one read layer",
-    "scrutiny.sources.police_uk": "the street-file reader aggregates with duckdb before loading",
-    "scrutiny.cli.errors": "the one error boundary names duckdb's errors (e.g. a locked file)",
-}
+DUCKDB_EXCEPTIONS: dict[str, str] = {}
 
 
 def _area(module: str) -> str | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import sys
 from typing import Any
 
@@ -24,24 +23,13 @@ BAD_INPUT = 1
 USAGE = 2
 ENVIRONMENT = 3
 
-_LOCK = re.compile(r'Could not set lock on file "(?P<path>[^"]+)".*?\(PID (?P<pid>\d+)\)', re.S)
-_QUOTED_PATH = re.compile(r'file "(?P<path>[^"]+)"')
-_DAMAGED = (
-    "not a valid DuckDB database file",
-    "Could not read enough bytes",
-    "Corrupt database file",
-    "checksum",
-    "database file is corrupt",
-    "Failed to read database header",
-)
-
 
 def describe(exc: BaseException) -> tuple[int, str]:
     """The exit code and the one line that say what went wrong (pure: for tests too)."""
-    import duckdb
+    from scrutiny.store.engine import describe_error
 
-    if isinstance(exc, duckdb.Error):
-        return _duckdb(exc)
+    if (warehouse := describe_error(exc)) is not None:
+        return ENVIRONMENT, warehouse
     if isinstance(exc, MemoryError):
         return ENVIRONMENT, "out of memory; close other programs or load fewer files at once"
     if isinstance(exc, RecursionError):
@@ -59,28 +47,6 @@ def describe(exc: BaseException) -> tuple[int, str]:
     )
 
 
-def _duckdb(exc: BaseException) -> tuple[int, str]:
-    text = str(exc)
-    if found := _LOCK.search(text):
-        return ENVIRONMENT, (
-            f"the warehouse {found['path']} is in use by PID {found['pid']} — "
-            "stop it or use a read-only command"
-        )
-    if "Could not set lock" in text:
-        return ENVIRONMENT, "the warehouse is in use by another process — stop it or wait"
-    path = found["path"] if (found := _QUOTED_PATH.search(text)) else "the warehouse"
-    if any(sign in text for sign in _DAMAGED):
-        return ENVIRONMENT, (
-            f"{path}: the warehouse is damaged ({_first_line(text)}); delete it and run "
-            "`scrutiny ingest` to rebuild it from the sources"
-        )
-    if "Permission denied" in text or "Read-only file system" in text:
-        return ENVIRONMENT, f"{path}: cannot write the warehouse (read-only or not permitted)"
-    if "No space left" in text:
-        return ENVIRONMENT, f"{path}: the disk is full"
-    return ENVIRONMENT, f"the warehouse failed: {_first_line(text)}"
-
-
 def _os(exc: OSError) -> tuple[int, str]:
     name = exc.filename or ""
     where = f"{name}: " if name else ""
@@ -95,11 +61,6 @@ def _os(exc: OSError) -> tuple[int, str]:
     if exc.errno == errno.EISDIR:
         return BAD_INPUT, f"{where}is a folder, expected a file"
     return ENVIRONMENT, f"{where}{exc.strerror or exc}"
-
-
-def _first_line(text: str) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line.removeprefix("IO Error: ").split(" See also ")[0].rstrip(".")
 
 
 def report(exc: BaseException) -> int:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from scrutiny.config.periods import Quarter, add_months
@@ -40,6 +39,7 @@ from scrutiny.returns.derived import (
     survey_gaps,
 )
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
+from scrutiny.store.engine import Connection
 from scrutiny.store.frozen import Freeze, read_freeze, unversioned_changes, use_frozen
 
 #: Return tables a report reads, with the columns it orders them by.
@@ -160,7 +160,7 @@ class ReportData:
         ]
 
 
-def _read_returns(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> dict[str, list[dict]]:
+def _read_returns(con: Connection, quarter: Quarter) -> dict[str, list[dict]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for kind in RETURN_TABLES:
         cur = con.execute(
@@ -172,7 +172,7 @@ def _read_returns(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> dict[str,
 
 
 def _read_sources(
-    con: duckdb.DuckDBPyConnection, freeze: Freeze | None = None
+    con: Connection, freeze: Freeze | None = None
 ) -> tuple[list[Source], datetime | None]:
     rows = con.execute(
         "SELECT path, kind, sha256, row_count, vintage, loaded_at FROM sources ORDER BY source_id"
@@ -202,7 +202,7 @@ def latest_returns_quarter(ws: Workspace, quarter: Quarter) -> Quarter:
     wanted = [str(Quarter(quarter.fy_start, q)) for q in range(quarter.q, 0, -1)]
     con = connect(ws)
     try:
-        raw: duckdb.DuckDBPyConnection = con.con
+        raw: Connection = con.con
         for q in wanted:
             for kind in RETURN_TABLES:
                 found = raw.execute(
@@ -248,7 +248,7 @@ def load_report_data(
     notes: list[str] = []
     con = connect(ws)
     try:
-        raw: duckdb.DuckDBPyConnection = con.con
+        raw: Connection = con.con
         if freeze is not None:
             use_frozen(raw, freeze, frozen_path)
             notes += [

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from scrutiny.config.periods import Quarter
 from scrutiny.judge.significance import SurveyGap, survey_gap
+from scrutiny.store.engine import Connection
 
 #: ±0.5 for each of two percentages printed to whole points, ±0.05 for a change printed to 0.1.
 CALL_ROUNDING_PP = 0.5 + 0.5 + 0.05
@@ -45,7 +44,7 @@ class PointChange:
         return None if diff is None else abs(diff) <= CALL_ROUNDING_PP + _EPS
 
 
-def call_point_changes(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[PointChange]:
+def call_point_changes(con: Connection, quarter: Quarter) -> list[PointChange]:
     """I- and S-call performance by borough: pp change on the same quarter last year."""
     rows = con.execute(
         """SELECT n.call_type, n.bcu, n.borough, n.within_target_pct, b.within_target_pct,
@@ -96,7 +95,7 @@ _VARIANCES = (
 )  # fmt: skip
 
 
-def finance_variances(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Variance]:
+def finance_variances(con: Connection, quarter: Quarter) -> list[Variance]:
     """Every finance line's variances recomputed (forecast or actual less budget) beside the
     variance printed; the reserves' closing balances as opening plus transfers."""
     out: list[Variance] = []
@@ -156,7 +155,7 @@ class Gap:
         return f"+{GAP_FLAG_PP:g}" if gap > 0 else f"-{GAP_FLAG_PP:g}"
 
 
-def survey_gaps(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Gap]:
+def survey_gaps(con: Connection, quarter: Quarter) -> list[Gap]:
     """Each group's gap to the force result (the dimension 'All' row of the same survey,
     window, area and measure), with the ±5 point flag."""
     rows = con.execute(
@@ -196,7 +195,7 @@ class OutcomeChange:
         return abs(self.change_pp - self.published_change_pp) <= 0.15 + _EPS
 
 
-def outcome_changes(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[OutcomeChange]:
+def outcome_changes(con: Connection, quarter: Quarter) -> list[OutcomeChange]:
     out = []
     for cat, a, b, ra, rb, pa, pr in con.execute(
         """SELECT category, previous_outcomes, current_outcomes, previous_rate, current_rate,

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from scrutiny.config.periods import Quarter
 from scrutiny.config.plan import Plan, plan_for
 from scrutiny.returns.base import CellError, ReturnError, read_sheets
@@ -22,6 +20,7 @@ from scrutiny.returns.decisions import yaml_sheet
 from scrutiny.returns.kinds import KINDS
 from scrutiny.returns.schema import ensure_schema, return_tables, table_columns
 from scrutiny.returns.spec import KNOWN_ISSUE, Parsed, parse_sheet
+from scrutiny.store.engine import Connection
 from scrutiny.store.warehouse import Warehouse, file_sha256
 
 _QUARTER_IN_NAME = re.compile(r"(\d{4})-(\d{2})Q(\d)", re.IGNORECASE)
@@ -184,7 +183,7 @@ def write_parsed(wh: Warehouse, path: Path, parsed: list[Parsed], sha256: str) -
     return LoadResult(path, kinds, rows, False, replaced, warnings)
 
 
-def _replace(con: duckdb.DuckDBPyConnection, p: Parsed, source_id: int) -> int:
+def _replace(con: Connection, p: Parsed, source_id: int) -> int:
     table, kind = p.kind.table, p.kind
     if kind.key == "reference":
         refs = sorted({str(r["reference"]) for r in p.rows})
@@ -233,7 +232,7 @@ def _replace(con: duckdb.DuckDBPyConnection, p: Parsed, source_id: int) -> int:
     return int(old[0]) if old else 0
 
 
-def _prune(con: duckdb.DuckDBPyConnection) -> None:
+def _prune(con: Connection) -> None:
     """Drop warnings whose rows were replaced, and forget return files none of whose rows remain
     (so that loading such a file again counts as new)."""
     for kind in KINDS.values():

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from scrutiny.config.periods import Quarter
 from scrutiny.config.plan import Plan, plan_for
 from scrutiny.judge.rag import DEFAULT_RULES, Rag, RatingRules, rate_kpi, rate_milestone, risk_trend
+from scrutiny.store.engine import Connection
 
 RATED_KINDS = ("services", "indicators", "milestones")
 
@@ -61,7 +60,7 @@ def _where(quarter: str | None) -> tuple[str, list[object]]:
     return ("WHERE quarter = ?", [quarter]) if quarter else ("", [])
 
 
-def _kpis(con: duckdb.DuckDBPyConnection, plans: list[Plan], quarter: str | None) -> list[RatedRow]:
+def _kpis(con: Connection, plans: list[Plan], quarter: str | None) -> list[RatedRow]:
     where, params = _where(quarter)
     sql = f"""
         SELECT 'services', quarter, priority, ref, kpi, service, unit, annual_target, ytd_value,
@@ -98,9 +97,7 @@ def _kpis(con: duckdb.DuckDBPyConnection, plans: list[Plan], quarter: str | None
     return out
 
 
-def _milestones(
-    con: duckdb.DuckDBPyConnection, plans: list[Plan], quarter: str | None
-) -> list[RatedRow]:
+def _milestones(con: Connection, plans: list[Plan], quarter: str | None) -> list[RatedRow]:
     where, params = _where(quarter)
     sql = f"""SELECT quarter, priority, ref, description, baseline, forecast, status, rating_reason,
                      source_id, row_number FROM ret_milestones {where}"""
@@ -140,9 +137,7 @@ def _order(row: RatedRow) -> tuple[object, ...]:
     return (row.quarter, RATED_KINDS.index(row.kind), row.priority, ref.zfill(8), row.row_number)
 
 
-def rate_returns(
-    con: duckdb.DuckDBPyConnection, plans: list[Plan], quarter: str | None = None
-) -> list[RatedRow]:
+def rate_returns(con: Connection, plans: list[Plan], quarter: str | None = None) -> list[RatedRow]:
     """Every KPI and milestone row (of one quarter, or all), rated by its plan's rules."""
     rows = _kpis(con, plans, quarter) + _milestones(con, plans, quarter)
     return sorted(rows, key=_order)
@@ -188,7 +183,7 @@ class TrendRow:
     computed: str | None
 
 
-def risk_trends(con: duckdb.DuckDBPyConnection, quarter: str | None = None) -> list[TrendRow]:
+def risk_trends(con: Connection, quarter: str | None = None) -> list[TrendRow]:
     """Each risk's trend from its score in the previous quarter (same priority and wording)."""
     rows = con.execute(
         "SELECT quarter, priority, ref, description, score, trend FROM ret_risks ORDER BY ALL"
@@ -206,7 +201,7 @@ def risk_trends(con: duckdb.DuckDBPyConnection, quarter: str | None = None) -> l
     return out
 
 
-def refresh_ratings(con: duckdb.DuckDBPyConnection, plans: list[Plan]) -> int:
+def refresh_ratings(con: Connection, plans: list[Plan]) -> int:
     """Rewrite ``ret_ratings`` from the loaded returns (call inside a transaction)."""
     rows = rate_returns(con, plans)
     con.execute("DELETE FROM ret_ratings")

@@ -7,10 +7,9 @@ row of the file it came from.
 
 from __future__ import annotations
 
-import duckdb
-
 from scrutiny.returns.kinds import KINDS
 from scrutiny.returns.spec import KNOWN_ISSUE, Kind
+from scrutiny.store.engine import Connection
 
 PROVENANCE = ("quarter", "row_number", "sheet", "source_id")
 
@@ -63,7 +62,7 @@ def ddl(kind: Kind) -> str:
     return f"CREATE TABLE IF NOT EXISTS {kind.table} (\n    " + ",\n    ".join(cols) + "\n);"
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_schema(con: Connection) -> None:
     """Create the return tables that do not exist yet (idempotent)."""
     for kind in KINDS.values():
         con.execute(ddl(kind))

@@ -29,7 +29,6 @@ import csv
 import io
 import re
 import tempfile
-import threading
 import zipfile
 import zlib
 from collections import Counter
@@ -42,11 +41,11 @@ from hashlib import sha256 as sha256_hasher
 from pathlib import Path
 from typing import Literal, cast
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from scrutiny.sources.ons_lookup import OnsLookup
+from scrutiny.store.engine import Connection, DatabaseError, scratch_connection
 from scrutiny.store.warehouse import Batch, IngestError, IngestResult, Warehouse
 
 STREET_KIND = "police_uk_street"
@@ -624,7 +623,7 @@ _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
 
 
 def _explain(
-    error: duckdb.Error, files: Sequence[PoliceFile], fields: Sequence[_Field]
+    error: DatabaseError, files: Sequence[PoliceFile], fields: Sequence[_Field]
 ) -> IngestError:
     """Turn a failed DuckDB read into our one-line error, naming file, line and column."""
     message = str(error)
@@ -678,36 +677,22 @@ def _vintage_of(latest: date | None, f: PoliceFile) -> str:
     return f.month.replace("-", "") or "000000"  # no rows, no month in the name: the oldest
 
 
-_scratch = threading.local()
-
-
-def _scratch_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for reading single files; one per thread, as opening one costs
-    ~25 ms (more than reading a typical monthly file) and connections are not thread-safe."""
-    con: duckdb.DuckDBPyConnection | None = getattr(_scratch, "con", None)
-    if con is None:
-        con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'")  # offsets in the data decide, never this machine
-        _scratch.con = con
-    return con
-
-
 def _read_one(
     f: PoliceFile, fields: Sequence[_Field], sql: str, lookup: OnsLookup | None
 ) -> pa.Table:
     with f.path.open("rb") as fh:
         _check_header(f, fh.read(1 << 16), [x.header for x in fields])
-    con = _scratch_connection()
+    con = scratch_connection()
     con.register("scrutiny_files", _files_table([f]))
     if lookup is not None:
         con.register("scrutiny_lookup", _lookup_table(lookup))
     try:
         return con.sql(sql, params=[[str(f.path)]]).to_arrow_table()
-    except duckdb.Error as exc:
+    except DatabaseError as exc:
         raise _explain(exc, [f], fields) from None
     finally:
         for name in ("scrutiny_files", "scrutiny_lookup"):
-            with suppress(duckdb.Error):
+            with suppress(DatabaseError):
                 con.unregister(name)
 
 
@@ -969,7 +954,7 @@ def _bulk_load_street(
                     + _street_select(True),
                     [[str(f.path) for f in listed]],
                 )
-            except duckdb.Error as exc:
+            except DatabaseError as exc:
                 raise _explain(exc, listed, STREET_FIELDS) from None
             resolution, per_file = _new_rows_summary(con, lo, hi)
             now = datetime.now(UTC).replace(tzinfo=None)
@@ -982,7 +967,7 @@ def _bulk_load_street(
             replaced = _keep_newest_vintage(con, lo, hi)
         finally:
             for name in ("scrutiny_files", "scrutiny_lookup"):
-                with suppress(duckdb.Error):  # an aborted transaction refuses; rollback cleans up
+                with suppress(DatabaseError):  # an aborted transaction refuses; rollback cleans up
                     con.unregister(name)
     results = [
         IngestResult(
@@ -994,7 +979,7 @@ def _bulk_load_street(
 
 
 def _new_rows_summary(
-    con: duckdb.DuckDBPyConnection, lo: int, hi: int
+    con: Connection, lo: int, hi: int
 ) -> tuple[LsoaResolution, dict[int, tuple[int, date | None]]]:
     """One scan of the rows just inserted: per file (rows, latest month), and LSOA resolution."""
     rows = con.execute(
@@ -1018,7 +1003,7 @@ def _new_rows_summary(
     return resolution, per_file
 
 
-def _keep_newest_vintage(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> dict[int, int]:
+def _keep_newest_vintage(con: Connection, lo: int, hi: int) -> dict[int, int]:
     """Per (force, month) unit the new files touch, keep only the newest publication's rows.
 
     Returns, per winning new file, the rows of older publications it replaced.
