@@ -58,3 +58,8 @@ def test_crime_imports_no_statistics_report_or_web_code(ingested: Path) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.startswith("category,area_name,quarter")
     assert heavy(names, (*NEVER, "scipy", "scrutiny.analysis", "scrutiny.returns")) == []
+    # The first run compiled the measures' SQL (Ibis); from then on neither Ibis, its SQL
+    # compiler nor pandas is loaded: the cached SQL runs on DuckDB directly.
+    names, run = imported(*args, "--format", "csv")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert heavy(names, ("ibis", "sqlglot", "pandas", "pyarrow", "numpy")) == []

@@ -31,7 +31,7 @@ from scrutiny.content.format import measure_cell as _cell
 
 if TYPE_CHECKING:
     from scrutiny.analysis.crime import CrimeAnalysis
-    from scrutiny.measures.summary import CrimeSummary
+    from scrutiny.measures.crime_table import CrimeTable
 
 app = GuardedTyper(
     help="Hold a police force to account: numbers, judgments and reports from raw data.",
@@ -91,30 +91,35 @@ def crime(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Recorded-crime volumes and changes for a quarter: discrete quarter and rolling 12 months."""
+    # Compiled SQL on a read-only connection: the same figures as the Ibis measures without
+    # importing Ibis or pandas (measures/crime_table.py).
     from scrutiny.content.safe_csv import safe_cell
-    from scrutiny.measures.summary import OUTCOME_COLUMNS, crime_summary
+    from scrutiny.measures.crime_table import OUTCOME_COLUMNS
+    from scrutiny.measures.crime_table import crime_table as compute_table
 
     ws = load(workspace)
     ready_to_read(ws, quiet=fmt != Format.table)
     try:
-        result = crime_summary(ws, quarter, category or [], by.value, area or [])
+        result = compute_table(ws, quarter, category or [], by.value, area or [])
     except ValueError as exc:
         raise fail(str(exc)) from None
     if fmt == Format.csv:
-        frame = result.frame.map(safe_cell)  # names from the data may start with "=" or "@"
-        frame.to_csv(sys.stdout, index=False, float_format="%.2f")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.columns)
+        for row in result.csv_rows():  # names from the data may start with "=" or "@"
+            writer.writerow([safe_cell(v) for v in row])
     elif fmt == Format.json:
         typer.echo(json.dumps(result.records(), indent=2))
     else:
         console.print(crime_table(result))
-        if any(c in result.frame for c in OUTCOME_COLUMNS):
+        if any(c in result.columns for c in OUTCOME_COLUMNS):
             console.print(outcome_table(result))
         for note in result.notes:
             console.print(f"[dim]{note}[/]", highlight=False)
 
 
-def crime_table(result: CrimeSummary) -> Table:
-    from scrutiny.measures.summary import COLUMNS
+def crime_table(result: CrimeTable) -> Table:
+    from scrutiny.measures.crime_table import COLUMNS
 
     q = result.query
     table = Table(title=f"Recorded crime, {q.quarter.label} ({q.level})", title_justify="left")
@@ -125,9 +130,9 @@ def crime_table(result: CrimeSummary) -> Table:
     return table
 
 
-def outcome_table(result: CrimeSummary) -> Table:
+def outcome_table(result: CrimeTable) -> Table:
     """Positive outcomes and the positive-outcome rate, beside the volumes table."""
-    from scrutiny.measures.summary import OUTCOME_COLUMNS
+    from scrutiny.measures.crime_table import OUTCOME_COLUMNS
 
     q = result.query
     columns = {"category": "Category", "area_name": "Area", **OUTCOME_COLUMNS}

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from scrutiny.store.crime import RECORDED_CRIME_SCHEMES
+from scrutiny.store.crime_names import RECORDED_CRIME_SCHEMES
 
 TOTAL = "Total Notifiable Offences"
 #: Category groups or categories outside any force's recorded-crime total: Action Fraud (NFIB)

@@ -15,7 +15,6 @@ publishes is missing), and a comparison only when both windows are; each blank s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import ibis
@@ -25,13 +24,17 @@ import pandas as pd
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
-    Baseline,
     Comparator,
     Quarter,
     Window,
     comparator_window,
 )
 from scrutiny.measures.categories import GroupSpec, Member, Selection, selections
+from scrutiny.measures.query import LEVELS as LEVELS  # read from here by the outputs
+from scrutiny.measures.query import MEMBER_COLUMNS, MEMBERS_TABLE, PO, coverage_of, population_year
+from scrutiny.measures.query import CrimeQuery as CrimeQuery
+from scrutiny.measures.query import base_of as _base_of
+from scrutiny.measures.query import selection_months as selection_months
 from scrutiny.store.crime import (
     OFFENCES,
     POSITIVE_OUTCOMES,
@@ -40,31 +43,12 @@ from scrutiny.store.crime import (
     current_published,
 )
 
-LEVELS = ("force", "bcu", "borough", "ward")
-
-
-@dataclass(frozen=True)
-class CrimeQuery:
-    quarter: Quarter
-    baseline: Baseline
-    level: str = "force"
-    areas: tuple[str, ...] = ()  # area codes or names; empty = every area of the level
-    population_year: int | None = None
-
-    def windows(self) -> dict[str, Window]:
-        """The windows one query sums, by column name."""
-        q = self.quarter
-        found = {"quarter": q.window(), "r12": q.rolling_12_months()}
-        for c in (*QUARTER_COMPARATORS, *R12_COMPARATORS):
-            found[c.value] = comparator_window(q, c, self.baseline)
-        return found
-
 
 def _in_window(month: ir.DateColumn, w: Window) -> ir.BooleanColumn:
     return (month >= w.start) & (month < w.end)
 
 
-_CATEGORY_COLUMNS = ("category", "category_kind", "scheme", "category_group", "member")
+_CATEGORY_COLUMNS = MEMBER_COLUMNS
 
 
 def category_table(chosen: Sequence[Selection]) -> ir.Table:
@@ -85,10 +69,14 @@ def _facts_by_area(
     first: date,
     end: date,
     measures: Sequence[str] = (OFFENCES,),
+    members: ir.Table | None = None,
 ) -> ir.Table:
     """Current facts of the chosen categories and measures in [first, end), each with ``key``:
     its area at ``level`` (local authorities roll up to their BCU and to the force, the
-    unallocated and other force-only areas to the force only; wards stay wards)."""
+    unallocated and other force-only areas to the force only; wards stay wards).
+
+    ``members`` (rows as :func:`category_table`'s) replaces ``chosen`` when given: the
+    compiled crime table names a table it fills at run time."""
     facts = current_crime_facts(con)
     source_level = "ward" if level == "ward" else "borough"
     t = facts.filter(
@@ -100,7 +88,8 @@ def _facts_by_area(
     t = t.select(
         "month", "area_code", "scheme", "category_group", "measure", "count", member=t.category
     )
-    t = t.join(category_table(chosen), ["scheme", "category_group", "member"])
+    members = category_table(chosen) if members is None else members
+    t = t.join(members, ["scheme", "category_group", "member"])
     areas = con.table("areas")
     if level in ("borough", "ward"):
         return t.mutate(key=t.area_code)
@@ -115,16 +104,18 @@ def _facts_by_area(
     raise ValueError(f"unknown geography level {level!r}; expected one of {LEVELS}")
 
 
-#: Prefix of the positive-outcome sums of each window.
-PO = "po_"
-
-
-def volumes_expr(con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Selection]) -> ir.Table:
+def volumes_expr(
+    con: ibis.BaseBackend,
+    query: CrimeQuery,
+    chosen: Sequence[Selection],
+    members: ir.Table | None = None,
+) -> ir.Table:
     """Per (category, area): offences and positive outcomes in every window of the query."""
     windows = query.windows()
     first = min(w.start for w in windows.values())
     last = max(w.end for w in windows.values())
-    t = _facts_by_area(con, chosen, query.level, first, last, (OFFENCES, POSITIVE_OUTCOMES))
+    measures = (OFFENCES, POSITIVE_OUTCOMES)
+    t = _facts_by_area(con, chosen, query.level, first, last, measures, members)
     areas = con.table("areas")
     offences, outcomes = t.measure == OFFENCES, t.measure == POSITIVE_OUTCOMES
     sums = {
@@ -175,14 +166,14 @@ def outcome_rate(outcomes: ir.NumericValue, offences: ir.NumericValue) -> ir.Num
     return ibis.ifelse(offences == 0, ibis.null(), outcomes * 100.0 / offences)
 
 
-def _base_of(c: Comparator) -> str:
-    return "r12" if c in R12_COMPARATORS else "quarter"
-
-
 def measures_expr(
-    con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Selection], population_year: int
+    con: ibis.BaseBackend,
+    query: CrimeQuery,
+    chosen: Sequence[Selection],
+    population_year: int,
+    members: ir.Table | None = None,
 ) -> ir.Table:
-    v = volumes_expr(con, query, chosen)
+    v = volumes_expr(con, query, chosen, members)
     if query.areas:
         wanted = list(query.areas)
         v = v.filter(v.area_code.isin(wanted) | v.area_name.isin(wanted))
@@ -214,11 +205,8 @@ def measures_expr(
 def latest_population_year(con: ibis.BaseBackend, quarter: Quarter) -> int | None:
     """The newest mid-year estimate not after the quarter's start; else the oldest there is."""
     pop = con.table("population")
-    years = sorted(int(y) for y in pop.select("year").distinct().to_pandas()["year"])
-    if not years:
-        return None
-    usable = [y for y in years if date(y, 6, 30) <= quarter.start]
-    return usable[-1] if usable else years[0]
+    years = [int(y) for y in pop.select("year").distinct().to_pandas()["year"]]
+    return population_year(years, quarter)
 
 
 def published_months(
@@ -235,16 +223,6 @@ def published_months(
             pd.Timestamp(month).date()
         )
     return found
-
-
-def selection_months(
-    sel: Selection, published: dict[tuple[str, Member], set[date]], measure: str = OFFENCES
-) -> set[date]:
-    """Months any of the selection's categories is published for ``measure``."""
-    months: set[date] = set()
-    for member in sel.members:
-        months |= published.get((measure, member), set())
-    return months
 
 
 def months_covered(con: ibis.BaseBackend, level: str = "borough") -> set[date]:
@@ -281,13 +259,6 @@ def available_selections(
     return selections(members.itertuples(index=False, name=None), groups)
 
 
-def _describe_months(months: Sequence[date]) -> str:
-    months = sorted(months)
-    if len(months) == 1:
-        return months[0].strftime("%b %Y")
-    return f"{months[0].strftime('%b %Y')} to {months[-1].strftime('%b %Y')}"
-
-
 def crime_measures(
     con: ibis.BaseBackend, query: CrimeQuery, chosen: Sequence[Selection]
 ) -> pd.DataFrame:
@@ -297,57 +268,22 @@ def crime_measures(
     df = measures_expr(con, query, chosen, year).to_pandas()
     windows = query.windows()
     counts = [*windows, *(PO + w for w in windows), "positive_outcomes_quarter"]
-    counts.append("positive_outcomes_r12")
+    counts += ["positive_outcomes_r12", "population"]  # residents are a count, null or not
     df = df.astype({c: "Int64" for c in counts} | {c: "Float64" for c in _fractional(df)})
     published = published_months(con, query.level)
     by_name = {s.name: s for s in chosen}
-    notes: dict[str, str] = {}
-    blank_for: dict[str, tuple[set[str], set[str]]] = {}
-    for sel in chosen:
-        offences = selection_months(sel, published, OFFENCES)
-        outcomes = selection_months(sel, published, POSITIVE_OUTCOMES)
-        missing = {n: [m for m in w.month_list() if m not in offences] for n, w in windows.items()}
-        gaps = {n for n, months in missing.items() if months}
-        no_outcomes = {
-            n
-            for n, w in windows.items()
-            if n in gaps or any(m not in outcomes for m in w.month_list())
-        }
-        blank_for[sel.name] = (gaps, no_outcomes)
-        if gaps:
-            months = sorted({m for n in gaps for m in missing[n]})
-            notes[sel.name] = (
-                f"{sel.name}: not published for {_describe_months(months)}; "
-                f"not shown: {', '.join(n.replace('_', ' ') for n in sorted(gaps))}"
-            )
-    comparators = (*QUARTER_COMPARATORS, *R12_COMPARATORS)
-    cols_of = {
-        name: [name, PO + name]
-        + [f"change_{c.value}" for c in comparators if name in (c.value, _base_of(c))]
-        for name in windows
-    }
-    rows_of = {name: df["category"] == name for name in by_name}
-    for name, (gaps, no_outcomes) in blank_for.items():
-        rows = rows_of[name]
-        for w in gaps:
-            df.loc[rows, [c for c in cols_of[w] if c in df]] = pd.NA
-        if "r12" in gaps:
-            df.loc[rows, "r12_rate_per_1000"] = pd.NA
-        for w in no_outcomes:
-            df.loc[rows, PO + w] = pd.NA
-        if "quarter" in no_outcomes:
-            df.loc[rows, ["positive_outcomes_quarter", "outcome_rate_quarter"]] = pd.NA
-        if "r12" in no_outcomes:
-            df.loc[rows, ["positive_outcomes_r12", "outcome_rate_r12"]] = pd.NA
-        for c in comparators:
-            if c.value in no_outcomes or _base_of(c) in no_outcomes:
-                df.loc[rows, f"outcome_rate_change_{c.value}"] = pd.NA
+    coverage = coverage_of(chosen, published, windows)
+    for name, cov in coverage.items():
+        blank = [c for c in df.columns if c in cov.blank]
+        if blank:
+            df.loc[df["category"] == name, blank] = pd.NA
     df = df.drop(columns=[PO + w for w in windows])
+    notes = {name: cov.note for name, cov in coverage.items() if cov.note}
     df["coverage_note"] = df["category"].map(lambda c: notes.get(c, ""))
     df["series_break"] = df["category"].map(
         lambda c: "; ".join(b.note for b in by_name[c].breaks) if c in by_name else ""
     )
-    every = [set(g) for g, _ in blank_for.values()]
+    every = [set(cov.gaps) for cov in coverage.values()]
     df.attrs["population_year"] = year
     df.attrs["incomplete_windows"] = (
         sorted(set.intersection(*every), key=list(windows).index) if every else []
@@ -416,3 +352,26 @@ def monthly_series(
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)[columns]
     return out.sort_values(["category", "area_code", "month"]).reset_index(drop=True)
+
+
+# -- The same expressions as SQL text, for the compiled crime table (``measures.crime_table``) --
+
+
+def compiled_measures(con: ibis.BaseBackend, query: CrimeQuery, population_year: int) -> str:
+    """:func:`measures_expr` as DuckDB SQL over :data:`MEMBERS_TABLE` instead of a fixed list of
+    categories, so one compilation serves any choice of categories."""
+    members = ibis.table({c: "string" for c in MEMBER_COLUMNS}, name=MEMBERS_TABLE)
+    return str(ibis.to_sql(measures_expr(con, query, (), population_year, members), "duckdb"))
+
+
+def compiled_reads(con: ibis.BaseBackend, level: str) -> dict[str, str]:
+    """The small reads around the measures, as DuckDB SQL: the categories published (for the
+    selections), the months each is published at ``level``, the population estimates' years."""
+    pub = current_published(con)
+    at_level = pub.filter(pub.geo_level == ("ward" if level == "ward" else "borough"))
+    exprs = {
+        "members": pub.select("scheme", "category_group", "category").distinct(),
+        "published": at_level.select("measure", "scheme", "category_group", "category", "month"),
+        "population_years": con.table("population").select("year").distinct(),
+    }
+    return {name: str(ibis.to_sql(e, "duckdb")) for name, e in exprs.items()}

@@ -37,6 +37,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# Re-exported: the names live in a module any command can import cheaply.
+from scrutiny.store.crime_names import OFFENCES as OFFENCES
+from scrutiny.store.crime_names import POSITIVE_OUTCOMES as POSITIVE_OUTCOMES
+from scrutiny.store.crime_names import RECORDED_CRIME_SCHEMES as RECORDED_CRIME_SCHEMES
+from scrutiny.store.crime_names import UNALLOCATED as UNALLOCATED
+from scrutiny.store.crime_names import UNALLOCATED_NAME as UNALLOCATED_NAME
+
 #: The columns of a crime batch, in order, with their types.
 CRIME_COLUMNS: dict[str, pa.DataType] = {
     "month": pa.date32(),  # first day of the month
@@ -53,16 +60,6 @@ CRIME_COLUMNS: dict[str, pa.DataType] = {
 UNIT = ("month", "geo_level", "area_code", "scheme", "measure")
 #: One figure.
 CELL = (*UNIT, "category_group", "category")
-#: The area of rows a source could not place (e.g. a borough published as 'Unknown'): it counts
-#: in the force's totals and belongs to no area below the force.
-UNALLOCATED = "unallocated"
-UNALLOCATED_NAME = "Unallocated (no location)"
-#: Schemes whose categories cover all crime a force records, in order of preference (the
-#: built-in total sums the first present); extracts such as a knife-crime table are not.
-RECORDED_CRIME_SCHEMES = ("datastore", "police.uk")
-#: The measures the crime measures read; a source may publish others.
-OFFENCES = "offences"
-POSITIVE_OUTCOMES = "positive_outcomes"
 
 _VINTAGE = re.compile(r"^\d{6}$")
 
