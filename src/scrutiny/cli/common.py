@@ -18,20 +18,52 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from scrutiny.config.workspace import Workspace
     from scrutiny.sources.ingest import IngestReport
 
+
+class _LazyConsole:
+    """A Rich console made on first use: importing Rich costs every command's start-up, and a
+    command printing CSV or JSON never needs it."""
+
+    def __init__(self, stderr: bool = False, off_terminal_width: int | None = None):
+        self._options = (stderr, off_terminal_width)
+        self._console: Console | None = None
+
+    def made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            stderr, width = self._options
+            on_terminal = (sys.stderr if stderr else sys.stdout).isatty()
+            self._console = Console(
+                stderr=stderr, width=None if on_terminal or width is None else width
+            )
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+
+def real_console(console: Console) -> Console:
+    """The Rich console itself, for Rich objects that take one (a progress bar)."""
+    return console.made() if isinstance(console, _LazyConsole) else console
+
+
+def lazy_console(stderr: bool = False, off_terminal_width: int | None = None) -> Console:
+    return cast("Console", _LazyConsole(stderr, off_terminal_width))
+
+
 # Off a terminal (pipes, files, CI logs) tables take the width they need: nothing is cut.
-console = Console() if sys.stdout.isatty() else Console(width=100_000)
-err = Console(stderr=True)
+console = lazy_console(off_terminal_width=100_000)
+err = lazy_console(stderr=True)
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -54,17 +86,25 @@ def fail(message: str) -> typer.Exit:
 
 
 def load(workspace: Path | None) -> Workspace:
-    from scrutiny.config.plan import PlanError
     from scrutiny.config.workspace import WorkspaceError, open_workspace
 
     try:
         return open_workspace(workspace)
-    except (WorkspaceError, PlanError) as exc:
+    except WorkspaceError as exc:
         raise fail(str(exc)) from None
+    except ValueError as exc:
+        # The plan's models are imported only here: defining them costs every command's start.
+        from scrutiny.config.plan import PlanError
+
+        if isinstance(exc, PlanError):
+            raise fail(str(exc)) from None
+        raise
 
 
 def run_ingest(ws: Workspace, quiet: bool = False, accept_revisions: bool = False) -> IngestReport:
     """Ingest with a progress bar; a bad file stops with its one-line error."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from scrutiny.config.workspace import WorkspaceError
     from scrutiny.sources.ingest import ingest_workspace
     from scrutiny.store.warehouse import IngestError
@@ -74,7 +114,7 @@ def run_ingest(ws: Workspace, quiet: bool = False, accept_revisions: bool = Fals
         BarColumn(),
         TextColumn("{task.completed}/{task.total} files"),
         TimeElapsedColumn(),
-        console=err,
+        console=real_console(err),
         transient=True,
         disable=quiet or not err.is_terminal,
     ) as bar:
@@ -143,6 +183,8 @@ def emit(
         records = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
         typer.echo(json.dumps(records, indent=2, ensure_ascii=False, default=str))
         return
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for c in columns:
         table.add_column(c, overflow="fold")

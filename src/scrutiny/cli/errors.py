@@ -16,7 +16,6 @@ import os
 import sys
 from typing import Any
 
-import click
 import typer
 
 BAD_INPUT = 1
@@ -78,7 +77,7 @@ class GuardedTyper(typer.Typer):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
-        except (click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+        except (typer.Exit, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("SCRUTINY_DEBUG"):

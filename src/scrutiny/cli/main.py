@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from scrutiny import __version__
 from scrutiny.cli.common import (
@@ -27,9 +26,10 @@ from scrutiny.cli.errors import GuardedTyper
 from scrutiny.cli.report import commentary, freeze, report
 from scrutiny.cli.returns import app as returns_app
 from scrutiny.cli.web import serve, site
-from scrutiny.content.format import measure_cell as _cell
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from scrutiny.analysis.crime import CrimeAnalysis
     from scrutiny.measures.crime_table import CrimeTable
 
@@ -119,6 +119,8 @@ def crime(
 
 
 def crime_table(result: CrimeTable) -> Table:
+    from rich.table import Table
+
     from scrutiny.measures.crime_table import COLUMNS
 
     q = result.query
@@ -132,6 +134,8 @@ def crime_table(result: CrimeTable) -> Table:
 
 def outcome_table(result: CrimeTable) -> Table:
     """Positive outcomes and the positive-outcome rate, beside the volumes table."""
+    from rich.table import Table
+
     from scrutiny.measures.crime_table import OUTCOME_COLUMNS
 
     q = result.query
@@ -147,6 +151,12 @@ def outcome_table(result: CrimeTable) -> Table:
             continue
         table.add_row(*(_cell(key, row.get(key)) for key in columns))
     return table
+
+
+def _cell(key: str, value: object) -> str:
+    from scrutiny.content.format import measure_cell
+
+    return measure_cell(key, value)
 
 
 @app.command()
@@ -260,6 +270,8 @@ def explain(
         "per 1,000 residents",
         highlight=False,
     )
+    from rich.table import Table
+
     table = Table(title="Changes (Poisson rate-ratio test)", title_justify="left")
     headings = ("against", "now", "then", "change %", "95% interval %", "p")
     for heading in (*headings, f"significant at {CONFIDENCE_TEXT}"):

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from scrutiny.cli.common import ready_to_read
+from scrutiny.cli.common import lazy_console, ready_to_read
 
-console = Console() if sys.stdout.isatty() else Console(width=200)
-err = Console(stderr=True)
+console = lazy_console(off_terminal_width=200)
+err = lazy_console(stderr=True)
 
 
 class ReportEdition(StrEnum):

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from scrutiny.cli.common import (
     Format,
@@ -217,6 +216,8 @@ def derived(
     if fmt != Format.table:
         emit(fmt, *records(rows))
         return
+    from rich.table import Table
+
     table = Table()
     for r in rows:
         if isinstance(r, PointChange):

@@ -9,14 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from scrutiny.cli.common import load, ready_to_read
+from scrutiny.cli.common import err, load, ready_to_read, real_console
 
 if TYPE_CHECKING:
     from scrutiny.config.workspace import Workspace
-
-err = Console(stderr=True)
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -83,7 +80,7 @@ def site(
         TextColumn("[bold]Writing[/] {task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
-        console=err,
+        console=real_console(err),
         transient=True,
         disable=not err.is_terminal,
     ) as bar:
