@@ -216,12 +216,13 @@ def published_months(
     measures of ``level`` are summed from (wards, or local authorities)."""
     pub = current_published(con)
     pub = pub.filter(pub.geo_level == ("ward" if level == "ward" else "borough"))
-    frame = pub.select("measure", "scheme", "category_group", "category", "month").to_pandas()
+    cols = ("measure", "scheme", "category_group", "category", "month")
+    table = pub.select(*cols).to_pyarrow()  # dates come back as datetime.date, no pandas
     found: dict[tuple[str, Member], set[date]] = {}
-    for measure, scheme, group, category, month in frame.itertuples(index=False, name=None):
-        found.setdefault((measure, (scheme, group, category)), set()).add(
-            pd.Timestamp(month).date()
-        )
+    for measure, scheme, group, category, month in zip(
+        *(table.column(c).to_pylist() for c in cols), strict=True
+    ):
+        found.setdefault((measure, (scheme, group, category)), set()).add(month)
     return found
 
 

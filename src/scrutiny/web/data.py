@@ -155,10 +155,16 @@ class WebData:
 
     def _quarters(self, level: str) -> list[Quarter]:
         """Quarters whose three months the data cover at ``level``, newest first."""
-        covered = months_covered(self.con, level)
+        covered = self.months_covered(level)
         quarters = {Quarter.containing(m) for m in covered}
         full = [q for q in quarters if all(add_months(q.start, i) in covered for i in range(3))]
         return sorted(full, reverse=True)
+
+    def months_covered(self, level: str) -> set[date]:
+        """Months recorded crime covers at ``level`` (one query per level figures are summed
+        from: wards, or local authorities for every level above)."""
+        source = "ward" if level == "ward" else "borough"
+        return self.cache.get(("covered", source), lambda: months_covered(self.con, source))
 
     def _published_tables(self) -> dict[str, str]:
         rows = self.con.con.execute(
@@ -187,7 +193,7 @@ class WebData:
         return self._run(("data_to",), self._data_to)
 
     def _data_to(self) -> date | None:
-        months = [m for level in GEO_LEVELS for m in months_covered(self.con, level)]
+        months = [m for level in GEO_LEVELS for m in self.months_covered(level)]
         return max(months) if months else None
 
     def loaded_on(self) -> date | None:

@@ -501,6 +501,7 @@ class Headline:
 def headlines(data: WebData, quarter: Quarter) -> list[Headline]:
     """The workspace's headline categories at force level (the home page's crime panel)."""
     comparator = Comparator.SAME_QUARTER_LAST_YEAR
+    data.prefetch(data.headline, "force", quarter)  # two queries for all, not two each
     return [
         Headline(
             sel, explorer(data, sel, "force", data.force, quarter, comparator, with_chart=False)
