@@ -47,11 +47,15 @@ def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
-@pytest.fixture()
-def demo_con(demo_ws: Workspace) -> Iterator[ibis.BaseBackend]:
-    con = ibis.duckdb.connect(str(demo_ws.warehouse_path), read_only=True)
+def _read_only(ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    con = ibis.duckdb.connect(str(ws.warehouse_path), read_only=True)
     yield con
     con.disconnect()
+
+
+@pytest.fixture()
+def demo_con(demo_ws: Workspace) -> Iterator[ibis.BaseBackend]:
+    yield from _read_only(demo_ws)
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +71,7 @@ def city_ws(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Workspa
 
 @pytest.fixture()
 def city_con(city_ws: Workspace) -> Iterator[ibis.BaseBackend]:
-    con = ibis.duckdb.connect(str(city_ws.warehouse_path), read_only=True)
-    yield con
-    con.disconnect()
+    yield from _read_only(city_ws)
 
 
 #: The tables the crime measures read, copied into a second Ibis backend.

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scrutiny.config.workspace import Workspace
-from scrutiny.store.warehouse import Warehouse
+from warehouse_state import copy_of, fingerprint
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -56,22 +56,7 @@ def ws(shared: Workspace, demo_ws: Workspace) -> Iterator[Workspace]:
 @pytest.fixture()
 def own(demo_ws: Workspace, tmp_path: Path) -> Workspace:
     """A copy of the ingested demo for one case that damages or locks its warehouse."""
-    root = tmp_path / "ws"
-    shutil.copytree(demo_ws.root, root)
-    return Workspace.load(root)
-
-
-def snapshot(ws: Workspace) -> dict[str, tuple[object, ...]]:
-    """Every table's row count and the sum of its rows' hashes: equal when every row is."""
-    with Warehouse(ws.warehouse_path, read_only=True) as wh:
-        tables = [t for (t,) in wh.con.execute("SHOW TABLES").fetchall()]
-        return {
-            t: tuple(
-                wh.con.execute(f"SELECT count(*), sum(hash(r)::HUGEINT) FROM {t} r").fetchone()
-                or ()
-            )
-            for t in tables
-        }
+    return copy_of(demo_ws, tmp_path)
 
 
 @dataclass(frozen=True)
@@ -169,13 +154,13 @@ def test_bad_input_is_one_line_and_changes_nothing(
     name: str, ws: Workspace, tmp_path: Path
 ) -> None:
     case = INPUT_CASES[name]
-    before = snapshot(ws)
+    before = fingerprint(ws)
     args = case.make(ws)
     result = scrutiny(*args, home=tmp_path / "home")
     line = one_line(result)
     assert result.returncode == case.code, line
     assert case.says in line, line
-    assert snapshot(ws) == before
+    assert fingerprint(ws) == before
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ the demo's publications still load."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,23 +13,14 @@ from scrutiny.config.workspace import Workspace
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.store.crime import CrimeLoad
 from scrutiny.store.warehouse import IngestError, Warehouse
+from warehouse_state import copy_of, fingerprint
 
 RECENT = "MPS Borough Level Crime (most recent 24 months) 202202-202401.csv"
 
 
 @pytest.fixture()
 def ws(demo_ws: Workspace, tmp_path: Path) -> Workspace:
-    root = tmp_path / "ws"
-    shutil.copytree(demo_ws.root, root)
-    return Workspace.load(root)
-
-
-def fingerprint(ws: Workspace) -> dict[str, tuple[object, ...]]:
-    """Every table's row count and the sum of its rows' hashes: equal when every row is."""
-    with Warehouse(ws.warehouse_path, read_only=True) as wh:
-        tables = [t for (t,) in wh.con.execute("SHOW TABLES").fetchall()]
-        sql = "SELECT count(*), sum(hash(r)::HUGEINT) FROM {} r"
-        return {t: tuple(wh.con.execute(sql.format(t)).fetchone() or ()) for t in tables}
+    return copy_of(demo_ws, tmp_path)
 
 
 def lines_of(ws: Workspace) -> list[str]:

@@ -11,6 +11,7 @@ import pytest
 from scrutiny.config.geography import AreaNames
 from scrutiny.sources.datastore import read_datastore
 from scrutiny.store.warehouse import Warehouse
+from warehouse_state import every_row
 
 NAMES = AreaNames({"Camden": "E09000007", "Islington": "E09000019"})
 HEADER = "MajorText,MinorText,LookUp_BoroughName"
@@ -36,10 +37,10 @@ def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
     )
     with Warehouse(tmp_path / "w.duckdb") as wh:
         first = wh.ingest_crime(read_datastore(f, NAMES))
-        before = wh.snapshot()
+        before = every_row(wh)
         second = wh.ingest_crime(read_datastore(f, NAMES))
         assert (first.rows, first.skipped, second.skipped) == (1, False, True)
-        assert wh.snapshot() == before
+        assert every_row(wh) == before
 
 
 def test_sources_record_path_hash_rows_vintage(tmp_path: Path) -> None:
@@ -106,7 +107,7 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(tmp_path: Path) 
     )
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.ingest_crime(read_datastore(f, NAMES))
-        before = wh.snapshot()
+        before = every_row(wh)
         good = write(
             tmp_path / "b.csv",
             ["202302"],
@@ -120,4 +121,4 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(tmp_path: Path) 
         broken = replace(batch, also=(("areas", bad_also),))
         with pytest.raises(Exception, match="NOT NULL"):
             wh.ingest_crime(broken)
-        assert wh.snapshot() == before
+        assert every_row(wh) == before

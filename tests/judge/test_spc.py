@@ -8,12 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from scrutiny.judge.icons import (
-    ASSURANCE_TEXT,
-    VARIATION_TEXT,
-    assurance_icon_svg,
-    variation_icon_svg,
-)
+from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
 from scrutiny.judge.spc import (
     AssuranceIcon,
     Direction,
@@ -418,9 +413,7 @@ def test_summary_text(values: list[float], kwargs: dict[str, object], expected: 
 
 # --- icons -----------------------------------------------------------------------------------
 
-ICONS = [(variation_icon_svg, i, VARIATION_TEXT[i]) for i in VariationIcon] + [
-    (assurance_icon_svg, i, ASSURANCE_TEXT[i]) for i in AssuranceIcon if i is not AssuranceIcon.NONE
-]
+ICONS = [(variation_icon_svg, i, VARIATION_TEXT[i]) for i in VariationIcon]
 
 
 @pytest.mark.parametrize(("render", "icon", "text"), ICONS, ids=[str(i[1]) for i in ICONS])
@@ -441,8 +434,6 @@ def test_icon_is_accessible_well_formed_svg(
 
 def test_every_icon_has_a_text_equivalent() -> None:
     assert set(VARIATION_TEXT) == set(VariationIcon)
-    assert set(ASSURANCE_TEXT) == set(AssuranceIcon) - {AssuranceIcon.NONE}
-    assert assurance_icon_svg(AssuranceIcon.NONE) == ""
 
 
 @pytest.mark.parametrize(

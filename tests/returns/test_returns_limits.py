@@ -17,6 +17,7 @@ from scrutiny.config.workspace import Workspace, WorkspaceError, demo_root
 from scrutiny.returns.base import ReturnError, read_xlsx
 from scrutiny.returns.load import load_file, read_return
 from scrutiny.store.warehouse import Warehouse
+from warehouse_state import every_row
 
 RETURNS = demo_root() / "returns"
 SERVICES = RETURNS / "2023-24Q1-services.csv"
@@ -24,10 +25,10 @@ SERVICES = RETURNS / "2023-24Q1-services.csv"
 
 def assert_rejected(wh: Warehouse, path: Path, plans: list[Plan] | None, *expect: str) -> list[str]:
     """Loading fails naming the file on every line, and the warehouse is unchanged."""
-    before = wh.snapshot()
+    before = every_row(wh)
     with pytest.raises(ReturnError) as info:
         load_file(wh, path, plans)
-    assert wh.snapshot() == before
+    assert every_row(wh) == before
     lines = str(info.value).splitlines()
     assert lines and all(line.startswith(path.name) for line in lines)
     for e in expect:

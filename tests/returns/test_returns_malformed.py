@@ -15,6 +15,7 @@ from scrutiny.returns.kinds import KINDS
 from scrutiny.returns.load import load_file, read_return
 from scrutiny.returns.templates import write_template
 from scrutiny.store.warehouse import Warehouse
+from warehouse_state import every_row
 
 RETURNS = demo_root() / "returns"
 
@@ -47,10 +48,10 @@ def template_rows(tmp_path: Path, kind: str) -> list[list[str]]:
 
 def assert_rejected(wh: Warehouse, path: Path, plans: list[Plan] | None, *expect: str) -> list[str]:
     """Loading fails, every line names the file (and a row), the warehouse is unchanged."""
-    before = wh.snapshot()
+    before = every_row(wh)
     with pytest.raises(ReturnError) as info:
         load_file(wh, path, plans)
-    assert wh.snapshot() == before
+    assert every_row(wh) == before
     lines = str(info.value).splitlines()
     assert lines and all(line.startswith(path.name) for line in lines)
     text = str(info.value)

@@ -28,6 +28,7 @@ from scrutiny.sources.police_uk import (
     read_street_file,
 )
 from scrutiny.store.warehouse import IngestError, Warehouse
+from warehouse_state import every_row
 
 CITY = REALDATA / "police_uk" / "city-of-london"
 STOP_SEARCH = (
@@ -236,7 +237,7 @@ def test_fast_and_per_file_paths_load_the_same_rows(
     for fast in (True, False):
         wh = Warehouse(tmp_path / f"w{fast}.duckdb")
         ingest_street(wh, city_files[:6], lookup, fast=fast)
-        tables.append(wh.snapshot()["street_crimes"])
+        tables.append(every_row(wh)["street_crimes"])
         wh.close()
     assert tables[0] == tables[1]
     assert len(tables[0]) == sum(len(csv_rows(f)) for f in city_files[:6])
@@ -336,10 +337,10 @@ def test_a_street_file_with_nul_bytes_never_replaces_a_good_month(
     (bad / real.name).write_bytes(b"\n".join(lines) + b"\n")
     wh = Warehouse(tmp_path / "w.duckdb")
     ingest_street(wh, [good], lookup)
-    before = wh.snapshot()
+    before = every_row(wh)
     with pytest.raises(IngestError, match=r"line 6, column 'Location': expected text without"):
         ingest_street(wh, [bad], lookup)
-    assert wh.snapshot() == before
+    assert every_row(wh) == before
 
 
 def test_a_zip_bomb_is_refused_before_it_expands(
@@ -359,10 +360,10 @@ def test_a_zip_bomb_is_refused_before_it_expands(
             member.write(line * (1_000_000 // len(line)))
     assert archive.stat().st_size < 2_000_000
     wh = Warehouse(tmp_path / "w.duckdb")
-    before = wh.snapshot()
+    before = every_row(wh)
     with pytest.raises(IngestError, match=r"expands from [\d,]+ to [\d,]+ bytes, more than 100×"):
         ingest_street(wh, [archive], lookup)
-    assert wh.snapshot() == before
+    assert every_row(wh) == before
 
 
 def test_zip_of_the_archive(tmp_path: Path, lookup: OnsLookup, city_files: list[Path]) -> None:
@@ -377,14 +378,14 @@ def test_zip_of_the_archive(tmp_path: Path, lookup: OnsLookup, city_files: list[
     from_zip = Warehouse(tmp_path / "zip.duckdb")
     report = ingest_street(from_zip, [archive], lookup)
     for table in ("street_crimes", "stop_searches"):
-        assert from_zip.snapshot()[table] == from_folder.snapshot()[table]
+        assert every_row(from_zip)[table] == every_row(from_folder)[table]
     paths = [r[0] for r in from_zip.con.execute("SELECT path FROM sources ORDER BY 1").fetchall()]
     assert paths[0] == str(archive / "2016-06" / STOP_SEARCH.name)
     # Loading the zip again changes nothing: every member is already loaded (by its sha256).
-    before = from_zip.snapshot()
+    before = every_row(from_zip)
     again = ingest_street(from_zip, [archive], lookup)
     assert again.files_loaded == 0 and again.files_skipped == report.files_loaded == 4
-    assert from_zip.snapshot() == before
+    assert every_row(from_zip) == before
     # Reading (not ingesting) a zip gives each member's sha256, since its path cannot be hashed.
     pairs = read_police_uk(archive, lookup)
     assert sorted(b.table for b, _ in pairs) == ["stop_searches"] + ["street_crimes"] * 3
@@ -392,8 +393,8 @@ def test_zip_of_the_archive(tmp_path: Path, lookup: OnsLookup, city_files: list[
     for batch, sha in pairs:
         fresh.ingest(batch, sha256=sha)
     # The same rows; only the source ids differ (files were loaded in another order).
-    assert [r[:-1] for r in fresh.snapshot()["street_crimes"]] == [
-        r[:-1] for r in from_folder.snapshot()["street_crimes"]
+    assert [r[:-1] for r in every_row(fresh)["street_crimes"]] == [
+        r[:-1] for r in every_row(from_folder)["street_crimes"]
     ]
 
 
@@ -540,16 +541,16 @@ def test_malformed_street_file(
     shutil.copy(city_files[5], folder / city_files[5].name)
     bad = folder / "2017-09-city-of-london-street.csv"
     bad.write_bytes(MALFORMED[case][0])
-    before = loaded.snapshot()
+    before = every_row(loaded)
     with pytest.raises(IngestError) as err:
         ingest_street(loaded, [folder], lookup, fast=fast)
     check_error(err, bad.name, case)
     if fast or "header" in case or case in {"empty", "utf-16"}:
         # Headers are checked before anything is written; the fast path is one transaction.
-        assert loaded.snapshot() == before
+        assert every_row(loaded) == before
     else:
         # One transaction per file: the good file (first in order) is in, the bad one is not.
-        after = loaded.snapshot()
+        after = every_row(loaded)
         assert after["street_crimes"] != before["street_crimes"]
         paths = [Path(str(r[1])).name for r in after["sources"]]
         assert bad.name not in paths and city_files[5].name in paths
@@ -565,7 +566,7 @@ def test_stop_and_search_malformed(tmp_path: Path, loaded: Warehouse) -> None:
         "Part of a policing operation": (lines[3].replace(",False,", ",Nope,", 1), "True or False"),
         "Latitude": (lines[3].replace(",51.", ",91.", 1), "number from -90 to 90"),
     }
-    before = loaded.snapshot()
+    before = every_row(loaded)
     for column, (bad_line, words) in cases.items():
         path = tmp_path / "2016-06-metropolitan-stop-and-search.csv"
         path.write_text("".join([*lines[:3], bad_line, *lines[4:]]), encoding="utf-8")
@@ -574,7 +575,7 @@ def test_stop_and_search_malformed(tmp_path: Path, loaded: Warehouse) -> None:
         message = str(err.value)
         assert message.startswith(f"{path.name}: line 4, column '{column}': expected"), message
         assert words in message
-        assert loaded.snapshot() == before
+        assert every_row(loaded) == before
 
 
 # -- loading again, newer publications -----------------------------------------------------------
@@ -586,11 +587,11 @@ def test_loading_the_same_files_twice_changes_nothing(
     wh = Warehouse(tmp_path / "w.duckdb")
     first = ingest_street(wh, city_files[:4], lookup)
     assert first.files_loaded == 4
-    before = wh.snapshot()
+    before = every_row(wh)
     for fast in (True, False):
         again = ingest_street(wh, city_files[:4], lookup, fast=fast)
         assert again.files_loaded == 0 and again.files_skipped == 4
-        assert wh.snapshot() == before
+        assert every_row(wh) == before
     # The same file under another name is the same publication: skipped by its sha256.
     copy = tmp_path / "copy" / city_files[0].name
     copy.parent.mkdir()
@@ -598,7 +599,7 @@ def test_loading_the_same_files_twice_changes_nothing(
     assert ingest_street(wh, [copy], lookup).files_skipped == 1
     batch = read_street_file(city_files[0], lookup)
     assert wh.ingest(batch).skipped
-    assert wh.snapshot() == before
+    assert every_row(wh) == before
 
 
 def revised(path: Path, dest: Path, drop: int, extra_months: tuple[str, ...] = ()) -> Path:
@@ -659,7 +660,7 @@ def test_two_publications_in_one_folder(
     for fast in (True, False):
         wh = Warehouse(tmp_path / f"w{fast}.duckdb")
         ingest_street(wh, [tmp_path / "in"], lookup, fast=fast)
-        results[fast] = wh.snapshot()["street_crimes"]
+        results[fast] = every_row(wh)["street_crimes"]
     assert results[True] == results[False]
     assert len(results[True]) == len(csv_rows(b))
     del a

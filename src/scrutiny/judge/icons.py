@@ -1,7 +1,7 @@
-"""Accessible inline SVG for the Making Data Count variation and assurance icons.
+"""Accessible inline SVG for the Making Data Count variation icons.
 
-Each icon is a ringed circle with a letter (H/L for special cause high/low, P/F/? for
-assurance) so that meaning never rests on colour alone, plus ``role="img"``, an
+Each icon is a ringed circle with a letter (H/L for special cause high/low) or the common-cause
+wiggle, so that meaning never rests on colour alone, plus ``role="img"``, an
 ``aria-label`` and a ``<title>`` carrying the same text. Colours follow Making Data Count
 (blue improvement, orange concern, purple neither, grey common cause) in shades dark enough
 for a 4.5:1 contrast on white. No ids are emitted, so many icons can share a page; the
@@ -11,15 +11,13 @@ Examples
 --------
 >>> variation_icon_svg(VariationIcon.CONCERN_HIGH).startswith("<svg")
 True
->>> assurance_icon_svg(AssuranceIcon.NONE)
-''
 """
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from scrutiny.judge.spc import AssuranceIcon, VariationIcon
+from scrutiny.judge.spc import VariationIcon
 
 IMPROVEMENT = "#005eb8"
 CONCERN = "#b54f00"
@@ -36,12 +34,6 @@ VARIATION_TEXT: dict[VariationIcon, str] = {
     "higher values",
     VariationIcon.NEITHER_LOW: "Special cause variation, neither improvement nor concern: "
     "lower values",
-}
-
-ASSURANCE_TEXT: dict[AssuranceIcon, str] = {
-    AssuranceIcon.CONSISTENTLY_MEETS: "Assurance: the target will consistently be met",
-    AssuranceIcon.CONSISTENTLY_FAILS: "Assurance: the target will consistently be missed",
-    AssuranceIcon.INCONSISTENT: "Assurance: the target will be met only some of the time",
 }
 
 # A few common-cause-looking wiggles, drawn for the icon without a letter.
@@ -83,17 +75,3 @@ def variation_icon_svg(icon: VariationIcon | str, *, size: int = 40) -> str:
     icon = VariationIcon(icon)
     colour, inner = _variation_parts(icon)
     return _svg(f"spc-variation-{icon.value}", VARIATION_TEXT[icon], colour, inner, size)
-
-
-def assurance_icon_svg(icon: AssuranceIcon | str, *, size: int = 40) -> str:
-    """Inline SVG for an assurance icon; ``""`` when there is no target to assure."""
-    icon = AssuranceIcon(icon)
-    if icon is AssuranceIcon.NONE:
-        return ""
-    colour, letter = {
-        AssuranceIcon.CONSISTENTLY_MEETS: (IMPROVEMENT, "P"),
-        AssuranceIcon.CONSISTENTLY_FAILS: (CONCERN, "F"),
-        AssuranceIcon.INCONSISTENT: (COMMON, "?"),
-    }[icon]
-    inner = _letter(letter, colour)
-    return _svg(f"spc-assurance-{icon.value}", ASSURANCE_TEXT[icon], colour, inner, size)

@@ -456,11 +456,6 @@ class Warehouse:
             finally:
                 _unregister(con, "derived")
 
-    def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
-        """Every row of every table, in order: for tests that a failed ingest changed nothing."""
-        tables = [r[0] for r in self.con.execute("SHOW TABLES").fetchall()]
-        return {t: self.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
-
 
 def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
     # Inside an aborted transaction unregistering fails too; the rollback that follows cleans up,
