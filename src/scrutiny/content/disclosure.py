@@ -19,6 +19,8 @@ COUNT_COLUMNS = frozenset(
     {"quarter", "r12", "previous_outcomes", "current_outcomes", "offences", "volume"}
 )
 COUNT_LABELS = frozenset({"Offences"})
+#: Fields of a chart spec's inline data that hold counts (the SPC chart's monthly counts).
+SPEC_COUNT_FIELDS = frozenset({"count"})
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,27 @@ def _section(section: Section, hide: Suppressor) -> Section:
         if isinstance(b, Table):
             blocks.append(suppress_table(b, hide))
         elif isinstance(b, Chart):
-            blocks.append(replace(b, data=suppress_table(b.data, hide)))
+            blocks.append(suppress_chart(b, hide))
         else:
             blocks.append(b)
     children = tuple(_section(c, hide) for c in section.children)
     return replace(section, blocks=tuple(blocks), children=children)
+
+
+def suppress_chart(chart: Chart, hide: Suppressor) -> Chart:
+    """The chart with small counts hidden in its data table and in the data its spec draws
+    (a hidden month is a gap in the line)."""
+    data = chart.spec.get("data")
+    spec = chart.spec
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        values = [
+            {k: (None if k in SPEC_COUNT_FIELDS and hide.hides(v) else v) for k, v in row.items()}
+            if isinstance(row, dict)
+            else row
+            for row in data["values"]
+        ]
+        spec = {**chart.spec, "data": {**data, "values": values}}
+    return replace(chart, spec=spec, data=suppress_table(chart.data, hide))
 
 
 def _is_count(column: Column) -> bool:

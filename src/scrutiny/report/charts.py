@@ -21,8 +21,9 @@ import vl_convert as vlc
 
 from scrutiny.config.workspace import data_home
 from scrutiny.content.model import Chart, Column, Table
-from scrutiny.judge.icons import COMMON, CONCERN, IMPROVEMENT, NEITHER
-from scrutiny.judge.spc import SpcResult, Verdict
+from scrutiny.content.spc_chart import READING, SeriesPoint, spc_spec
+from scrutiny.judge.icons import CONCERN, IMPROVEMENT
+from scrutiny.judge.spc import SpcResult
 
 #: Width of a chart in CSS pixels: fits an A4 portrait page with 18 mm margins.
 WIDTH = 560
@@ -34,19 +35,6 @@ SERIES = "#1d3557"
 #: Six series at most, each a distinct colour and shape (never colour alone).
 LINE_PALETTE = ("#1d3557", "#b54f00", "#5b9bd5", "#490092", "#2e7d32", "#767676")
 LINE_SHAPES = ("circle", "diamond", "square", "triangle-up", "triangle-down", "cross")
-
-VERDICT_LABEL = {
-    Verdict.COMMON_CAUSE: "Common cause",
-    Verdict.IMPROVEMENT: "Special cause: improvement",
-    Verdict.CONCERN: "Special cause: concern",
-    Verdict.NEITHER: "Special cause: neither",
-}
-VERDICT_STYLE = {  # colour and shape: never colour alone
-    "Common cause": (COMMON, "circle"),
-    "Special cause: improvement": (IMPROVEMENT, "triangle-up"),
-    "Special cause: concern": (CONCERN, "diamond"),
-    "Special cause: neither": (NEITHER, "square"),
-}
 
 CONFIG: dict[str, Any] = {
     "font": FONT,
@@ -78,10 +66,6 @@ def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
-def _month(d: date) -> str:
-    return d.strftime("%Y-%m-%d")
-
-
 def spc_chart(
     chart_id: str,
     title: str,
@@ -90,54 +74,21 @@ def spc_chart(
     measure: str = "Offences",
     alt_text: str = "",
 ) -> Chart:
-    """An XmR chart: the monthly series, its mean and process limits per segment (rebased at
-    change points), and each point's reading by shape and colour."""
-    rows = []
-    for m, p in zip(months, result.points, strict=True):
-        rows.append(
-            {
-                "month": _month(m),
-                "value": p.value,
-                "mean": p.mean,
-                "lower": p.lower,
-                "upper": p.upper,
-                "segment": p.segment,
-                "reading": VERDICT_LABEL[p.verdict],
-            }
-        )
-    df = pd.DataFrame(rows)
-    base = alt.Chart(df).encode(
-        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    """The SPC chart every output shares (:mod:`scrutiny.content.spc_chart`) at the page's size,
+    with its data table."""
+    points = [
+        SeriesPoint(m, p.value, p.mean, p.lower, p.upper, p.segment, READING[p.verdict])
+        for m, p in zip(months, result.points, strict=True)
+    ]
+    spec = spc_spec(
+        points,
+        [],
+        y_title=measure,
+        description=title,
+        measure=measure,
+        width=WIDTH,
+        height=HEIGHT,
     )
-    limits = base.mark_line(strokeDash=[4, 3], color="#767676", strokeWidth=1).encode(
-        y="upper:Q", detail="segment:N"
-    ) + base.mark_line(strokeDash=[4, 3], color="#767676", strokeWidth=1).encode(
-        y="lower:Q", detail="segment:N"
-    )
-    mean = base.mark_line(color="#404040", strokeWidth=1).encode(y="mean:Q", detail="segment:N")
-    line = base.mark_line(color=SERIES, strokeWidth=1.5).encode(
-        y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False))
-    )
-    names = list(VERDICT_STYLE)
-    points = base.mark_point(filled=True, size=36, opacity=1).encode(
-        y="value:Q",
-        color=alt.Color(
-            "reading:N",
-            title="Reading",
-            scale=alt.Scale(domain=names, range=[VERDICT_STYLE[n][0] for n in names]),
-        ),
-        shape=alt.Shape(
-            "reading:N",
-            title="Reading",
-            scale=alt.Scale(domain=names, range=[VERDICT_STYLE[n][1] for n in names]),
-        ),
-        tooltip=[
-            alt.Tooltip("month:T", title="Month", format="%B %Y"),
-            alt.Tooltip("value:Q", title=measure, format=",.0f"),
-            alt.Tooltip("reading:N", title="Reading"),
-        ],
-    )
-    chart = (limits + mean + line + points).properties(width=WIDTH, height=HEIGHT, title=title)
     data = Table(
         f"Data: {title}",
         (
@@ -149,18 +100,12 @@ def spc_chart(
             Column("reading", "Reading"),
         ),
         tuple(
-            (
-                m.strftime("%b %Y"),
-                r["value"],
-                r["mean"],
-                r["lower"],
-                r["upper"],
-                r["reading"],
-            )
-            for m, r in zip(months, rows, strict=True)
+            (m.strftime("%b %Y"), p.value, p.mean, p.lower, p.upper, s.reading)
+            for m, p, s in zip(months, result.points, points, strict=True)
         ),
     )
-    return Chart(chart_id, title, _finish(chart), alt_text or result.summary_text(), data)
+    spec = {**spec, "config": CONFIG}
+    return Chart(chart_id, title, spec, alt_text or result.summary_text(), data)
 
 
 def bar_chart(

@@ -14,28 +14,15 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date
 from html import escape
 from typing import Any
 
 import vl_convert as vlc
 
-from scrutiny.judge.icons import COMMON, CONCERN, IMPROVEMENT, NEITHER
+from scrutiny.content import spc_chart
+from scrutiny.content.spc_chart import Band, SeriesPoint
 from scrutiny.web.data import LruCache
 
-#: SPC reading → colour; every chart also shows the reading as a shape and in words.
-STATUS_COLOURS = {
-    "Common cause": COMMON,
-    "Improvement": IMPROVEMENT,
-    "Concern": CONCERN,
-    "Neither": NEITHER,
-}
-STATUS_SHAPES = {
-    "Common cause": "circle",
-    "Improvement": "triangle-down",
-    "Concern": "triangle-up",
-    "Neither": "diamond",
-}
 _FONT = "Arial, Helvetica, sans-serif"
 _CONFIG: dict[str, Any] = {
     "font": _FONT,
@@ -46,28 +33,6 @@ _CONFIG: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
-class SeriesPoint:
-    """One month of an SPC chart; ``count`` is None when missing or suppressed."""
-
-    month: date
-    count: int | None
-    mean: float | None
-    lower: float | None
-    upper: float | None
-    segment: int
-    status: str
-
-
-@dataclass(frozen=True)
-class Band:
-    """A shaded run of months (the selected quarter, the comparator window)."""
-
-    start: date
-    end: date  # first day after the band
-    label: str
-
-
-@dataclass(frozen=True)
 class Bar:
     area: str
     value: float | None
@@ -75,126 +40,12 @@ class Bar:
     status: str
 
 
-def _iso(d: date) -> str:
-    return d.isoformat()
-
-
-def _status_scale() -> dict[str, Any]:
-    return {"domain": list(STATUS_COLOURS), "range": list(STATUS_COLOURS.values())}
-
-
-_MONTH_X: dict[str, Any] = {
-    "field": "month",
-    "type": "temporal",
-    "timeUnit": "utcyearmonth",
-    "title": None,
-    "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 8},
-}
-
-
 def spc_spec(
     points: list[SeriesPoint], bands: list[Band], y_title: str, description: str
 ) -> dict[str, Any]:
-    """Monthly counts with the SPC mean and limits per segment; bands shade the windows."""
-    values = [
-        {
-            "month": _iso(p.month),
-            "count": p.count,
-            "mean": None if p.mean is None else round(p.mean, 2),
-            "lower": None if p.lower is None else round(max(p.lower, 0.0), 2),
-            "upper": None if p.upper is None else round(p.upper, 2),
-            "segment": p.segment,
-            "status": p.status,
-        }
-        for p in points
-    ]
-    layers: list[dict[str, Any]] = []
-    if bands:
-        layers.append(
-            {
-                "data": {
-                    "values": [
-                        {"start": _iso(b.start), "end": _iso(b.end), "band": b.label} for b in bands
-                    ]
-                },
-                "mark": {"type": "rect", "color": "#005eb8", "opacity": 0.12},
-                "encoding": {
-                    "x": {"field": "start", "type": "temporal", "timeUnit": "utcyearmonth"},
-                    "x2": {"field": "end"},
-                    "tooltip": [{"field": "band", "type": "nominal", "title": "Window"}],
-                },
-            }
-        )
-    for field, dash in (("upper", [5, 4]), ("lower", [5, 4]), ("mean", None)):
-        mark: dict[str, Any] = {"type": "line", "color": "#595959", "strokeWidth": 1.2}
-        if dash:
-            mark["strokeDash"] = dash
-        layers.append(
-            {
-                "mark": mark,
-                "encoding": {
-                    "x": _MONTH_X,
-                    "y": {"field": field, "type": "quantitative"},
-                    "detail": {"field": "segment", "type": "nominal"},
-                },
-            }
-        )
-    layers.append(
-        {
-            "mark": {"type": "line", "color": "#1d1d1d", "strokeWidth": 1.5},
-            "encoding": {"x": _MONTH_X, "y": {"field": "count", "type": "quantitative"}},
-        }
-    )
-    layers.append(
-        {
-            "mark": {"type": "point", "filled": True, "size": 45, "opacity": 1},
-            "encoding": {
-                "x": _MONTH_X,
-                "y": {
-                    "field": "count",
-                    "type": "quantitative",
-                    "title": y_title,
-                    "scale": {"zero": False},
-                },
-                "color": {
-                    "field": "status",
-                    "type": "nominal",
-                    "title": "SPC reading",
-                    "scale": _status_scale(),
-                },
-                "shape": {
-                    "field": "status",
-                    "type": "nominal",
-                    "title": "SPC reading",
-                    "scale": {
-                        "domain": list(STATUS_SHAPES),
-                        "range": list(STATUS_SHAPES.values()),
-                    },
-                },
-                "tooltip": [
-                    {
-                        "field": "month",
-                        "type": "temporal",
-                        "timeUnit": "utcyearmonth",
-                        "title": "Month",
-                        "format": "%b %Y",
-                    },
-                    {"field": "count", "type": "quantitative", "title": "Offences", "format": ","},
-                    {"field": "mean", "type": "quantitative", "title": "Mean", "format": ",.0f"},
-                    {"field": "status", "type": "nominal", "title": "SPC"},
-                ],
-            },
-        }
-    )
-    return _finish(
-        {
-            "description": description,
-            "width": 640,
-            "height": 260,
-            "data": {"values": values},
-            "layer": layers,
-        }
-    )
+    """The SPC chart every output shares (:mod:`scrutiny.content.spc_chart`), at the
+    dashboard's size and fonts."""
+    return _finish(spc_chart.spc_spec(points, bands, y_title=y_title, description=description))
 
 
 def comparison_spec(
@@ -223,13 +74,13 @@ def comparison_spec(
                 "color": {
                     "field": "status",
                     "type": "nominal",
-                    "title": "SPC reading",
-                    "scale": _status_scale(),
+                    "title": spc_chart.READING_TITLE,
+                    "scale": spc_chart.reading_colours(),
                 },
                 "tooltip": [
                     {"field": "area", "type": "nominal", "title": "Area"},
                     {"field": "label", "type": "nominal", "title": x_title},
-                    {"field": "status", "type": "nominal", "title": "SPC"},
+                    {"field": "status", "type": "nominal", "title": spc_chart.READING_TITLE},
                 ],
             },
         },

@@ -26,9 +26,10 @@ from scrutiny.config.periods import (
 )
 from scrutiny.content.disclosure import Count, Suppressor
 from scrutiny.content.format import number, pct_text, rate_text
+from scrutiny.content.spc_chart import Band, SeriesPoint, reading_of
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
 from scrutiny.judge.significance import RateRatio, rate_ratio
-from scrutiny.judge.spc import SpcResult, VariationIcon, Verdict
+from scrutiny.judge.spc import SpcResult, VariationIcon
 from scrutiny.measures.categories import Selection
 from scrutiny.measures.summary import CAVEAT
 from scrutiny.web import charts, geo
@@ -49,12 +50,6 @@ MEASURES = {
     "rate": "Offences per 1,000 residents (12 months)",
     "change": "% change on the comparator",
     "count": "Offences in the quarter",
-}
-_STATUS = {
-    Verdict.COMMON_CAUSE: "Common cause",
-    Verdict.IMPROVEMENT: "Improvement",
-    Verdict.CONCERN: "Concern",
-    Verdict.NEITHER: "Neither",
 }
 
 
@@ -184,10 +179,6 @@ def _sentences(
     return list(analysis.sentences)
 
 
-def status_of(verdict: Verdict | None) -> str:
-    return _STATUS[verdict] if verdict is not None else "Common cause"
-
-
 def _months(
     spc: SpcResult,
     months: tuple[date, ...],
@@ -206,7 +197,7 @@ def _months(
                 point.mean,
                 point.lower,
                 point.upper,
-                status_of(point.verdict) if point.value is not None else "",
+                reading_of(point.verdict) if point.value is not None else "",
                 point.segment,
                 month in in_quarter,
                 month in comparator_months,
@@ -261,14 +252,14 @@ def _explorer(
     icon_svg, icon_text = spc_icon(spc)
     spec = charts.spc_spec(
         [
-            charts.SeriesPoint(
+            SeriesPoint(
                 m.month,
                 m.count.value,
                 m.mean,
                 m.lower,
                 m.upper,
                 m.segment,
-                m.status or "Common cause",
+                m.status or reading_of(None),
             )
             for m in month_rows
         ],
@@ -320,10 +311,10 @@ def _explorer(
 
 def _bands(
     quarter: Quarter, start: date, end: date, comparator: Comparator, months: list[MonthRow]
-) -> list[charts.Band]:
-    bands = [charts.Band(quarter.start, add_months(quarter.start, 3), quarter.label)]
+) -> list[Band]:
+    bands = [Band(quarter.start, add_months(quarter.start, 3), quarter.label)]
     if months and start >= months[0].month and comparator in QUARTER_COMPARATORS:
-        bands.append(charts.Band(start, end, COMPARATOR_NAMES[comparator]))
+        bands.append(Band(start, end, COMPARATOR_NAMES[comparator]))
     return bands
 
 
@@ -410,14 +401,14 @@ def _ranked(
         change,
         value,
         _value_text(measure, value),
-        status_of(latest.verdict if latest else None),
+        reading_of(latest.verdict if latest else None),
         icon_svg,
         icon_text,
     )
 
 
 def _bar_text(r: RankedArea) -> str:
-    return r.value_text if r.status == "Common cause" else f"{r.value_text} ({r.status.lower()})"
+    return r.value_text if r.status == reading_of(None) else f"{r.value_text} ({r.status.lower()})"
 
 
 def comparison(
