@@ -175,11 +175,23 @@ def resolve_compare(
     comparator: str | None,
     measure: str | None,
 ) -> CompareParams:
-    notices: list[str] = []
     sel = data.category(category) if category else data.headline[0]
     lvl = data.level(level or "borough")
     if lvl not in views.COMPARISON_LEVELS:
         raise NotFound(f"areas can be compared by {' or '.join(views.COMPARISON_LEVELS)}")
+    return _ranked_params(data, sel, lvl, quarter, comparator, measure)
+
+
+def _ranked_params(
+    data: WebData,
+    sel: Selection,
+    lvl: str,
+    quarter: str | None,
+    comparator: str | None,
+    measure: str | None,
+) -> CompareParams:
+    """The parameters every area of a level is ranked or coloured by (compare and map)."""
+    notices: list[str] = []
     m = measure or "rate"
     if m not in views.MEASURES:
         raise NotFound(f"unknown measure {m[:40]!r}; expected one of {', '.join(views.MEASURES)}")
@@ -213,16 +225,11 @@ def resolve_map(
     comparator: str | None,
     measure: str | None,
 ) -> CompareParams:
-    notices: list[str] = []
     sel = data.category(category) if category else data.headline[0]
     lvl = data.level(level or "borough")
     if lvl not in views.MAP_LEVELS or not data.areas[lvl]:
         raise NotFound(f"the map shows {' or '.join(views.MAP_LEVELS)}")
-    m = measure or "rate"
-    if m not in views.MEASURES:
-        raise NotFound(f"unknown measure {m[:40]!r}; expected one of {', '.join(views.MEASURES)}")
-    q = _page_quarter(data, lvl, quarter, notices)
-    return CompareParams(sel, lvl, q, data.comparator(comparator), m, tuple(notices))
+    return _ranked_params(data, sel, lvl, quarter, comparator, measure)
 
 
 @dataclass(frozen=True)
@@ -776,20 +783,34 @@ def router(pages: Pages) -> APIRouter:
 
         return await cached(request, render)
 
-    @r.get("/compare", response_class=HTMLResponse)
-    async def compare(
-        request: Request,
-        category: str | None = Query(None, max_length=120),
-        level: str | None = Query(None, max_length=20),
-        quarter: str | None = Query(None, max_length=20),
-        comparator: str | None = Query(None, max_length=40),
-        measure: str | None = Query(None, max_length=20),
-    ) -> Response:
-        def render() -> str:
-            p = resolve_compare(pages.data, category, level, quarter, comparator, measure)
-            return pages.compare(links, p)
+    def ranked_route(
+        resolve: Callable[..., CompareParams], page: Callable[[Links, CompareParams], str]
+    ) -> Any:
+        """The route of a page that ranks or colours every area of a level (compare, map)."""
 
-        return await cached(request, render)
+        async def route(
+            request: Request,
+            category: str | None = Query(None, max_length=120),
+            level: str | None = Query(None, max_length=20),
+            quarter: str | None = Query(None, max_length=20),
+            comparator: str | None = Query(None, max_length=40),
+            measure: str | None = Query(None, max_length=20),
+        ) -> Response:
+            def render() -> str:
+                return page(
+                    links, resolve(pages.data, category, level, quarter, comparator, measure)
+                )
+
+            return await cached(request, render)
+
+        return route
+
+    r.add_api_route(
+        "/compare",
+        ranked_route(resolve_compare, pages.compare),
+        methods=["GET"],
+        response_class=HTMLResponse,
+    )
 
     def report_route(page: str) -> Any:
         async def route(request: Request) -> Response:
@@ -814,20 +835,12 @@ def router(pages: Pages) -> APIRouter:
 
         return await cached(request, render)
 
-    @r.get("/map", response_class=HTMLResponse)
-    async def map_page(
-        request: Request,
-        category: str | None = Query(None, max_length=120),
-        level: str | None = Query(None, max_length=20),
-        quarter: str | None = Query(None, max_length=20),
-        comparator: str | None = Query(None, max_length=40),
-        measure: str | None = Query(None, max_length=20),
-    ) -> Response:
-        def render() -> str:
-            p = resolve_map(pages.data, category, level, quarter, comparator, measure)
-            return pages.map_page(links, p)
-
-        return await cached(request, render)
+    r.add_api_route(
+        "/map",
+        ranked_route(resolve_map, pages.map_page),
+        methods=["GET"],
+        response_class=HTMLResponse,
+    )
 
     @r.get("/search", response_class=HTMLResponse)
     async def search(request: Request, q: str | None = Query(None, max_length=100)) -> Response:
