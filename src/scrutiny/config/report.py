@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,23 +22,8 @@ from scrutiny.config import yamlfile
 
 REPORT_FILE = "report.yaml"
 
-SectionId = Literal[
-    "introduction",
-    "plan-objectives",
-    "summary-dashboard",
-    "priorities",
-    "crime-outcomes",
-    "finances",
-    "risks",
-    "annex",
-    "summary",
-    "objectives",
-    "year-figures",
-    "delivery",
-]
-
 #: The sections of the current format, in their default order.
-CURRENT_SECTIONS: tuple[SectionId, ...] = (
+CurrentSectionId = Literal[
     "introduction",
     "plan-objectives",
     "summary-dashboard",
@@ -47,7 +32,9 @@ CURRENT_SECTIONS: tuple[SectionId, ...] = (
     "finances",
     "risks",
     "annex",
-)
+]
+SectionId = Literal[CurrentSectionId, "summary", "objectives", "year-figures", "delivery"]
+CURRENT_SECTIONS: tuple[SectionId, ...] = get_args(CurrentSectionId)
 OBJECTIVES_SECTIONS: tuple[SectionId, ...] = ("summary", "objectives", "annex")
 ANNUAL_SECTIONS: tuple[SectionId, ...] = ("year-figures", "delivery", "finances", "annex")
 
