@@ -31,6 +31,7 @@ SourceKind = Literal[
     "police_uk_street",  # data.police.uk street-level files, folders, archives, zips
     "police_uk_stop_search",  # data.police.uk stop-and-search files
     "population",  # ONS mid-year estimates by local authority
+    "population_by_ethnic_group",  # census residents by ethnic group and local authority
     "lsoa_lookup",  # ONS LSOA → ward → local authority lookup
     "long_table",  # any long CSV or Parquet of crime counts, read through a column mapping
 ]

@@ -145,3 +145,21 @@ def disproportionality_in(
     return disproportionality(
         counts(searches_by(con, window, by, force), by), population, reference
     )
+
+
+def months_loaded(con: ibis.BaseBackend, force: str | None = None) -> ir.Table:
+    """The months with stop-and-search records, one row each (column ``month``), in order."""
+    t = con.table("stop_searches")
+    if force is not None:
+        t = t.filter(t.force == force)
+    return t.select("month").distinct().order_by("month")
+
+
+def ethnic_population(con: ibis.BaseBackend, area_codes: list[str]) -> ir.Table:
+    """Census residents of ``area_codes`` by top-level ethnic group, latest census year:
+    columns ``year``, ``ethnic_group``, ``population``."""
+    t = con.table("population_ethnic_group")
+    t = t.filter(t.area_code.isin(area_codes))
+    latest = t.year.max()
+    t = t.filter(t.year == latest.as_scalar())
+    return t.group_by(["year", "ethnic_group"]).agg(population=t.population.sum())

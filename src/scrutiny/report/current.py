@@ -36,6 +36,7 @@ from scrutiny.report.parts import (
     missing_notice,
     risks_and_issues,
 )
+from scrutiny.report.stop_search import stop_search_blocks
 from scrutiny.report.surveys import gap_blocks, gap_size, survey_value
 from scrutiny.report.topics import calls_blocks, outcomes_blocks, standards_blocks, workforce_blocks
 
@@ -480,6 +481,8 @@ def topic_blocks(data: ReportData, part: str, categories: tuple[str, ...]) -> li
             return workforce_blocks(data, headline=False)
         case "outcomes":
             return outcomes_blocks(data, categories)
+        case "stop_search":
+            return stop_search_blocks(data)
     raise ValueError(f"unknown theme part {part!r}")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from scrutiny.analysis.stop_search import StopSearchSummary, summarise
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Plan, load_plans, plan_for
 from scrutiny.config.report import ReportDefinition, load_definition
@@ -101,6 +102,8 @@ class ReportData:
     #: "public" or "internal": the internal edition adds checks, known issues and file hashes.
     edition: str = "public"
     notes: list[str] = field(default_factory=list)
+    #: Stop and search of the quarter (or the latest months loaded), None without records.
+    stop_search: StopSearchSummary | None = None
     #: The freeze the crime figures were read as of (``scrutiny freeze``), or None: newest data.
     freeze: Freeze | None = None
     #: Results computed once per report (SPC of a category, which charts are drawn).
@@ -284,6 +287,13 @@ def load_report_data(
         calls = call_point_changes(raw, rq)
         outcomes = outcome_changes(raw, rq)
         sources, last_load = _read_sources(raw, freeze)
+        boroughs = [
+            str(r[0])
+            for r in raw.execute(
+                "SELECT area_code FROM areas WHERE geo_level = 'borough'"
+            ).fetchall()
+        ]
+        stop_search = summarise(con, quarter, boroughs, ws.config.settings.population_year)
         known = raw.execute(
             """SELECT file, row_number, coalesce(column_name, ''), message,
                       coalesce(known_issue, '')
@@ -317,6 +327,7 @@ def load_report_data(
         edition=edition,
         notes=notes,
         freeze=freeze,
+        stop_search=stop_search,
     )
 
 

@@ -17,6 +17,7 @@ from scrutiny.config.workspace import Workspace, WorkspaceError
 from scrutiny.returns.actions import load_workspace_returns
 from scrutiny.returns.schema import ensure_schema
 from scrutiny.sources.datastore import read_datastore
+from scrutiny.sources.ethnic_population import read_ethnic_population
 from scrutiny.sources.long_table import read_long_table
 from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
 from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_name
@@ -73,13 +74,14 @@ def ingest_workspace(
     report = IngestReport()
     ws.check_sources()
     population = ws.sources_of("population")
+    ethnic = ws.sources_of("population_by_ethnic_group")
     crime = [
         (path, source)
         for source in ws.config.sources
         if source.kind in ("datastore", "long_table")
         for path in ws.resolve(source.path)
     ]
-    files = population + [path for path, _ in crime]
+    files = population + ethnic + [path for path, _ in crime]
     drop = ws.config.settings.max_revision_drop_pct / 100
     with Warehouse(ws.warehouse_path) as wh:
         done = 0
@@ -99,6 +101,9 @@ def ingest_workspace(
         for path in population:
             if sha := step(path):
                 report.results.append(wh.ingest(read_population(path), sha))
+        for path in ethnic:
+            if sha := step(path):
+                report.results.append(wh.ingest(read_ethnic_population(path), sha))
         names = area_names(wh, ws)
         for path, source in crime:
             if sha := step(path):
@@ -111,22 +116,25 @@ def ingest_workspace(
                     wh.ingest_crime(batch, sha, accept_revisions=accept_revisions, max_drop=drop)
                 )
         refresh_areas(ws, wh, names)
-        police = ws.sources_of("police_uk_street") + ws.sources_of("police_uk_stop_search")
+        street_files = ws.sources_of("police_uk_street")
+        police = street_files + ws.sources_of("police_uk_stop_search")
         if police:
             lookups = ws.sources_of("lsoa_lookup")
-            if not lookups:
+            if street_files and not lookups:
                 raise WorkspaceError(
-                    "scrutiny.yaml: sources: data.police.uk files need an lsoa_lookup source "
-                    "(the ONS LSOA → ward → local authority lookup)"
+                    "scrutiny.yaml: sources: data.police.uk street files need an lsoa_lookup "
+                    "source (the ONS LSOA → ward → local authority lookup)"
                 )
             if progress:
                 progress(police[0], done, len(files) + 1)
-            lookup = read_ons_lookup(lookups[0])
+            # Stop-and-search records carry no LSOA: on their own they need no lookup.
+            lookup = read_ons_lookup(lookups[0]) if lookups else None
             street = ingest_street(wh, police, lookup)
             report.results.append(street)
-            # A no-op when neither the records nor the force's areas changed.
-            report.results.append(derive_street_counts(ws, wh))
-            refresh_areas(ws, wh, names, lookup)
+            if lookup is not None:
+                # A no-op when neither the records nor the force's areas changed.
+                report.results.append(derive_street_counts(ws, wh))
+                refresh_areas(ws, wh, names, lookup)
         with wh.transaction() as con:
             ensure_schema(con)  # the return tables, empty without returns: readers need them
     if ws.config.returns:

@@ -836,7 +836,7 @@ class PoliceUkIngest:
 def ingest_street(
     warehouse: Warehouse,
     paths: Iterable[Path | str],
-    lookup: OnsLookup,
+    lookup: OnsLookup | None,
     progress: Progress | None = None,
     *,
     fast: bool = True,
@@ -867,6 +867,11 @@ def ingest_street(
             ]
             searches = []
         street = found.of_kind("street")
+        if street and lookup is None:
+            raise IngestError(
+                f"{street[0].name}: a street-level file needs the ONS LSOA lookup "
+                "(an lsoa_lookup source in scrutiny.yaml)"
+            )
         total = len(street) + len(searches)
 
         # Fingerprint everything first (parallel: hashing releases the GIL) and refuse a wrong
@@ -905,7 +910,7 @@ def ingest_street(
         if progress:
             progress(done, total, "street-level files")
 
-        if fast and len(new) > 1:
+        if fast and len(new) > 1 and lookup is not None:
             results, resolution = _bulk_load_street(warehouse, new, lookup)
             report.results += results
             report.resolution.add(resolution)
@@ -914,6 +919,7 @@ def ingest_street(
                 progress(done, total, "street-level files")
         else:
             for f, sha in new:
+                assert lookup is not None
                 batch = read_street_file(f, lookup)
                 report.resolution.add(LsoaResolution.of(batch.rows))
                 report.results.append(warehouse.ingest(batch, sha256=sha))

@@ -86,6 +86,16 @@ CREATE TABLE IF NOT EXISTS population (
     source_id   INTEGER NOT NULL,
     PRIMARY KEY (area_code, year)
 );
+-- Census usual residents by top-level ethnic group (the denominator of stop-and-search rates).
+CREATE TABLE IF NOT EXISTS population_ethnic_group (
+    area_code    VARCHAR NOT NULL,
+    area_name    VARCHAR NOT NULL,
+    year         INTEGER NOT NULL,
+    ethnic_group VARCHAR NOT NULL,
+    population   BIGINT NOT NULL,
+    source_id    INTEGER NOT NULL,
+    PRIMARY KEY (area_code, year, ethnic_group)
+);
 CREATE TABLE IF NOT EXISTS street_crimes (
     crime_id       VARCHAR,
     month          DATE NOT NULL,
@@ -133,6 +143,7 @@ CREATE TABLE IF NOT EXISTS stop_searches (
 REPLACE_KEYS: dict[str, tuple[str, ...]] = {
     "areas": ("geo_level", "area_code"),
     "population": ("area_code", "year"),
+    "population_ethnic_group": ("area_code", "year", "ethnic_group"),
     # Street-level and stop-and-search records have no natural key: a force-month is the unit.
     "street_crimes": ("force", "month"),
     "stop_searches": ("force", "month"),
