@@ -38,7 +38,9 @@ CURRENT_SECTIONS: tuple[SectionId, ...] = get_args(CurrentSectionId)
 OBJECTIVES_SECTIONS: tuple[SectionId, ...] = ("summary", "objectives", "annex")
 ANNUAL_SECTIONS: tuple[SectionId, ...] = ("year-figures", "delivery", "finances", "annex")
 
-ThemePart = Literal["surveys", "calls", "standards", "workforce", "outcomes", "stop_search"]
+ThemePart = Literal[
+    "surveys", "calls", "standards", "workforce", "outcomes", "stop_search", "outcome_trend"
+]
 
 _HEX = r"^#[0-9a-fA-F]{6}$"
 

@@ -300,10 +300,16 @@ def _fractional(df: pd.DataFrame) -> list[str]:
 
 
 def monthly_series_expr(
-    con: ibis.BaseBackend, chosen: Sequence[Selection], level: str, first: date, end: date
+    con: ibis.BaseBackend,
+    chosen: Sequence[Selection],
+    level: str,
+    first: date,
+    end: date,
+    measure: str = OFFENCES,
 ) -> ir.Table:
-    """Monthly offences per (category, area) from ``first`` up to (not including) ``end``."""
-    t = _facts_by_area(con, chosen, level, first, end)
+    """Monthly offences (or another ``measure``, e.g. positive outcomes) per (category, area)
+    from ``first`` up to (not including) ``end``."""
+    t = _facts_by_area(con, chosen, level, first, end, (measure,))
     areas = con.table("areas")
     agg = t.group_by(["category", "key", "month"]).aggregate(count=t["count"].sum())
     names = areas.filter(areas.geo_level == level).select(
@@ -325,15 +331,17 @@ def monthly_series(
     level: str = "force",
     first: date = date(2010, 1, 1),
     end: date = date(2100, 1, 1),
+    measure: str = OFFENCES,
 ) -> pd.DataFrame:
-    """Monthly offences as a DataFrame (category, area_code, area_name, month, count): every
-    month published for the category appears (a zero where no row), no unpublished month does."""
-    df = monthly_series_expr(con, chosen, level, first, end).to_pandas()
+    """Monthly offences (or ``measure``) as a DataFrame (category, area_code, area_name, month,
+    count): every month published for the category and measure appears (a zero where no row),
+    no unpublished month does."""
+    df = monthly_series_expr(con, chosen, level, first, end, measure).to_pandas()
     df["month"] = pd.to_datetime(df["month"]).dt.date
     published = published_months(con, level)
     parts = []
     for sel in chosen:
-        months = sorted(m for m in selection_months(sel, published) if first <= m < end)
+        months = sorted(m for m in selection_months(sel, published, measure) if first <= m < end)
         mine = df[df["category"] == sel.name]
         for (code, name), rows in mine.groupby(["area_code", "area_name"], dropna=False):
             counts = dict(zip(rows["month"], rows["count"], strict=True))

@@ -27,6 +27,7 @@ from scrutiny.report import finances
 from scrutiny.report.annex import annex
 from scrutiny.report.charts import bar_chart
 from scrutiny.report.data import ReportData
+from scrutiny.report.outcome_trend import outcome_trend_blocks
 from scrutiny.report.parts import (
     crime_blocks,
     crime_sentences,
@@ -458,7 +459,10 @@ def key_themes(data: ReportData, p: Priority) -> Section:
                 )
             )
         for part in theme.parts:
-            blocks.extend(topic_blocks(data, part, tuple(theme.outcome_categories)))
+            names = tuple(theme.outcome_categories)
+            if part == "outcome_trend":
+                names = names or tuple(theme.categories)
+            blocks.extend(topic_blocks(data, part, names))
         if theme.not_in_data:
             blocks.append(missing_notice(theme.not_in_data))
         if not blocks:
@@ -483,6 +487,8 @@ def topic_blocks(data: ReportData, part: str, categories: tuple[str, ...]) -> li
             return outcomes_blocks(data, categories)
         case "stop_search":
             return stop_search_blocks(data)
+        case "outcome_trend":
+            return outcome_trend_blocks(data, categories)
     raise ValueError(f"unknown theme part {part!r}")
 
 

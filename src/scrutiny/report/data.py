@@ -40,6 +40,7 @@ from scrutiny.returns.derived import (
     survey_gaps,
 )
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
+from scrutiny.store.crime import POSITIVE_OUTCOMES
 from scrutiny.store.engine import Connection
 from scrutiny.store.frozen import Freeze, read_freeze, unversioned_changes, use_frozen
 
@@ -84,6 +85,8 @@ class ReportData:
     selections: dict[str, Selection]
     crime: dict[str, dict[str, Any]]
     monthly: pd.DataFrame
+    #: Monthly positive outcomes of the charted categories that have them (same columns).
+    monthly_outcomes: pd.DataFrame
     incomplete_windows: list[str]
     population_year: int | None
     returns: dict[str, list[dict[str, Any]]]
@@ -139,6 +142,14 @@ class ReportData:
         if last is not None:
             s = s[[m <= last for m in s.index]]
         return s
+
+    def outcome_series(self, name: str) -> pd.Series:
+        """Monthly force-level positive outcomes of a category (empty without any)."""
+        sel = self.selections.get(name.strip().lower())
+        if sel is None or self.monthly_outcomes.empty:
+            return pd.Series(dtype="float64")
+        df = self.monthly_outcomes[self.monthly_outcomes["category"] == sel.name]
+        return pd.Series(df["count"].to_numpy(dtype="float64"), index=list(df["month"]))
 
     def window_total(self, name: str, first: date, months: int) -> int | None:
         """Offences of a category in ``months`` months from ``first``; None unless every month
@@ -274,6 +285,14 @@ def load_report_data(
             if chosen
             else pd.DataFrame(columns=["category", "area_code", "area_name", "month", "count"])
         )
+        with_outcomes = [
+            s for s in chosen if (crime.get(s.name) or {}).get("positive_outcomes_r12") is not None
+        ]
+        monthly_outcomes = (
+            monthly_series(con, with_outcomes, "force", date(2000, 1, 1), end, POSITIVE_OUTCOMES)
+            if with_outcomes
+            else monthly.iloc[0:0]
+        )
         last_month = raw.execute(
             "SELECT max(month) FROM crime_counts WHERE geo_level = 'borough'"  # recorded crime
         ).fetchone()
@@ -310,6 +329,7 @@ def load_report_data(
         selections=available,
         crime=crime,
         monthly=monthly,
+        monthly_outcomes=monthly_outcomes,
         incomplete_windows=list(frame.attrs.get("incomplete_windows", [])),
         population_year=frame.attrs.get("population_year"),
         returns=returns,
