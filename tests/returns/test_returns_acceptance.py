@@ -49,7 +49,7 @@ def test_every_demo_return_loads(loaded: tuple[Warehouse, object]) -> None:
         "objectives",
         "revenue",
         "capital",
-        "mopac_finance",
+        "office_finance",
         "reserves",
         "calls",
         "surveys",
@@ -144,10 +144,10 @@ def test_finance_totals_pass_or_are_published_inconsistencies(
     ]
 
 
-def test_mopac_and_capital_tables_pass_every_check(loaded: tuple[Warehouse, object]) -> None:
+def test_office_and_capital_tables_pass_every_check(loaded: tuple[Warehouse, object]) -> None:
     wh, _ = loaded
     files = {r[0] for r in wh.con.execute("SELECT DISTINCT file FROM ret_warnings").fetchall()}
-    assert "2023-24Q1-mopac-finance.csv" not in files and "2023-24Q1-capital.csv" not in files
+    assert "2023-24Q1-office-finance.csv" not in files and "2023-24Q1-capital.csv" not in files
     total = wh.con.execute(
         """SELECT full_year_forecast FROM ret_capital
            WHERE financial_year = '2023/24' AND line = 'Total Capital Expenditure'"""

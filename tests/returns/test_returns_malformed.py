@@ -157,7 +157,7 @@ TOTALS = {
         ["2023/24", "Estate", "", "2.0"],
         ["2023/24", "Total", "Fleet; Estate", "3.2"],
     ],
-    "mopac_finance": [
+    "office_finance": [
         ["body", "line", "total_of", "revised_budget"],
         ["VRU", "Violence", "", "1.0"],
         ["VRU", "Trust", "", "2.0"],

@@ -344,10 +344,10 @@ def finance(data: ReportData) -> Section:
                 notes=(PRINTED,),
             )
         )
-    mopac = data.rows("mopac_finance")
-    if mopac:
-        body = list(dict.fromkeys(str(r["body"]) for r in mopac))[-1]
-        part = [r for r in mopac if r["body"] == body]
+    office = data.rows("office_finance")
+    if office:
+        body = list(dict.fromkeys(str(r["body"]) for r in office))[-1]
+        part = [r for r in office if r["body"] == body]
         rows, emphasis = outturn_rows(part, "revised_budget", "full_year_forecast")
         blocks.append(
             Table(
@@ -358,7 +358,7 @@ def finance(data: ReportData) -> Section:
                 notes=(PRINTED,),
             )
         )
-    if not revenue and not mopac:
+    if not revenue and not office:
         blocks.append(EmptyNotice(f"No finance returns loaded for {fy_label(q.fy_start)}."))
     return Section("annual-finances", "Finances", 1, tuple(blocks), page_break=True)
 

@@ -54,7 +54,7 @@ RETURN_TABLES = (
     "objectives",
     "revenue",
     "capital",
-    "mopac_finance",
+    "office_finance",
     "reserves",
     "calls",
     "surveys",

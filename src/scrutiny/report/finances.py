@@ -207,7 +207,7 @@ def printed_variance(row: dict[str, Any]) -> float:
 
 
 def office_blocks(data: ReportData) -> list[Block]:
-    rows = data.rows("mopac_finance")
+    rows = data.rows("office_finance")
     if not rows:
         return [_none(f"{data.definition.wording.office} finance", data)]
     blocks: list[Block] = []
@@ -225,7 +225,7 @@ def office_blocks(data: ReportData) -> list[Block]:
                 f"{money(net['revised_budget'])}: {word}"
                 + (f" of {money(abs(diff))}" if diff else "")
                 + ".",
-                "finance.mopac",
+                "finance.office",
             )
         )
     for body in bodies:
@@ -249,7 +249,7 @@ def office_blocks(data: ReportData) -> list[Block]:
                 notes=(PRINTED,),
             )
         )
-    blocks.extend(variance_check(data, "mopac_finance"))
+    blocks.extend(variance_check(data, "office_finance"))
     return blocks
 
 
@@ -346,7 +346,7 @@ def variance_check(data: ReportData, statement: str) -> list[Block]:
 
 def priority_finance(data: ReportData, priority_id: str, title: str) -> list[Block]:
     """The office's budget lines (each body's) of one plan priority."""
-    rows = data.rows("mopac_finance")
+    rows = data.rows("office_finance")
     plan = data.plan
     mine = [
         r

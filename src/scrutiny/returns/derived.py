@@ -88,7 +88,7 @@ _VARIANCES = (
         ("full_year_variance", "full_year_forecast", "original_budget"))),
     ("capital", "ret_capital", "financial_year", (
         ("full_year_variance", "full_year_forecast", "original_budget"),)),
-    ("mopac_finance", "ret_mopac_finance", "body", (
+    ("office_finance", "ret_office_finance", "body", (
         ("full_year_variance", "full_year_forecast", "revised_budget"),)),
     ("reserves", "ret_reserves", "''", (
         ("transfers_variance", "forecast_transfers", "original_budgeted_transfers"),)),

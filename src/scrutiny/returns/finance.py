@@ -132,7 +132,7 @@ REVENUE_FIGURES = (
     "original_budget", "full_year_forecast", "full_year_variance",
 )  # fmt: skip
 CAPITAL_FIGURES = ("original_budget", "full_year_forecast", "actual_ytd", "full_year_variance")
-MOPAC_FIGURES = ("original_budget", "revised_budget", "full_year_forecast", "full_year_variance")
+OFFICE_FIGURES = ("original_budget", "revised_budget", "full_year_forecast", "full_year_variance")
 RESERVE_FIGURES = (
     "opening_balance", "original_budgeted_transfers", "forecast_transfers",
     "transfers_variance", "forecast_closing_balance",
@@ -147,10 +147,10 @@ CAPITAL_CHECKS: tuple[Check, ...] = (
     totals_check(CAPITAL_FIGURES, by=("financial_year",)),
     identity_check("full_year_variance", ["full_year_forecast"], ["original_budget"]),
 )
-MOPAC_CHECKS: tuple[Check, ...] = (
-    totals_check(MOPAC_FIGURES, by=("body",)),
+OFFICE_CHECKS: tuple[Check, ...] = (
+    totals_check(OFFICE_FIGURES, by=("body",)),
     identity_check("full_year_variance", ["full_year_forecast"], ["revised_budget"]),
-    combined_body_check(MOPAC_FIGURES),
+    combined_body_check(OFFICE_FIGURES),
 )
 RESERVE_CHECKS: tuple[Check, ...] = (
     totals_check(RESERVE_FIGURES),

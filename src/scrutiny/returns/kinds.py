@@ -132,6 +132,8 @@ def _line() -> tuple[Column, ...]:
 
 
 KINDS: dict[str, Kind] = {}
+#: Kinds renamed, by their former name: files and sheets so named still load (with a notice).
+FORMER_NAMES: dict[str, str] = {"mopac_finance": "office_finance"}
 
 
 def _add(kind: Kind) -> None:
@@ -348,7 +350,7 @@ _add(
 )
 _add(
     Kind(
-        "mopac_finance",
+        "office_finance",
         "The office and its units by plan outcome, income and reserves (£m)",
         (
             Column(
@@ -358,7 +360,7 @@ _add(
             ),
             Column("section", help="Expenditure, Income Streams, Reserves"),
             *_line(),
-            *_figures(finance.MOPAC_FIGURES),
+            *_figures(finance.OFFICE_FIGURES),
             NOTE,
         ),
         {
@@ -372,7 +374,7 @@ _add(
             "full_year_variance": "(0.1)",
             "note": "",
         },
-        checks=(unique_check(("body", "line")), *finance.MOPAC_CHECKS),
+        checks=(unique_check(("body", "line")), *finance.OFFICE_CHECKS),
     )
 )
 _add(

@@ -17,7 +17,7 @@ from scrutiny.config.periods import Quarter
 from scrutiny.config.plan import Plan, plan_for
 from scrutiny.returns.base import CellError, ReturnError, read_sheets
 from scrutiny.returns.decisions import yaml_sheet
-from scrutiny.returns.kinds import KINDS
+from scrutiny.returns.kinds import FORMER_NAMES, KINDS
 from scrutiny.returns.schema import ensure_schema, return_tables, table_columns
 from scrutiny.returns.spec import KNOWN_ISSUE, Parsed, parse_sheet
 from scrutiny.store.engine import Connection
@@ -30,12 +30,19 @@ _NAMING = (
 
 
 def kind_in_name(stem: str) -> str | None:
-    """The kind a file name ends with (``2023-24Q1-mopac-finance`` → ``mopac_finance``)."""
+    """The kind a file name ends with (``2023-24Q1-office-finance`` → ``office_finance``); a
+    kind's former name (:data:`FORMER_NAMES`) still reads, and ``load`` says to rename it."""
     key = stem.casefold().replace("-", "_").replace(" ", "_")
-    for name in sorted(KINDS, key=len, reverse=True):
+    for name in sorted([*KINDS, *FORMER_NAMES], key=len, reverse=True):
         if key == name or key.endswith("_" + name):
-            return name
+            return FORMER_NAMES.get(name, name)
     return None
+
+
+def former_name_in(stem: str) -> str | None:
+    """The deprecated kind name a file name ends with, if any."""
+    key = stem.casefold().replace("-", "_").replace(" ", "_")
+    return next((n for n in FORMER_NAMES if key == n or key.endswith("_" + n)), None)
 
 
 def quarter_in_name(path: Path) -> Quarter | None:
@@ -138,6 +145,9 @@ class LoadResult:
             text += f" (replacing {self.replaced:,} rows loaded before)"
         if self.warnings:
             text += f"; {len(self.warnings)} acknowledged known issue(s)"
+        if former := former_name_in(self.path.stem):
+            new = FORMER_NAMES[former].replace("_", "-")
+            text += f"; '{former}' is a deprecated kind name: name the file …-{new}"
         return text
 
 

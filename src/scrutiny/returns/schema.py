@@ -7,7 +7,7 @@ row of the file it came from.
 
 from __future__ import annotations
 
-from scrutiny.returns.kinds import KINDS
+from scrutiny.returns.kinds import FORMER_NAMES, KINDS
 from scrutiny.returns.spec import KNOWN_ISSUE, Kind
 from scrutiny.store.engine import Connection
 
@@ -63,7 +63,17 @@ def ddl(kind: Kind) -> str:
 
 
 def ensure_schema(con: Connection) -> None:
-    """Create the return tables that do not exist yet (idempotent)."""
+    """Create the return tables that do not exist yet (idempotent); a renamed kind's table
+    keeps its rows under the new name."""
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    for former, name in FORMER_NAMES.items():
+        if f"ret_{former}" in tables and f"ret_{name}" not in tables:
+            con.execute(f"ALTER TABLE ret_{former} RENAME TO ret_{name}")
+            con.execute(
+                "UPDATE sources SET kind = ? WHERE kind = ?", [f"return:{name}", f"return:{former}"]
+            )
     for kind in KINDS.values():
         con.execute(ddl(kind))
     con.execute(_EXTRA)

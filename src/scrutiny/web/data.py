@@ -47,7 +47,7 @@ PUBLISHED_TABLES: dict[str, str] = {
     "ret_revenue": "revenue",
     "ret_capital": "capital",
     "ret_reserves": "reserves",
-    "ret_mopac_finance": "mopac-finance",
+    "ret_office_finance": "office-finance",
     "ret_calls": "calls",
     "ret_outcomes": "outcomes",
     "ret_surveys": "surveys",
