@@ -100,6 +100,9 @@ class Theme(_Strict):
     categories: list[str] = Field(default_factory=list)
     parts: list[ThemePart] = Field(default_factory=list)
     outcome_categories: list[str] = Field(default_factory=list)
+    series: list[str] = Field(
+        default_factory=list, description="Measures of the indicator-series return it shows"
+    )
     not_in_data: list[str] = Field(default_factory=list)
 
 

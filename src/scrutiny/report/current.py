@@ -37,6 +37,7 @@ from scrutiny.report.parts import (
     missing_notice,
     risks_and_issues,
 )
+from scrutiny.report.series import series_blocks
 from scrutiny.report.stop_search import stop_search_blocks
 from scrutiny.report.surveys import gap_blocks, gap_size, survey_value
 from scrutiny.report.topics import calls_blocks, outcomes_blocks, standards_blocks, workforce_blocks
@@ -463,6 +464,8 @@ def key_themes(data: ReportData, p: Priority) -> Section:
             if part == "outcome_trend":
                 names = names or tuple(theme.categories)
             blocks.extend(topic_blocks(data, part, names))
+        if theme.series:
+            blocks.extend(series_blocks(data, theme.series))
         if theme.not_in_data:
             blocks.append(missing_notice(theme.not_in_data))
         if not blocks:

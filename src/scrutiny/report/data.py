@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from scrutiny.analysis.series import SeriesAnalysis, analyse_series
 from scrutiny.analysis.stop_search import StopSearchSummary, summarise
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Plan, load_plans, plan_for
@@ -105,6 +106,8 @@ class ReportData:
     #: "public" or "internal": the internal edition adds checks, known issues and file hashes.
     edition: str = "public"
     notes: list[str] = field(default_factory=list)
+    #: The indicator-series return's measures with a figure for the quarter, judged.
+    indicators: list[SeriesAnalysis] = field(default_factory=list)
     #: Stop and search of the quarter (or the latest months loaded), None without records.
     stop_search: StopSearchSummary | None = None
     #: The freeze the crime figures were read as of (``scrutiny freeze``), or None: newest data.
@@ -312,6 +315,11 @@ def load_report_data(
                 "SELECT area_code FROM areas WHERE geo_level = 'borough'"
             ).fetchall()
         ]
+        cur = raw.execute("SELECT * FROM ret_series WHERE quarter <= ?", [str(rq)])
+        columns = [d[0] for d in cur.description]
+        series = analyse_series(
+            [dict(zip(columns, map(clean, row), strict=True)) for row in cur.fetchall()], rq
+        )
         stop_search = summarise(con, quarter, boroughs, ws.config.settings.population_year)
         known = raw.execute(
             """SELECT file, row_number, coalesce(column_name, ''), message,
@@ -348,6 +356,7 @@ def load_report_data(
         notes=notes,
         freeze=freeze,
         stop_search=stop_search,
+        indicators=series,
     )
 
 

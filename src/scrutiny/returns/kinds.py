@@ -555,6 +555,74 @@ _add(
         checks=(unique_check(("measure", "group", "period")),),
     )
 )
+#: Units of an indicator series: a % (changes in points), a count, seconds or a rate.
+SERIES_UNITS = ("%", "count", "seconds", "rate")
+
+
+def _series_check(parsed: Parsed) -> list[CellError]:
+    """A % from 0 to 100; counts and seconds ≥ 0; a numerator within its denominator; and a %
+    with both given must be their ratio (to the published whole point)."""
+    errors = []
+    for r in parsed.rows:
+        value, num, den, unit = r["value"], r["numerator"], r["denominator"], r["unit"]
+        if unit == "%" and not 0 <= value <= 100:
+            errors.append(parsed.error(r, "value", value, "a % must be from 0 to 100"))
+        elif unit in ("count", "seconds") and value < 0:
+            errors.append(parsed.error(r, "value", value, f"a {unit} figure must be ≥ 0"))
+        if (num is None) != (den is None):
+            missing = "denominator" if den is None else "numerator"
+            errors.append(parsed.error(r, missing, None, "give numerator and denominator together"))
+            continue
+        if num is None or den is None:
+            continue
+        if den <= 0 or not 0 <= num <= den:
+            errors.append(
+                parsed.error(r, "numerator", num, f"expected from 0 to the denominator {den:g}")
+            )
+        elif unit == "%" and abs(100 * num / den - value) > 0.5:
+            errors.append(
+                parsed.error(
+                    r,
+                    "value",
+                    value,
+                    f"numerator ÷ denominator is {100 * num / den:.1f}%, not {value:g}%",
+                )
+            )
+    return errors
+
+
+_add(
+    Kind(
+        "series",
+        "Indicator series: one figure per measure, area and period (victim satisfaction, call "
+        "answering, hate crime, survey results…), judged like a crime measure",
+        (
+            Column("measure", required=True),
+            Column("area", help="blank for the whole force area"),
+            Column("period", "quarter", True, help="the quarter the figure is for"),
+            Column("value", "number", True),
+            Column("numerator", "number", help="e.g. respondents satisfied (with denominator)"),
+            Column("denominator", "number", help="e.g. respondents: lets changes be tested"),
+            Column("target", "number"),
+            Column("unit", "choice", True, SERIES_UNITS),
+            Column("polarity", "choice", choices=("up", "down"), help="which way is better"),
+            NOTE,
+        ),
+        {
+            "measure": "Victim satisfaction",
+            "area": "",
+            "period": "2023-24Q1",
+            "value": "64",
+            "numerator": "",
+            "denominator": "",
+            "target": "",
+            "unit": "%",
+            "polarity": "up",
+            "note": "",
+        },
+        checks=(unique_check(("measure", "area", "period")), _series_check),
+    )
+)
 _add(
     Kind(
         "decisions",
