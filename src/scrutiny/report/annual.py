@@ -285,6 +285,12 @@ def priority_delivery(data: ReportData, p: Priority) -> Section:
     for n in dict.fromkeys(names):
         if data.has_category(n) and (s := multi_year_sentence(data, n, years)):
             blocks.append(s)
+    series = {m.casefold() for t in definition.themes_for(p.id) for m in t.series}
+    blocks += [
+        Sentence(a.sentence, "series.sentence")
+        for a in data.indicators
+        if a.measure.casefold() in series
+    ]
     if not blocks:
         blocks.append(EmptyNotice("No returns or measures with data for this priority."))
     return Section(f"delivery-{p.id}", p.title, 2, tuple(blocks))
