@@ -43,3 +43,31 @@ def test_older_warehouse_table_is_renamed(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM ret_office_finance").fetchone() == n
         kinds = {r[0] for r in con.execute("SELECT kind FROM sources").fetchall()}
         assert kinds == {"return:office_finance"}
+
+
+def test_a_read_only_connection_reads_an_older_warehouse(tmp_path: Path) -> None:
+    """Before the next ingest, reads see the former table under the new name and an empty
+    table for a kind the older warehouse lacks (nothing is written)."""
+    import duckdb
+
+    from scrutiny.returns.schema import readable_returns
+
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        n = load_file(wh, DEMO_FILE).rows
+        wh.con.execute("ALTER TABLE ret_office_finance RENAME TO ret_mopac_finance")
+        wh.con.execute("DROP TABLE ret_series")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        readable_returns(con)
+        assert con.execute("SELECT count(*) FROM ret_office_finance").fetchone() == (n,)
+        assert con.execute("SELECT count(*) FROM ret_series").fetchone() == (0,)
+    finally:
+        con.close()
+    con = duckdb.connect(str(path), read_only=True)
+    try:  # the file itself is unchanged
+        rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        tables = {r[0] for r in rows}
+        assert "ret_mopac_finance" in tables and "ret_series" not in tables
+    finally:
+        con.close()

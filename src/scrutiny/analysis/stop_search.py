@@ -86,7 +86,11 @@ def summarise(
     by_group = ss.counts(
         ss.searches_by(con, window, "officer_defined_ethnicity"), "officer_defined_ethnicity"
     )
-    pop_rows = ss.ethnic_population(con, area_codes).to_pyarrow().to_pylist()
+    pop_rows = (
+        ss.ethnic_population(con, area_codes).to_pyarrow().to_pylist()
+        if "population_ethnic_group" in con.list_tables()  # a warehouse from before it existed
+        else []
+    )
     census = {r["ethnic_group"]: float(r["population"]) for r in pop_rows}
     census = {g: n for g, n in census.items() if g in OFFICER_GROUPS}
     groups = (

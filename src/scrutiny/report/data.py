@@ -41,6 +41,7 @@ from scrutiny.returns.derived import (
     survey_gaps,
 )
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
+from scrutiny.returns.schema import readable_returns
 from scrutiny.store.crime import POSITIVE_OUTCOMES
 from scrutiny.store.engine import Connection
 from scrutiny.store.frozen import Freeze, read_freeze, unversioned_changes, use_frozen
@@ -220,6 +221,7 @@ def latest_returns_quarter(ws: Workspace, quarter: Quarter) -> Quarter:
     con = connect(ws)
     try:
         raw: Connection = con.con
+        readable_returns(raw)
         for q in wanted:
             for kind in RETURN_TABLES:
                 found = raw.execute(
@@ -266,6 +268,7 @@ def load_report_data(
     con = connect(ws)
     try:
         raw: Connection = con.con
+        readable_returns(raw)
         if freeze is not None:
             use_frozen(raw, freeze, frozen_path)
             notes += [

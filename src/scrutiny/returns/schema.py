@@ -79,5 +79,23 @@ def ensure_schema(con: Connection) -> None:
     con.execute(_EXTRA)
 
 
+def readable_returns(con: duckdb.DuckDBPyConnection) -> None:
+    """Let a read-only connection to a warehouse written by an older version read every return
+    table: a renamed kind's table under its new name, a kind it lacks as an empty table (both
+    temporary, for this connection only; the next ingest makes them real)."""
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    former = {new: old for old, new in FORMER_NAMES.items()}
+    for kind in KINDS.values():
+        if kind.table in tables:
+            continue
+        old = former.get(kind.name)
+        if old is not None and f"ret_{old}" in tables:
+            con.execute(f"CREATE TEMP VIEW {kind.table} AS SELECT * FROM ret_{old}")
+        else:
+            con.execute(ddl(kind).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+
+
 def return_tables() -> list[str]:
     return [k.table for k in KINDS.values()]

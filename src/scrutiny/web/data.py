@@ -33,6 +33,7 @@ from scrutiny.measures.crime import (
     months_covered,
 )
 from scrutiny.measures.summary import groups_of
+from scrutiny.returns.schema import readable_returns
 
 T = TypeVar("T")
 
@@ -123,6 +124,7 @@ class WebData:
     def __init__(self, ws: Workspace, cache_size: int = 2048):
         self.ws = ws
         self.con = ibis.duckdb.connect(str(ws.warehouse_path), read_only=True)
+        readable_returns(self.con.con)
         self.cache = LruCache(cache_size)
         self._lock = threading.RLock()
         selections = available_selections(self.con, groups_of(ws))
