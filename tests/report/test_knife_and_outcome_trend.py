@@ -9,7 +9,7 @@ from datetime import date
 import pyarrow.parquet as pq
 
 from scrutiny.config.workspace import Workspace
-from scrutiny.report.content import Report, Sentence, Table
+from scrutiny.content.model import Report, Sentence, Table
 
 
 def _monthly(ws: Workspace, subtype: str) -> dict[tuple[str, date], int]:

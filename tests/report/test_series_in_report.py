@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrutiny.report.content import Report, Sentence, Table
+from scrutiny.content.model import Report, Sentence, Table
 
 
 def test_the_demo_report_shows_the_satisfaction_series(current_report: Report) -> None:

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 from scrutiny.config.workspace import Workspace
-from scrutiny.report.content import Report, Sentence, Table
+from scrutiny.content.model import Report, Sentence, Table
 
 NFA = {"A no further action disposal", "Nothing found - no further action"}
 

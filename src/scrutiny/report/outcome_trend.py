@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from scrutiny.content.format import count
+from scrutiny.content.model import Block, Column, EmptyNotice, Sentence, Table
 from scrutiny.judge.narrative import format_pp_change
 from scrutiny.judge.significance import newcombe_interval
-from scrutiny.report.content import Block, Column, EmptyNotice, Sentence, Table
 from scrutiny.report.data import ReportData
-from scrutiny.report.parts import count
 
 #: Quarters in the trend table (two years).
 QUARTERS = 8

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scrutiny.analysis.series import SeriesAnalysis
-from scrutiny.report.content import Block, Column, EmptyNotice, Sentence, Table
+from scrutiny.content.model import Block, Column, EmptyNotice, Sentence, Table
 from scrutiny.report.data import ReportData
 
 

@@ -5,10 +5,10 @@ likely to be stopped and searched than White residents"), from the loaded record
 from __future__ import annotations
 
 from scrutiny.analysis.stop_search import REFERENCE, StopSearchSummary
+from scrutiny.content.format import count
+from scrutiny.content.model import Block, Column, EmptyNotice, Note, Sentence, Table
 from scrutiny.judge.narrative import format_pct_change
-from scrutiny.report.content import Block, Column, EmptyNotice, Note, Sentence, Table
 from scrutiny.report.data import ReportData
-from scrutiny.report.parts import count
 
 
 def _people(data: ReportData) -> str:

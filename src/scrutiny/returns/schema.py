@@ -79,7 +79,7 @@ def ensure_schema(con: Connection) -> None:
     con.execute(_EXTRA)
 
 
-def readable_returns(con: duckdb.DuckDBPyConnection) -> None:
+def readable_returns(con: Connection) -> None:
     """Let a read-only connection to a warehouse written by an older version read every return
     table: a renamed kind's table under its new name, a kind it lacks as an empty table (both
     temporary, for this connection only; the next ingest makes them real)."""
