@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import ibis
+from ibis.common.exceptions import TableNotFound
 
 from scrutiny.config.periods import Quarter, Window, add_months
 from scrutiny.measures import stop_search as ss
@@ -86,11 +87,10 @@ def summarise(
     by_group = ss.counts(
         ss.searches_by(con, window, "officer_defined_ethnicity"), "officer_defined_ethnicity"
     )
-    pop_rows = (
-        ss.ethnic_population(con, area_codes).to_pyarrow().to_pylist()
-        if "population_ethnic_group" in con.list_tables()  # a warehouse from before it existed
-        else []
-    )
+    try:
+        pop_rows = ss.ethnic_population(con, area_codes).to_pyarrow().to_pylist()
+    except TableNotFound:  # a warehouse written before the census table existed
+        pop_rows = []
     census = {r["ethnic_group"]: float(r["population"]) for r in pop_rows}
     census = {g: n for g, n in census.items() if g in OFFICER_GROUPS}
     groups = (
