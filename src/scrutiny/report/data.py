@@ -195,10 +195,22 @@ def _read_sources(
     rows = con.execute(
         "SELECT path, kind, sha256, row_count, vintage, loaded_at FROM sources ORDER BY source_id"
     ).fetchall()
-    if freeze is not None:  # the sources the frozen quarter used, as loaded then
+    if freeze is not None:
+        # Crime as the frozen publications gave it; other sources hold one version, as loaded.
         frozen = {s.sha256 for s in freeze.sources}
-        rows = [r for r in rows if r[2] in frozen]
-        rows = [(*r[:5], freeze.last_load) for r in rows]
+        catalog = con.execute("SELECT current_database()").fetchone()
+        stored = f'"{catalog[0] if catalog else ""}".main.crime_facts'  # not the frozen copy
+        crime = {s.sha256 for s in freeze.sources if s.crime} | {
+            str(r[0])
+            for r in con.execute(
+                f"SELECT sha256 FROM sources WHERE source_id IN (SELECT source_id FROM {stored})"
+            ).fetchall()
+        }
+        rows = [
+            (*r[:5], freeze.last_load) if r[2] in frozen else r
+            for r in rows
+            if r[2] in frozen or r[2] not in crime
+        ]
     sources = [
         Source(
             name=str(path).replace("\\", "/").rsplit("/", 1)[-1],

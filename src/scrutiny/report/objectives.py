@@ -47,6 +47,7 @@ def sections(data: ReportData) -> tuple[Section, ...]:
 def summary(data: ReportData) -> Section:
     grid = data.rows("objectives")
     word = data.plan.priority_word if data.plan else "objective"
+    plural = data.plan.priority_plural if data.plan else "objectives"
     blocks: list[Block] = []
     if not grid:
         blocks.append(EmptyNotice(f"No {word} ratings returned for {data.quarter.label}."))
@@ -54,7 +55,7 @@ def summary(data: ReportData) -> Section:
         titles = {p.id: p.title for p in _priorities(data)}
         blocks.append(
             Table(
-                f"{word.capitalize()}s: ratings for {data.quarter.label}",
+                f"{plural.capitalize()}: ratings for {data.quarter.label}",
                 (Column("objective", word.capitalize()), *GRID_COLUMNS),
                 tuple(
                     (titles.get(r["priority"], r["priority"]), *(r[k] for k in GRID)) for r in grid
@@ -68,7 +69,7 @@ def summary(data: ReportData) -> Section:
         ambers = [titles.get(r["priority"], r["priority"]) for r in grid if r["overall"] != "G"]
         blocks.append(
             Sentence(
-                f"{len(grid) - len(ambers)} of {len(grid)} {word}s are rated Green overall"
+                f"{len(grid) - len(ambers)} of {len(grid)} {plural} are rated Green overall"
                 + (f"; not Green: {', '.join(ambers)}" if ambers else "")
                 + ".",
                 "objectives.summary",
@@ -86,7 +87,7 @@ def summary(data: ReportData) -> Section:
         )
     tno = crime_sentences(data, "Total Notifiable Offences")
     blocks.extend(tno[1:])
-    return Section("objectives-summary", f"{word.capitalize()}s ratings", 1, tuple(blocks))
+    return Section("objectives-summary", f"{plural.capitalize()} ratings", 1, tuple(blocks))
 
 
 def objective_chapter(data: ReportData, p: Priority) -> Section:

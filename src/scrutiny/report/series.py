@@ -10,32 +10,33 @@ from scrutiny.content.model import Block, Column, EmptyNotice, Sentence, Table
 from scrutiny.report.data import ReportData
 
 
-def _table(a: SeriesAnalysis) -> Table:
-    unit = "%" if a.unit == "%" else ""
-    tested = any(p.denominator for p in a.points)
-    columns = [
-        Column("period", "Quarter"),
-        Column("value", a.measure if not a.area else f"{a.measure} ({a.area})", "number", unit),
-    ]
-    if tested:
-        columns += [
-            Column("numerator", "Numerator", "number", decimals=0),
-            Column("denominator", "Base", "number", decimals=0),
-        ]
-    if any(p.target is not None for p in a.points):
-        columns.append(Column("target", "Target", "number", unit))
+def _table(found: Sequence[SeriesAnalysis]) -> Table:
+    """One row per quarter, one column per measure (with its numerator and base when given)."""
+    periods = sorted({p.period for a in found for p in a.points})
+    columns = [Column("period", "Quarter")]
+    for a in found:
+        name = a.measure if not a.area else f"{a.measure} ({a.area})"
+        columns.append(Column(f"v{len(columns)}", name, "number", "%" if a.unit == "%" else ""))
+        if any(p.denominator for p in a.points):
+            columns.append(Column(f"b{len(columns)}", "Base", "number", decimals=0))
     rows = []
-    for p in a.points:
-        row: list[str | float | None] = [p.period.label, p.value]
-        if tested:
-            row += [p.numerator, p.denominator]
-        if any(q.target is not None for q in a.points):
-            row.append(p.target)
+    for period in periods:
+        row: list[str | float | None] = [period.label]
+        for a in found:
+            point = next((p for p in a.points if p.period == period), None)
+            row.append(point.value if point else None)
+            if any(p.denominator for p in a.points):
+                row.append(point.denominator if point else None)
         rows.append(tuple(row))
-    notes: tuple[str, ...] = ()
-    if a.spc is not None and a.spc.latest is not None:
-        notes = (f"Pattern over {len(a.points)} quarters (SPC): {a.spc.latest.verdict.value}.",)
-    return Table(f"{a.measure}: by quarter", tuple(columns), tuple(rows), notes=notes)
+    notes = tuple(
+        f"{a.measure}: pattern over {len(a.points)} quarters (SPC): {a.spc.latest.verdict.value}."
+        for a in found
+        if a.spc is not None and a.spc.latest is not None
+    )
+    targets = [f"{a.measure} {p.target:g}" for a in found if (p := a.points[-1]).target is not None]
+    if targets:
+        notes += (f"Targets: {'; '.join(targets)}.",)
+    return Table("Indicator series by quarter", tuple(columns), tuple(rows), notes=notes)
 
 
 def series_blocks(data: ReportData, names: Sequence[str]) -> list[Block]:
@@ -46,5 +47,5 @@ def series_blocks(data: ReportData, names: Sequence[str]) -> list[Block]:
     blocks: list[Block] = []
     for a in found:
         blocks.append(Sentence(a.sentence, "series.sentence"))
-    blocks.extend(_table(a) for a in found)
+    blocks.append(_table(found))
     return blocks
