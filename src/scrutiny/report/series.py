@@ -16,7 +16,9 @@ def _table(found: Sequence[SeriesAnalysis]) -> Table:
     columns = [Column("period", "Quarter")]
     for a in found:
         name = a.measure if not a.area else f"{a.measure} ({a.area})"
-        columns.append(Column(f"v{len(columns)}", name, "number", "%" if a.unit == "%" else ""))
+        whole = all(float(p.value).is_integer() for p in a.points)  # the published precision
+        unit = "%" if a.unit == "%" else ""
+        columns.append(Column(f"v{len(columns)}", name, "number", unit, 0 if whole else 1))
         if any(p.denominator for p in a.points):
             columns.append(Column(f"b{len(columns)}", "Base", "number", decimals=0))
     rows = []
