@@ -303,8 +303,18 @@ def load_report_data(
             if chosen
             else pd.DataFrame(columns=["category", "area_code", "area_name", "month", "count"])
         )
+        # Only what some theme shows is read (each read costs the build time).
+        parts = {
+            part
+            for pages in definition.priorities.values()
+            for t in pages.themes
+            for part in t.parts
+        }
         with_outcomes = [
-            s for s in chosen if (crime.get(s.name) or {}).get("positive_outcomes_r12") is not None
+            s
+            for s in chosen
+            if "outcome_trend" in parts
+            and (crime.get(s.name) or {}).get("positive_outcomes_r12") is not None
         ]
         monthly_outcomes = (
             monthly_series(con, with_outcomes, "force", date(2000, 1, 1), end, POSITIVE_OUTCOMES)
@@ -335,7 +345,11 @@ def load_report_data(
         series = analyse_series(
             [dict(zip(columns, map(clean, row), strict=True)) for row in cur.fetchall()], rq
         )
-        stop_search = summarise(con, quarter, boroughs, ws.config.settings.population_year)
+        stop_search = (
+            summarise(con, quarter, boroughs, ws.config.settings.population_year)
+            if "stop_search" in parts
+            else None
+        )
         known = raw.execute(
             """SELECT file, row_number, coalesce(column_name, ''), message,
                       coalesce(known_issue, '')
