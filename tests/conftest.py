@@ -75,7 +75,7 @@ def city_con(city_ws: Workspace) -> Iterator[ibis.BaseBackend]:
 
 
 #: The tables the crime measures read, copied into a second Ibis backend.
-MEASURE_TABLES = ("crime_facts", "crime_published", "areas", "population")
+MEASURE_TABLES = ("crime_facts", "crime_published", "crime_published_areas", "areas", "population")
 
 
 @pytest.fixture(scope="session")

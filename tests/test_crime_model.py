@@ -206,3 +206,26 @@ def test_a_long_table_source_must_map_what_it_needs() -> None:
             scheme="s",
             columns={"month": "M", "area_code": "A", "measure": "X", "count": "N"},
         )
+
+
+def test_knife_crime_by_safer_neighbourhood_team_equals_the_snt_rows(demo_ws: Workspace) -> None:
+    """`--by snt`: each team's 2023-24 Q1 knife crime equals its rows of the Parquet file (teams
+    sharing a ward code summed, as the workspace's ``duplicates: sum`` says)."""
+    table = pq.read_table(demo_ws.root / KNIFE)
+    quarter = {date(2023, 4, 1), date(2023, 5, 1), date(2023, 6, 1)}
+    expected: dict[str, int] = {}
+    for r in table.to_pylist():
+        if (
+            r["area_type"] == "Safer Neighbourhood Teams"
+            and r["crime_subtype"] == "Knife Crime"
+            and r["measure"] == "Offences"
+            and r["month_year"].date() in quarter
+        ):
+            code = r["area_code"].strip()
+            expected[code] = expected.get(code, 0) + r["count"]
+    rows = crime_summary(demo_ws, "2023-24Q1", ["Knife Crime"], "snt").records()
+    got = {r["area_code"]: r["quarter"] for r in rows if r["quarter"]}
+    assert got == {c: n for c, n in expected.items() if n}
+    assert len(got) > 500
+    named = {r["area_code"]: r["area_name"] for r in rows}
+    assert named["E05014054"] == "Alibon"  # named by the data (no area table row for teams)

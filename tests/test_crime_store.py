@@ -105,6 +105,14 @@ def current_published(wh: Warehouse) -> list[tuple]:
     ).fetchall()
 
 
+def current_published_areas(wh: Warehouse) -> list[tuple]:
+    return wh.con.execute(
+        """SELECT p.scheme, p.geo_level, p.measure, p.area_code, p.month, s.sha256
+           FROM crime_published_areas p JOIN sources s USING (source_id)
+           WHERE p.is_current ORDER BY ALL"""
+    ).fetchall()
+
+
 @pytest.fixture(scope="module")
 def files(realdata: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     folder = tmp_path_factory.mktemp("crime")
@@ -121,13 +129,16 @@ def test_every_load_order_gives_the_same_tables(
     all 6 orders: identical current figures and published months (equal vintages break on the
     file hash)."""
     chosen = files[:3] if which == "demo" else files[1:]
-    seen_cells, seen_published = set(), set()
+    seen_cells, seen_published, seen_areas = set(), set(), set()
     for i, order in enumerate(itertools.permutations(chosen)):
         with Warehouse(tmp_path / f"w{i}.duckdb") as wh:
             load(wh, list(order), names)
             seen_cells.add(hash(tuple(current_cells(wh))))
             seen_published.add(hash(tuple(current_published(wh))))
-    assert (len(seen_cells), len(seen_published)) == (1, 1)
+            areas = current_published_areas(wh)
+            assert areas  # every file publishes its areas
+            seen_areas.add(hash(tuple(areas)))
+    assert (len(seen_cells), len(seen_published), len(seen_areas)) == (1, 1, 1)
 
 
 def test_newer_vintage_wins_and_older_rows_are_kept(

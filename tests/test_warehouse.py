@@ -26,7 +26,8 @@ def write(path: Path, months: list[str], rows: list[tuple[str, str, str, list[in
 
 def counts(wh: Warehouse) -> dict[tuple[str, str, str], int]:
     rows = wh.con.execute(
-        "SELECT strftime(month, '%Y%m'), area_code, minor_category, count FROM crime_counts"
+        "SELECT strftime(month, '%Y%m'), area_code, category, count FROM crime_facts "
+        "WHERE is_current"
     ).fetchall()
     return {(m, a, c): n for m, a, c, n in rows}
 

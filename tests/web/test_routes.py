@@ -429,8 +429,8 @@ def test_categories_a_level_does_not_publish_are_blank_not_zero(
         at_ward = {
             r[0]
             for r in con.execute(
-                "SELECT DISTINCT major_category FROM crime_counts WHERE geo_level = 'ward' "
-                "AND month >= ? AND count > 0",
+                "SELECT DISTINCT category_group FROM crime_facts WHERE geo_level = 'ward' "
+                "AND is_current AND scheme = 'datastore' AND month >= ? AND count > 0",
                 [f"{year}-{start}-01"],
             ).fetchall()
         }

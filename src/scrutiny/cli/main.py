@@ -51,6 +51,7 @@ class Level(StrEnum):
     bcu = "bcu"
     borough = "borough"
     ward = "ward"
+    snt = "snt"
 
 
 @app.command()

@@ -7,9 +7,12 @@ for categories with a ``positive_outcomes`` measure, positive outcomes, the posi
 grouped aggregate with conditional sums over the current facts, so all areas × all categories is
 a single scan. The expressions use only portable Ibis operations (no backend SQL).
 
-Coverage is honest: a window's figure is shown only when every month of it is published for the
-selection's categories (a published month without a row is a zero; a month no current source
-publishes is missing), and a comparison only when both windows are; each blank says why.
+Coverage is honest, per (category, area): a window's figure is shown only when every month of it
+is published for the selection's categories *and* for the area (a published month without a row
+is a zero; a month no current source publishes, for the category or for the area, is missing),
+and a comparison only when both windows are; each blank says why. A force or BCU is published in
+a month when each of its local authorities is (the unallocated and outside pseudo-areas count
+for the force total but are never required).
 """
 
 from __future__ import annotations
@@ -31,7 +34,18 @@ from scrutiny.config.periods import (
 )
 from scrutiny.measures.categories import GroupSpec, Member, Selection, selections
 from scrutiny.measures.query import LEVELS as LEVELS  # read from here by the outputs
-from scrutiny.measures.query import MEMBER_COLUMNS, MEMBERS_TABLE, PO, coverage_of, population_year
+from scrutiny.measures.query import (
+    MEMBER_COLUMNS,
+    MEMBERS_TABLE,
+    PO,
+    STORED_LEVELS,
+    AreaCoverage,
+    AreaMonths,
+    area_months_of,
+    cell_months,
+    population_year,
+    source_level,
+)
 from scrutiny.measures.query import CrimeQuery as CrimeQuery
 from scrutiny.measures.query import base_of as _base_of
 from scrutiny.measures.query import selection_months as selection_months
@@ -41,6 +55,7 @@ from scrutiny.store.crime import (
     RECORDED_CRIME_SCHEMES,
     current_crime_facts,
     current_published,
+    current_published_areas,
 )
 
 
@@ -78,20 +93,26 @@ def _facts_by_area(
     ``members`` (rows as :func:`category_table`'s) replaces ``chosen`` when given: the
     compiled crime table names a table it fills at run time."""
     facts = current_crime_facts(con)
-    source_level = "ward" if level == "ward" else "borough"
     t = facts.filter(
-        facts.geo_level == source_level,
+        facts.geo_level == source_level(level),
         facts.measure.isin(list(measures)),
         facts.month >= first,
         facts.month < end,
     )
     t = t.select(
-        "month", "area_code", "scheme", "category_group", "measure", "count", member=t.category
+        "month",
+        "area_code",
+        "area_name",
+        "scheme",
+        "category_group",
+        "measure",
+        "count",
+        member=t.category,
     )
     members = category_table(chosen) if members is None else members
     t = t.join(members, ["scheme", "category_group", "member"])
     areas = con.table("areas")
-    if level in ("borough", "ward"):
+    if level in STORED_LEVELS:
         return t.mutate(key=t.area_code)
     if level == "bcu":
         boroughs = areas.filter(areas.geo_level == "borough").select(
@@ -125,7 +146,9 @@ def volumes_expr(
         PO + name: t["count"].sum(where=_in_window(t.month, w) & outcomes).coalesce(0)
         for name, w in windows.items()
     }
-    agg = t.group_by(["category", "category_kind", "key"]).aggregate(**sums)
+    # A stored level's areas are named by the data where the area table has no row (e.g. snt).
+    own_name = t.area_name.max() if query.level in STORED_LEVELS else t.key.max()
+    agg = t.group_by(["category", "category_kind", "key"]).aggregate(**sums, own_name=own_name)
     names = areas.filter(areas.geo_level == query.level).select(
         key=areas.area_code, area_name=areas.area_name
     )
@@ -134,7 +157,7 @@ def volumes_expr(
         "category",
         "category_kind",
         area_code=agg.key,
-        area_name=names.area_name.fill_null(agg.key),
+        area_name=names.area_name.fill_null(agg.own_name),
         **{name: agg[name] for name in sums},
     )
 
@@ -215,7 +238,7 @@ def published_months(
     """(measure, member category) → the months a current publication covers at the level the
     measures of ``level`` are summed from (wards, or local authorities)."""
     pub = current_published(con)
-    pub = pub.filter(pub.geo_level == ("ward" if level == "ward" else "borough"))
+    pub = pub.filter(pub.geo_level == source_level(level))
     cols = ("measure", "scheme", "category_group", "category", "month")
     table = pub.select(*cols).to_pyarrow()  # dates come back as datetime.date, no pandas
     found: dict[tuple[str, Member], set[date]] = {}
@@ -226,12 +249,39 @@ def published_months(
     return found
 
 
+def area_months(con: ibis.BaseBackend, level: str = "borough") -> AreaMonths:
+    """The months each area of ``level`` is published, per scheme and measure
+    (:func:`scrutiny.measures.query.area_months_of`)."""
+    exprs = area_reads(con, level)
+    rows = exprs["published_areas"].to_pyarrow().to_pylist()
+    tree = exprs["boroughs"].to_pyarrow().to_pylist()
+    force = exprs["force"].to_pyarrow().to_pylist()
+    return area_months_of(
+        ((r["scheme"], r["measure"], r["area_code"], r["month"]) for r in rows),
+        level,
+        ((r["area_code"], r["parent_code"]) for r in tree),
+        force[0]["area_code"] if force else "",
+    )
+
+
+def area_reads(con: ibis.BaseBackend, level: str) -> dict[str, ir.Table]:
+    """What :func:`area_months` reads: the current published areas at the level's stored level,
+    the local authorities with their BCU, and the force."""
+    pub = current_published_areas(con)
+    pub = pub.filter(pub.geo_level == source_level(level))
+    areas = con.table("areas")
+    return {
+        "published_areas": pub.select("scheme", "measure", "area_code", "month"),
+        "boroughs": areas.filter(areas.geo_level == "borough").select("area_code", "parent_code"),
+        "force": areas.filter(areas.geo_level == "force").select("area_code"),
+    }
+
+
 def months_covered(con: ibis.BaseBackend, level: str = "borough") -> set[date]:
     """Months the recorded-crime figures cover at the level measures are summed from (wards, or
     local authorities); for a workspace with extracts only, the months any figure covers."""
     facts = current_crime_facts(con)
-    source_level = "ward" if level == "ward" else "borough"
-    t = facts.filter(facts.geo_level == source_level, facts.measure == OFFENCES)
+    t = facts.filter(facts.geo_level == source_level(level), facts.measure == OFFENCES)
     recorded = t.filter(t.scheme.isin(list(RECORDED_CRIME_SCHEMES)))
     months = recorded.select("month").distinct().to_pandas()
     if months.empty:
@@ -272,24 +322,35 @@ def crime_measures(
     counts += ["positive_outcomes_r12", "population"]  # residents are a count, null or not
     df = df.astype({c: "Int64" for c in counts} | {c: "Float64" for c in _fractional(df)})
     published = published_months(con, query.level)
+    areas = area_months(con, query.level)
     by_name = {s.name: s for s in chosen}
-    coverage = coverage_of(chosen, published, windows)
-    for name, cov in coverage.items():
-        blank = [c for c in df.columns if c in cov.blank]
-        if blank:
-            df.loc[df["category"] == name, blank] = pd.NA
+    coverage = AreaCoverage(chosen, published, areas, windows)
+    row_notes: list[str] = []
+    blank_rows: dict[frozenset[str], list[int]] = {}
+    for i, (name, code, area_name) in enumerate(
+        zip(df["category"], df["area_code"], df["area_name"], strict=True)
+    ):
+        if name not in by_name:
+            row_notes.append("")
+            continue
+        cov = coverage.of(name, str(code), str(area_name))
+        row_notes.append(cov.note)
+        blank_rows.setdefault(cov.blank, []).append(i)
+    for blank, rows in blank_rows.items():
+        columns = [c for c in df.columns if c in blank]
+        if columns:
+            df.loc[df.index[rows], columns] = pd.NA
     df = df.drop(columns=[PO + w for w in windows])
-    notes = {name: cov.note for name, cov in coverage.items() if cov.note}
-    df["coverage_note"] = df["category"].map(lambda c: notes.get(c, ""))
+    df["coverage_note"] = row_notes if len(df) else pd.Series(dtype="string")
     df["series_break"] = df["category"].map(
         lambda c: "; ".join(b.note for b in by_name[c].breaks) if c in by_name else ""
     )
-    every = [set(cov.gaps) for cov in coverage.values()]
+    every = [set(cov.gaps) for cov in coverage.category.values()]
     df.attrs["population_year"] = year
     df.attrs["incomplete_windows"] = (
         sorted(set.intersection(*every), key=list(windows).index) if every else []
     )
-    df.attrs["coverage_notes"] = [notes[s.name] for s in chosen if s.name in notes]
+    df.attrs["coverage_notes"] = coverage.notes()
     df.attrs["series_breaks"] = [f"{s.name}: {b.note}" for s in chosen for b in s.breaks]
     return df.reset_index(drop=True)
 
@@ -339,11 +400,13 @@ def monthly_series(
     df = monthly_series_expr(con, chosen, level, first, end, measure).to_pandas()
     df["month"] = pd.to_datetime(df["month"]).dt.date
     published = published_months(con, level)
+    areas = area_months(con, level)
     parts = []
     for sel in chosen:
-        months = sorted(m for m in selection_months(sel, published, measure) if first <= m < end)
         mine = df[df["category"] == sel.name]
         for (code, name), rows in mine.groupby(["area_code", "area_name"], dropna=False):
+            published_here = cell_months(sel, published, areas, str(code), measure)
+            months = sorted(m for m in published_here if first <= m < end)
             counts = dict(zip(rows["month"], rows["count"], strict=True))
             parts.append(
                 pd.DataFrame(
@@ -377,10 +440,11 @@ def compiled_reads(con: ibis.BaseBackend, level: str) -> dict[str, str]:
     """The small reads around the measures, as DuckDB SQL: the categories published (for the
     selections), the months each is published at ``level``, the population estimates' years."""
     pub = current_published(con)
-    at_level = pub.filter(pub.geo_level == ("ward" if level == "ward" else "borough"))
+    at_level = pub.filter(pub.geo_level == source_level(level))
     exprs = {
         "members": pub.select("scheme", "category_group", "category").distinct(),
         "published": at_level.select("measure", "scheme", "category_group", "category", "month"),
         "population_years": con.table("population").select("year").distinct(),
+        **area_reads(con, level),
     }
     return {name: str(ibis.to_sql(e, "duckdb")) for name, e in exprs.items()}

@@ -29,9 +29,11 @@ from scrutiny.measures.query import (
     MEMBER_COLUMNS,
     MEMBERS_TABLE,
     PO,
+    AreaCoverage,
     CrimeQuery,
     Published,
-    coverage_of,
+    area_months_of,
+    empty_level_error,
     population_year,
 )
 from scrutiny.store import compiled
@@ -219,21 +221,31 @@ def _table(
     columns, rows = compiled.fetch(con, measures)
     if query.areas and not rows:
         raise ValueError(f"no {query.level} called {', '.join(query.areas)} in the data")
+    if not rows and query.level != "force":
+        names = [s.name for s in chosen]
+        raise ValueError(empty_level_error(query.level, bool(ws.config.bcus), names, query.quarter))
     published: Published = {}
     for measure, scheme, group, category, month in compiled.fetch(con, reads["published"])[1]:
         published.setdefault((measure, (scheme, group, category)), set()).add(month)
-    coverage = coverage_of(chosen, published, windows)
+    force = compiled.fetch(con, reads["force"])[1]
+    areas = area_months_of(
+        compiled.fetch(con, reads["published_areas"])[1],
+        query.level,
+        compiled.fetch(con, reads["boroughs"])[1],
+        str(force[0][0]) if force else "",
+    )
+    coverage = AreaCoverage(chosen, published, areas, windows)
     by_name = {s.name: s for s in chosen}
     records = []
     for values in rows:
         row = dict(zip(columns, values, strict=True))
-        blank = coverage[row["category"]].blank
+        cov = coverage.of(row["category"], str(row["area_code"]), str(row["area_name"]))
         for c in columns:
-            if c in blank or row[c] is None:
+            if c in cov.blank or row[c] is None:
                 row[c] = None
             elif is_fractional(c):
                 row[c] = float(row[c])
-        row["coverage_note"] = coverage[row["category"]].note
+        row["coverage_note"] = cov.note
         row["series_break"] = "; ".join(b.note for b in by_name[row["category"]].breaks)
         records.append(row)
     order = {s.name: i for i, s in enumerate(chosen)}
@@ -246,11 +258,11 @@ def _table(
     shown = [*COLUMNS, *(c for c in OUTCOME_COLUMNS if has_outcomes)]
     columns = [*shown, *(c for c in columns if c not in shown)]
     records = [{c: r[c] for c in columns} for r in records]
-    every = [set(cov.gaps) for cov in coverage.values()]
+    every = [set(cov.gaps) for cov in coverage.category.values()]
     incomplete = sorted(set.intersection(*every), key=list(windows).index) if every else []
     notes = summary_notes(
         incomplete,
-        [coverage[s.name].note for s in chosen if coverage[s.name].note],
+        coverage.notes(),
         [f"{s.name}: {b.note}" for s in chosen for b in s.breaks],
         year,
         has_outcomes,

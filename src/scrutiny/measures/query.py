@@ -5,7 +5,7 @@ the Ibis measures (``measures.crime``) and the compiled-SQL crime table (``measu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +21,9 @@ from scrutiny.config.periods import (
 from scrutiny.measures.categories import Member, Selection
 from scrutiny.store.crime_names import OFFENCES
 
-LEVELS = ("force", "bcu", "borough", "ward")
+LEVELS = ("force", "bcu", "borough", "ward", "snt")
+#: Levels whose figures are stored as such; the others are sums of local authorities.
+STORED_LEVELS = ("borough", "ward", "snt")
 COMPARATORS = (*QUARTER_COMPARATORS, *R12_COMPARATORS)
 #: Prefix of the positive-outcome sums of each window.
 PO = "po_"
@@ -46,6 +48,11 @@ class CrimeQuery:
         for c in COMPARATORS:
             found[c.value] = comparator_window(q, c, self.baseline)
         return found
+
+
+def source_level(level: str) -> str:
+    """The stored level a level's figures are summed from."""
+    return level if level in STORED_LEVELS else "borough"
 
 
 def base_of(c: Comparator) -> str:
@@ -139,3 +146,149 @@ def _blanked(gaps: set[str], no_outcomes: set[str]) -> frozenset[str]:
         if c.value in no_outcomes or base_of(c) in no_outcomes
     }
     return frozenset(blank)
+
+
+#: (scheme, measure, area key) → months the area is published; schemes without any area rows at
+#: the level are absent (their areas are taken as published whenever the category is).
+AreaMonths = dict[tuple[str, str, str], frozenset[date]]
+
+
+def area_months_of(
+    rows: Iterable[tuple[str, str, str, date]],
+    level: str,
+    boroughs: Iterable[tuple[str, str | None]] = (),
+    force_code: str = "",
+) -> AreaMonths:
+    """The months each area of ``level`` is published, per scheme and measure, from the current
+    published areas ``rows`` (scheme, measure, area_code, month) at the level's stored level.
+
+    A stored level's areas are as published. A BCU or force is published in a month when every
+    one of its local authorities (``boroughs``: area_code, parent BCU) that the scheme publishes
+    at all is: with BCUs a force is its BCUs' authorities; the unallocated and outside
+    pseudo-areas count for the force but are never required."""
+    by_area: dict[tuple[str, str, str], set[date]] = {}
+    for scheme, measure, area, month in rows:
+        by_area.setdefault((scheme, measure, area), set()).add(month)
+    if level in STORED_LEVELS:
+        return {k: frozenset(v) for k, v in by_area.items()}
+    from scrutiny.store.crime_names import FORCE_ONLY_PSEUDO_AREAS
+
+    members = [(a, p) for a, p in boroughs if a not in FORCE_ONLY_PSEUDO_AREAS]
+    if level == "bcu":
+        keyed = [(a, p) for a, p in members if p]
+    else:
+        with_bcu = [(a, p) for a, p in members if p]
+        keyed = [(a, force_code) for a, _ in (with_bcu or members)]
+    keys: dict[str, list[str]] = {}
+    for area, key in keyed:
+        keys.setdefault(str(key), []).append(area)
+    found: AreaMonths = {}
+    for scheme, measure in {(s, m) for s, m, _ in by_area}:
+        for key, areas in keys.items():
+            required = [
+                by_area[(scheme, measure, a)] for a in areas if (scheme, measure, a) in by_area
+            ]
+            if required:
+                found[(scheme, measure, key)] = frozenset(set.intersection(*required))
+    return found
+
+
+def cell_months(
+    sel: Selection,
+    published: Published,
+    areas: AreaMonths,
+    area: str,
+    measure: str = OFFENCES,
+    with_areas: set[tuple[str, str]] | None = None,
+) -> set[date]:
+    """Months the selection is published in ``area``: for each scheme of its members, the months
+    its categories are published and the area is too. ``with_areas``: the (scheme, measure)
+    pairs ``areas`` has rows for (computed when not given)."""
+    if with_areas is None:
+        with_areas = {(s, m) for s, m, _ in areas}
+    by_scheme: dict[str, set[date]] = {}
+    for member in sel.members:
+        by_scheme.setdefault(member[0], set()).update(published.get((measure, member), set()))
+    months: set[date] = set()
+    for scheme, cat in by_scheme.items():
+        if (scheme, measure) in with_areas:
+            months |= cat & areas.get((scheme, measure, area), frozenset())
+        else:
+            months |= cat
+    return months
+
+
+class AreaCoverage:
+    """Coverage per (selection, area): a selection's category-wide coverage, narrowed where the
+    area itself is not published for some month of a window."""
+
+    def __init__(
+        self,
+        chosen: Sequence[Selection],
+        published: Published,
+        areas: AreaMonths,
+        windows: dict[str, Window],
+    ):
+        self.by_name = {s.name: s for s in chosen}
+        self.category = coverage_of(chosen, published, windows)
+        self.published, self.areas, self.windows = published, areas, windows
+        self.with_areas = {(s, m) for s, m, _ in areas}
+        self._seen: dict[tuple[str, frozenset[date], frozenset[date]], Coverage] = {}
+        self.area_notes: list[str] = []
+
+    def of(self, name: str, code: str, area_name: str) -> Coverage:
+        from scrutiny.store.crime_names import POSITIVE_OUTCOMES
+
+        sel = self.by_name[name]
+        offences = frozenset(self.months(sel, code, OFFENCES))
+        outcomes = frozenset(self.months(sel, code, POSITIVE_OUTCOMES))
+        key = (name, offences, outcomes)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = self._coverage(name, offences, outcomes)
+        if found.note == "\0area":  # the area's own gap: name it
+            months = sorted(
+                {m for w in found.gaps for m in self.windows[w].month_list() if m not in offences}
+            )
+            note = (
+                f"{name} in {area_name}: not published for {describe_months(months)}; "
+                f"not shown: {', '.join(n.replace('_', ' ') for n in sorted(found.gaps))}"
+            )
+            self.area_notes.append(note)
+            return Coverage(found.gaps, found.no_outcomes, found.blank, note)
+        return found
+
+    def months(self, sel: Selection, code: str, measure: str = OFFENCES) -> set[date]:
+        return cell_months(sel, self.published, self.areas, code, measure, self.with_areas)
+
+    def _coverage(
+        self, name: str, offences: frozenset[date], outcomes: frozenset[date]
+    ) -> Coverage:
+        category = self.category[name]
+        windows = self.windows.items()
+        gaps = {n for n, w in windows if any(m not in offences for m in w.month_list())}
+        no_outcomes = gaps | {
+            n for n, w in self.windows.items() if any(m not in outcomes for m in w.month_list())
+        }
+        if gaps == category.gaps and no_outcomes == category.no_outcomes:
+            return category
+        note = "\0area" if gaps - category.gaps else category.note
+        return Coverage(frozenset(gaps), frozenset(no_outcomes), _blanked(gaps, no_outcomes), note)
+
+    def notes(self) -> list[str]:
+        """The category-wide notes, then each area's own, once each."""
+        chosen = [c.note for c in self.category.values() if c.note]
+        return chosen + list(dict.fromkeys(self.area_notes))
+
+
+def empty_level_error(level: str, has_bcus: bool, names: Sequence[str], quarter: Quarter) -> str:
+    """Why a query at ``level`` found no rows, in one line (instead of an empty table)."""
+    if level == "bcu" and not has_bcus:
+        return (
+            "this workspace defines no basic command units (BCUs): add `bcus:` to scrutiny.yaml, "
+            "or use --by force or --by borough"
+        )
+    return (
+        f"no {level}-level figures for {', '.join(names)} in {quarter.label}'s windows; "
+        "the data loaded do not publish them at that level"
+    )

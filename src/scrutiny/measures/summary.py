@@ -17,6 +17,7 @@ from scrutiny.measures.crime import CrimeQuery, available_selections, crime_meas
 from scrutiny.measures.crime_table import CAVEAT as CAVEAT
 from scrutiny.measures.crime_table import COLUMNS, OUTCOME_COLUMNS, summary_notes
 from scrutiny.measures.crime_table import groups_of as groups_of
+from scrutiny.measures.query import empty_level_error
 
 
 @dataclass
@@ -77,6 +78,9 @@ def crime_summary(
         con.disconnect()
     if areas and frame.empty:
         raise ValueError(f"no {level} called {', '.join(areas)} in the data")
+    if frame.empty and level != "force":
+        names = [s.name for s in chosen]
+        raise ValueError(empty_level_error(level, bool(ws.config.bcus), names, q))
     attrs = dict(frame.attrs)
     order = {s.name: i for i, s in enumerate(chosen)}
     frame = frame.sort_values(

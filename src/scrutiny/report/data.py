@@ -27,6 +27,7 @@ from scrutiny.measures.crime import (
     available_selections,
     crime_measures,
     monthly_series,
+    months_covered,
 )
 from scrutiny.measures.summary import connect, groups_of
 from scrutiny.returns.actions import workspace_plans
@@ -321,9 +322,7 @@ def load_report_data(
             if with_outcomes
             else monthly.iloc[0:0]
         )
-        last_month = raw.execute(
-            "SELECT max(month) FROM crime_counts WHERE geo_level = 'borough'"  # recorded crime
-        ).fetchone()
+        last_month = max(months_covered(con, "borough"), default=None)  # recorded crime
         # The returns read: the quarter's, or (annual format) the latest of its year.
         rq = returns_quarter or quarter
         returns = _read_returns(raw, rq)
@@ -379,7 +378,7 @@ def load_report_data(
         sources=sources,
         last_load=last_load,
         known_issues=[(str(f), r, str(c), str(m), str(k)) for f, r, c, m, k in known],
-        data_end=last_month[0] if last_month and last_month[0] else None,
+        data_end=last_month,
         definition=definition,
         edition=edition,
         notes=notes,

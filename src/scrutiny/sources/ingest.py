@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,18 @@ from scrutiny.sources.ethnic_population import read_ethnic_population
 from scrutiny.sources.long_table import read_long_table
 from scrutiny.sources.ons_lookup import OnsLookup, read_ons_lookup
 from scrutiny.sources.police_uk import STREET_KIND, ingest_street, parse_file_name
-from scrutiny.sources.police_uk_counts import PSEUDO_AREA_NAMES, StreetCountsLoad, street_counts
+from scrutiny.sources.police_uk_counts import (
+    CRIME_TYPES,
+    OFFENCES,
+    PSEUDO_AREA_NAMES,
+    StreetCountsLoad,
+    counts_from_base,
+    files_table,
+    published_areas_expr,
+    published_cells,
+    street_base_expr,
+    unmapped_outcomes,
+)
 from scrutiny.sources.police_uk_counts import SCHEME as STREET_SCHEME
 from scrutiny.sources.population import read_population
 from scrutiny.store.crime import RECORDED_CRIME_SCHEMES, CrimeLoad, CrimeSource
@@ -221,27 +233,50 @@ def derive_street_counts(ws: Workspace, wh: Warehouse) -> StreetCountsLoad:
     street_sources = wh.con.execute(
         "SELECT path, sha256, vintage FROM sources WHERE kind = ? ORDER BY sha256", [STREET_KIND]
     ).fetchall()
-    months = [
-        date.fromisoformat(str(m) + "-01")
+    files = [
+        (parsed[1], date.fromisoformat(parsed[0] + "-01"))
         for (path, _, _) in street_sources
-        if (parsed := parse_file_name(Path(path).name)) and (m := parsed[0])
+        if (parsed := parse_file_name(Path(path).name))
     ]
+    months = [m for _, m in files]
     # The counts depend on the records and on which local authorities are the force's own.
     fingerprint = [sha for _, sha, _ in street_sources] + sorted(ws.config.local_authorities)
     digest = hashlib.sha256(" ".join(fingerprint).encode()).hexdigest()
     if wh.is_loaded(digest):
         return StreetCountsLoad(0, 0, 0, 0, skipped=True)
-    derived = street_counts(con, months, ws.config.local_authorities, names=_no_names())
-    source = CrimeSource(
-        path="data.police.uk street-level records",
-        sha256=digest,
-        vintage=max((v for _, _, v in street_sources), default="000000"),
-        scheme=STREET_SCHEME,
-        kind=STREET_COUNTS_KIND,
-        published=derived.published,
+    # One pass over the records into a small table the engine keeps; every level, the published
+    # areas and the load read that table, so the records never leave the engine.
+    street = con.table("street_crimes")
+    for scratch in ("street_counts_derived", "street_base"):
+        wh.drop_scratch_table(scratch)
+    base = con.create_table(
+        "street_base", street_base_expr(street, ws.config.local_authorities), temp=True,
+    )  # fmt: skip
+    try:
+        counts = con.create_table(
+            "street_counts_derived", counts_from_base(base, ibis.memtable(_no_names())), temp=True,
+        )  # fmt: skip
+        seen = set(counts.select("category").distinct().to_pyarrow().column(0).to_pylist())
+        source = CrimeSource(
+            path="data.police.uk street-level records",
+            sha256=digest,
+            vintage=max((v for _, _, v in street_sources), default="000000"),
+            scheme=STREET_SCHEME,
+            kind=STREET_COUNTS_KIND,
+            published=published_cells(months, set(CRIME_TYPES) | seen),
+            published_areas=published_areas_expr(base, files_table(files)).to_pyarrow(),
+        )
+        wh.load_crime_batch("street_counts_derived", source, replaces_kind=STREET_COUNTS_KIND)
+        totals = counts.filter(counts.geo_level == "borough", counts.measure == OFFENCES)
+        by_area = totals.group_by("area_code").aggregate(n=totals["count"].sum()).to_pyarrow()
+    finally:
+        for scratch in ("street_counts_derived", "street_base"):
+            wh.drop_scratch_table(scratch)
+    unmapped = tuple(unmapped_outcomes(street))
+    load = StreetCountsLoad.of_totals(
+        dict(zip(by_area.column(0).to_pylist(), by_area.column(1).to_pylist(), strict=True))
     )
-    wh.load_crime_batch(derived.counts, source, replaces_kind=STREET_COUNTS_KIND)
-    return StreetCountsLoad.of(derived.counts)
+    return dataclasses.replace(load, unmapped_outcomes=unmapped)
 
 
 def _no_names() -> pa.Table:

@@ -72,6 +72,7 @@ def read_long_table(path: Path, source: Source, names: AreaNames) -> Batch:
     raw = {f: field(f) for f in ("month", "area_code", "area_name", "area_level")}
     raw |= {f: field(f) for f in ("category_group", "category", "measure", "count")}
     kept = [True] * n
+    unmapped: dict[tuple[str, str], int] = defaultdict(int)  # (field, value) → rows left out
     for name, mapping in source.values.items():
         column = raw.get(name)
         if column is None:
@@ -83,6 +84,8 @@ def read_long_table(path: Path, source: Source, names: AreaNames) -> Batch:
                 mapped.append(mapping[text])
             else:
                 mapped.append(None)
+                if kept[i]:  # a row counts once, under the first field that drops it
+                    unmapped[(name, text)] += 1
                 kept[i] = False
         raw[name] = mapped
 
@@ -139,7 +142,19 @@ def read_long_table(path: Path, source: Source, names: AreaNames) -> Batch:
         }
     )
     vintage = source.vintage or _vintage_of(table, source, path, max(k[0] for k in keys))
-    return Batch(path, KIND, "crime_facts", rows, vintage, (), source.scheme or "", None)
+    notes = (unmapped_note(unmapped),) if unmapped else ()
+    return Batch(path, KIND, "crime_facts", rows, vintage, (), source.scheme or "", None, notes)
+
+
+def unmapped_note(unmapped: dict[tuple[str, str], int]) -> str:
+    """'N rows left out, their value not in the mapping: measure 'X' (n), ...'."""
+    listed = ", ".join(
+        f"{name} '{value}' ({count:,})" for (name, value), count in sorted(unmapped.items())
+    )
+    return (
+        f"{sum(unmapped.values()):,} rows left out, their value not in the workspace's "
+        f"values mapping: {listed}"
+    )
 
 
 def _vintage_of(table: pa.Table, source: Source, path: Path, last_month: date) -> str:

@@ -117,6 +117,8 @@ class StreetCounts:
     counts: pa.Table
     #: scheme, measure, category_group, category, month: every cell a published file speaks for
     published: pa.Table
+    #: geo_level, measure, area_code, month: the areas each month's files speak for
+    published_areas: pa.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,9 @@ class StreetCountsLoad:
     unallocated: int
     areas: int  # local authorities of the force with offences
     skipped: bool = False
+    #: Last-outcome values neither positive nor listed as other, with their records (counted as
+    #: not positive): a new value data.police.uk started to publish needs classifying.
+    unmapped_outcomes: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def of(cls, counts: pa.Table) -> StreetCountsLoad:
@@ -144,6 +149,12 @@ class StreetCountsLoad:
             strict=True,
         ):
             by_area[area] = by_area.get(area, 0) + n
+        return cls.of_totals(by_area)
+
+    @classmethod
+    def of_totals(cls, offences_by_area: Mapping[str, int]) -> StreetCountsLoad:
+        """From the offences of each local-authority-level area (pseudo-areas included)."""
+        by_area = {a: int(n) for a, n in offences_by_area.items()}
         outside = by_area.pop(OUTSIDE, 0)
         unallocated = by_area.pop(UNALLOCATED, 0)
         return cls(sum(by_area.values()), outside, unallocated, len(by_area))
@@ -151,21 +162,30 @@ class StreetCountsLoad:
     def describe(self) -> str:
         if self.skipped:
             return "police.uk crime counts: street records unchanged, counts as before"
-        return (
+        text = (
             f"police.uk crime counts: {self.own:,} offences in {self.areas} local authorities "
             f"of the force, {self.outside:,} outside the force area, {self.unallocated:,} "
             "unallocated (no location); all count for the force"
         )
+        if self.unmapped_outcomes:
+            listed = ", ".join(f"'{v}' ({n:,})" for v, n in self.unmapped_outcomes)
+            total = sum(n for _, n in self.unmapped_outcomes)
+            text += (
+                f"; {total:,} records have a last outcome that is neither a known positive nor "
+                f"a known other outcome, counted as not positive: {listed}"
+            )
+        return text
 
 
-def street_counts_expr(
-    street: ir.Table, names: ir.Table, local_authorities: Iterable[str] = ()
-) -> ir.Table:
-    """Offences and positive outcomes per month, area (ward and local authority) and crime type.
+def street_base_expr(street: ir.Table, local_authorities: Iterable[str] = ()) -> ir.Table:
+    """The one pass over the records: offences and positive outcomes per (force, month, local
+    authority, ward, crime type). Every level and the published areas are sums of this small
+    table, so the records are read once.
 
     ``street`` is the ``street_crimes`` table (LSOA already resolved to ``ward_code`` and
-    ``borough_code``); ``names`` has columns geo_level, area_code, area_name (wards and local
-    authorities); ``local_authorities`` are the force's own (empty: every local authority is).
+    ``borough_code``); ``local_authorities`` are the force's own (empty: every local authority
+    is). A record outside them counts in ``outside``, one with no place in ``unallocated``; only
+    records in the force's own authorities have a ward.
     """
     own = sorted(set(local_authorities))
     placed = street.borough_code.notnull()
@@ -177,18 +197,37 @@ def street_counts_expr(
     )
     positive = street.last_outcome.isin(list(POSITIVE_OUTCOMES)).ifelse(1, 0)
     t = street.select(
+        force=street.force,
         month=street.month,
         la=la,
         ward=ibis.ifelse(inside, street.ward_code, ibis.null(str)),
         category=street.crime_type,
         positive=positive,
     )
-    by_la = t.group_by(["month", "la", "category"]).aggregate(
+    return t.group_by(["force", "month", "la", "ward", "category"]).aggregate(
         offences=t.count(), positives=t.positive.sum()
     )
-    wards = t.filter(t.ward.notnull())
+
+
+def street_counts_expr(
+    street: ir.Table, names: ir.Table, local_authorities: Iterable[str] = ()
+) -> ir.Table:
+    """Offences and positive outcomes per month, area (ward and local authority) and crime type.
+
+    ``names`` has columns geo_level, area_code, area_name (wards and local authorities); see
+    :func:`street_base_expr` for the rest.
+    """
+    return counts_from_base(street_base_expr(street, local_authorities), names)
+
+
+def counts_from_base(base: ir.Table, names: ir.Table) -> ir.Table:
+    """The canonical rows (see :func:`street_counts_expr`) from :func:`street_base_expr`."""
+    by_la = base.group_by(["month", "la", "category"]).aggregate(
+        offences=base.offences.sum(), positives=base.positives.sum()
+    )
+    wards = base.filter(base.ward.notnull())
     by_ward = wards.group_by(["month", "ward", "category"]).aggregate(
-        offences=wards.count(), positives=wards.positive.sum()
+        offences=wards.offences.sum(), positives=wards.positives.sum()
     )
     levels = by_la.select(
         "month", "category", "offences", "positives", geo_level=ibis.literal("borough"),
@@ -234,6 +273,58 @@ def street_counts_expr(
     )
 
 
+def published_areas_expr(base: ir.Table, files: ir.Table | None = None) -> ir.Table:
+    """(geo_level, measure, area_code, month): an area is published in a month when the force it
+    belongs to published a street file for that month (a national load missing one force's month
+    leaves that force's areas missing, not zero). An area belongs to the force with most records
+    in it; the unallocated and outside pseudo-areas are published with every month's files.
+
+    ``base`` is :func:`street_base_expr`; ``files`` (force, month) lists the street files loaded
+    (default: those with records; an empty file publishes zeros)."""
+    files = base.select("force", "month").distinct() if files is None else files
+    by_level = [
+        base.filter(base[col].notnull())
+        .group_by(area_code=base[col], force=base.force)
+        .aggregate(n=lambda r: r.offences.sum())
+        .mutate(geo_level=ibis.literal(level))
+        for col, level in (("la", "borough"), ("ward", "ward"))
+    ]
+    counted = by_level[0].union(by_level[1])
+    home = counted.group_by(["geo_level", "area_code"]).aggregate(
+        force=counted.force.argmax(counted.n)
+    )
+    pseudo = home.area_code.isin([UNALLOCATED, OUTSIDE])
+    areas = home.join(files, "force").select("geo_level", "area_code", "month")
+    anywhere = home.filter(pseudo).cross_join(files.select("month").distinct())
+    areas = areas.union(anywhere.select("geo_level", "area_code", "month")).distinct()
+    measures = ibis.memtable({"measure": [OFFENCES, POSITIVE]})
+    return areas.cross_join(measures).select("geo_level", "measure", "area_code", "month")
+
+
+def files_table(files: Iterable[tuple[str, date]]) -> ir.Table:
+    """(force, month) of the street files loaded, as a table."""
+    pairs = sorted(set(files))
+    return ibis.memtable(
+        pa.table(
+            {
+                "force": pa.array([f for f, _ in pairs], pa.string()),
+                "month": pa.array([m for _, m in pairs], pa.date32()),
+            }
+        )
+    )
+
+
+def unmapped_outcomes(street: ir.Table) -> list[tuple[str, int]]:
+    """Last-outcome values outside :data:`POSITIVE_OUTCOMES` and :data:`OTHER_OUTCOMES` (blank
+    outcomes, e.g. anti-social behaviour, are not values), with their records, most first."""
+    known = [*POSITIVE_OUTCOMES, *OTHER_OUTCOMES]
+    outcome = street.last_outcome.strip()
+    t = street.filter(outcome.notnull(), outcome != "", ~outcome.isin(known))
+    counted = t.group_by(value=t.last_outcome).aggregate(n=t.count()).to_pyarrow()
+    rows = zip(counted.column("value").to_pylist(), counted.column("n").to_pylist(), strict=True)
+    return sorted(((str(v), int(n)) for v, n in rows), key=lambda r: (-r[1], r[0]))
+
+
 def published_cells(months: Iterable[date], categories: Iterable[str] = CRIME_TYPES) -> pa.Table:
     """Every (measure, crime type, month) a street file published: a missing record is a zero.
 
@@ -261,13 +352,19 @@ def street_counts(
     published_months: Iterable[date],
     local_authorities: Iterable[str] = (),
     names: pa.Table | None = None,
+    files: Iterable[tuple[str, date]] | None = None,
 ) -> StreetCounts:
     """Sum the ``street_crimes`` table of ``con`` into canonical rows (see the module notes).
 
-    ``names`` (geo_level, area_code, area_name) defaults to the ``areas`` table of ``con``.
+    ``names`` (geo_level, area_code, area_name) defaults to the ``areas`` table of ``con``;
+    ``files`` are the (force, month) of the street files loaded (see :func:`published_areas_expr`).
     """
     street = con.table("street_crimes")
     name_table = ibis.memtable(names) if names is not None else con.table("areas")
-    counts = street_counts_expr(street, name_table, local_authorities).to_pyarrow()
+    counts = counts_from_base(street_base_expr(street, local_authorities), name_table)
+    counts = counts.to_pyarrow()
     seen = set(pc.unique(counts.column("category")).to_pylist())
-    return StreetCounts(counts, published_cells(published_months, set(CRIME_TYPES) | seen))
+    loaded = files_table(files) if files is not None else None
+    base = street_base_expr(street, local_authorities)
+    areas = published_areas_expr(base, loaded).to_pyarrow()
+    return StreetCounts(counts, published_cells(published_months, set(CRIME_TYPES) | seen), areas)

@@ -17,8 +17,10 @@ and loads it in one transaction under the vintage rule:
   recorded-crime file are different schemes, so they never share a unit.
 
 Which months each source *publishes* for each category goes to ``crime_published`` (with the
-same newest-vintage rule per scheme, geography level, measure and month): a published month
-without a row is a zero, a month no current source publishes for a category is missing.
+same newest-vintage rule per scheme, geography level, measure and month), and which areas it
+publishes in each of those months to ``crime_published_areas`` (newest vintage per scheme, level,
+measure, month and area): a month published for both the category and the area without a row is
+a zero; a month no current source publishes for the category, or for the area, is missing.
 """
 
 from __future__ import annotations
@@ -37,8 +39,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scrutiny.store.crime_names import FORCE_ONLY_PSEUDO_AREAS as FORCE_ONLY_PSEUDO_AREAS
+
 # Re-exported: the names live in a module any command can import cheaply.
 from scrutiny.store.crime_names import OFFENCES as OFFENCES
+from scrutiny.store.crime_names import OUTSIDE as OUTSIDE
 from scrutiny.store.crime_names import POSITIVE_OUTCOMES as POSITIVE_OUTCOMES
 from scrutiny.store.crime_names import RECORDED_CRIME_SCHEMES as RECORDED_CRIME_SCHEMES
 from scrutiny.store.crime_names import UNALLOCATED as UNALLOCATED
@@ -75,7 +80,10 @@ class CrimeSource:
     ``vintage`` is the publication's vintage as ``YYYYMM`` (from the file's content or name, or
     set in the workspace); ``published`` optionally lists the (measure, category_group, category,
     month) the source publishes — by default every category of the batch in every month from its
-    first to its last, per measure (right for files that leave zero rows out).
+    first to its last, per measure (right for files that leave zero rows out);
+    ``published_areas`` optionally lists the (geo_level, measure, area_code, month) it publishes —
+    by default every area the batch has rows for, in every month it publishes at that level and
+    measure.
     """
 
     path: Path | str
@@ -84,6 +92,7 @@ class CrimeSource:
     scheme: str
     kind: str = "crime"
     published: pa.Table | None = None
+    published_areas: pa.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,8 @@ class CrimeLoad:
     table: str = "crime_facts"
     #: The total of the units this load replaced, before and after (every replacement reported).
     totals_replaced: tuple[int, int] | None = None
+    #: What the reader left out or could not map (see :class:`scrutiny.store.warehouse.Batch`).
+    notes: tuple[str, ...] = ()
 
     @property
     def replaced(self) -> int:
@@ -126,7 +137,7 @@ class CrimeLoad:
             )
         if self.unallocated:
             text += f"; {self.unallocated:,} offences with no place counted as unallocated"
-        return text
+        return "; ".join([text, *self.notes])
 
 
 def _by_vintage(counts: dict[str, int], what: str) -> str:
@@ -208,6 +219,8 @@ def check_crime_batch(rows: pa.Table | pd.DataFrame, source: CrimeSource) -> pa.
 
 #: The unit of a publication's coverage: one (scheme, level, measure, month) comes from one source.
 PUBLISHED_UNIT = ("scheme", "geo_level", "measure", "month")
+#: The unit of a publication's area coverage.
+PUBLISHED_AREA_UNIT = (*PUBLISHED_UNIT, "area_code")
 
 
 def published_of(rows: pa.Table) -> pa.Table:
@@ -234,11 +247,11 @@ def published_of(rows: pa.Table) -> pa.Table:
     )
 
 
-def _with_levels(published: pa.Table, rows: pa.Table) -> pa.Table:
+def _with_levels(published: pa.Table, levels: list[str]) -> pa.Table:
     """A published table without ``geo_level`` speaks for every level the batch has rows at."""
     if "geo_level" in published.column_names:
         return published
-    levels = sorted(set(rows.column("geo_level").to_pylist())) or ["borough"]
+    levels = sorted(levels) or ["borough"]
     parts = [
         published.append_column("geo_level", pa.array([lv] * published.num_rows, pa.string()))
         for lv in levels
@@ -254,20 +267,100 @@ def _month_range(first: date, last: date) -> list[date]:
     return months
 
 
+def _typed(con: duckdb.DuckDBPyConnection, name: str, source: CrimeSource) -> str:
+    """A query giving the table ``name`` as :data:`CRIME_COLUMNS` (``scheme`` and
+    ``category_group`` filled in when absent); CrimeBatchError when a column is missing."""
+    have = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
+    scheme = "'" + source.scheme.replace("'", "''") + "'"
+    defaults = {"scheme": scheme, "category_group": "''"}
+    missing = [c for c in CRIME_COLUMNS if c not in have and c not in defaults]
+    if missing:
+        raise CrimeBatchError(f"{Path(source.path).name}: crime batch lacks column(s) {missing}")
+    sql_types = {"month": "DATE", "count": "BIGINT"}
+    select = ", ".join(
+        f"{c if c in have else defaults[c]}::{sql_types.get(c, 'VARCHAR')} AS {c}"
+        for c in CRIME_COLUMNS
+    )
+    return f"SELECT {select} FROM {name}"
+
+
+def check_crime_relation(con: duckdb.DuckDBPyConnection, name: str, source: CrimeSource) -> int:
+    """:func:`check_crime_batch` for rows already in the warehouse's engine (figures derived by a
+    query, e.g. street records summed): the same checks, run as queries, so the rows never leave
+    the engine. Returns the row count."""
+    label = Path(source.path).name
+    _check_source(pa.table({"scheme": pa.array([], pa.string())}), source)
+    if source.published is None:
+        raise CrimeBatchError(f"{label}: derived crime figures must say what they publish")
+    typed = _typed(con, name, source)
+    nulls = " OR ".join(f"{c} IS NULL" for c in CRIME_COLUMNS)
+    row = con.execute(
+        f"""SELECT count(*), count(*) FILTER (WHERE {nulls}), coalesce(min(count), 0),
+                   count(*) FILTER (WHERE scheme <> ?)
+            FROM ({typed})""",
+        [source.scheme],
+    ).fetchall()[0]
+    n, empty, least, other = (int(v) for v in row)
+    if empty:
+        raise CrimeBatchError(f"{label}: crime batch has empty values")
+    if least < 0:
+        raise CrimeBatchError(f"{label}: a negative count in the crime batch")
+    if other:
+        raise CrimeBatchError(f"{label}: rows of another scheme in a source of {source.scheme!r}")
+    cell = ", ".join(CELL)
+    dupes = con.execute(
+        f"SELECT {cell} FROM ({typed}) GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+    ).fetchall()
+    if dupes:
+        raise CrimeBatchError(
+            f"{label}: more than one row for the cell {dict(zip(CELL, dupes[0], strict=True))}"
+        )
+    return n
+
+
+def _scheme_alone(con: duckdb.DuckDBPyConnection, scheme: str) -> bool:
+    """Whether no source holds figures of ``scheme`` yet: then every incoming row is current and
+    there is nothing to decide (the first load of a scheme, or a derivation replaced whole)."""
+    found = con.execute(
+        """SELECT EXISTS (SELECT 1 FROM crime_facts WHERE scheme = $1)
+               OR EXISTS (SELECT 1 FROM crime_published WHERE scheme = $1)
+               OR EXISTS (SELECT 1 FROM crime_published_areas WHERE scheme = $1)""",
+        [scheme],
+    ).fetchall()
+    return not (found and found[0][0])
+
+
 def load_crime_facts(
-    con: duckdb.DuckDBPyConnection, rows: pa.Table, source: CrimeSource, source_id: int
+    con: duckdb.DuckDBPyConnection, rows: pa.Table | str, source: CrimeSource, source_id: int
 ) -> CrimeLoad:
     """Insert a checked batch and re-decide the current figures of every unit it touches.
 
-    Runs inside the caller's transaction. Rows already in the store are never deleted.
+    ``rows`` is an Arrow table, or the name of a table in ``con`` that passed
+    :func:`check_crime_relation`. Runs inside the caller's transaction. Rows already in the
+    store are never deleted.
     """
-    n = rows.num_rows
-    incoming = rows.append_column("source_id", pa.array([source_id] * n, pa.int32()))
-    incoming = incoming.append_column("vintage", pa.array([source.vintage] * n, pa.string()))
-    incoming = incoming.append_column("is_current", pa.array([False] * n, pa.bool_()))
-    published = (
-        _with_levels(source.published, rows) if source.published is not None else published_of(rows)
-    )
+    alone = _scheme_alone(con, source.scheme)
+    if isinstance(rows, str):
+        con.execute(
+            f"""CREATE OR REPLACE TEMP VIEW incoming_facts AS
+            SELECT *, {int(source_id)}::INTEGER AS source_id,
+                   '{source.vintage}'::VARCHAR AS vintage, false AS is_current
+            FROM ({_typed(con, rows, source)})"""
+        )
+        n = _scalar(con, "SELECT count(*) FROM incoming_facts")
+        levels = [r[0] for r in con.execute(f"SELECT DISTINCT geo_level FROM {rows}").fetchall()]
+        incoming: pa.Table | None = None
+    else:
+        n = rows.num_rows
+        incoming = rows.append_column("source_id", pa.array([source_id] * n, pa.int32()))
+        incoming = incoming.append_column("vintage", pa.array([source.vintage] * n, pa.string()))
+        incoming = incoming.append_column("is_current", pa.array([False] * n, pa.bool_()))
+        levels = list(set(rows.column("geo_level").to_pylist()))
+    if source.published is not None:
+        published = _with_levels(source.published, levels)
+    else:
+        assert not isinstance(rows, str)  # check_crime_relation requires it
+        published = published_of(rows)
     m = published.num_rows
     published = pa.table(
         {
@@ -281,22 +374,58 @@ def load_crime_facts(
             "is_current": pa.array([False] * m, pa.bool_()),
         }
     )
-    con.register("incoming_facts", incoming)
+    if incoming is not None:
+        con.register("incoming_facts", incoming)
     con.register("incoming_published", published)
+    if source.published_areas is not None:
+        con.register("incoming_area_list", source.published_areas)
+        areas_sql = "SELECT geo_level, measure, area_code, month FROM incoming_area_list"
+    else:  # every area with rows, in every month published at its level and measure
+        areas_sql = """SELECT a.geo_level, a.measure, a.area_code, p.month
+            FROM (SELECT DISTINCT geo_level, measure, area_code FROM incoming_facts) a
+            JOIN (SELECT DISTINCT geo_level, measure, month FROM incoming_published) p
+            USING (geo_level, measure)"""
+    # A scheme's first source is current throughout: insert it so, with nothing to decide.
+    current = "true" if alone else "false"
     try:
-        con.execute("INSERT INTO crime_facts BY NAME SELECT * FROM incoming_facts")
-        con.execute("INSERT INTO crime_published BY NAME SELECT * FROM incoming_published")
-        replaced, kept = _decide_current(con, "crime_facts", "incoming_facts", UNIT, source_id)
-        _decide_current(con, "crime_published", "incoming_published", PUBLISHED_UNIT, source_id)
+        con.execute(
+            "INSERT INTO crime_facts BY NAME "
+            f"SELECT * REPLACE ({current} AS is_current) FROM incoming_facts"
+        )
+        con.execute(
+            "INSERT INTO crime_published BY NAME "
+            f"SELECT * REPLACE ({current} AS is_current) FROM incoming_published"
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE incoming_areas AS
+            SELECT DISTINCT {int(source_id)}::INTEGER AS source_id, ?::VARCHAR AS scheme,
+                   geo_level::VARCHAR AS geo_level, measure::VARCHAR AS measure,
+                   area_code::VARCHAR AS area_code, month::DATE AS month,
+                   {current} AS is_current
+            FROM ({areas_sql})""",
+            [source.scheme],
+        )
+        con.execute("INSERT INTO crime_published_areas BY NAME SELECT * FROM incoming_areas")
+        replaced: dict[str, int] = {}
+        kept: dict[str, int] = {}
+        if not alone:
+            replaced, kept = _decide_current(con, "crime_facts", "incoming_facts", UNIT, source_id)
+            _decide_current(con, "crime_published", "incoming_published", PUBLISHED_UNIT, source_id)
+            _decide_current(
+                con, "crime_published_areas", "incoming_areas", PUBLISHED_AREA_UNIT, source_id
+            )
         unallocated = _scalar(
             con,
             "SELECT coalesce(sum(count), 0) FROM incoming_facts "
             f"WHERE area_code = '{UNALLOCATED}' AND measure = '{OFFENCES}'",
         )
     finally:
-        for name in ("incoming_facts", "incoming_published"):
+        for name in ("incoming_facts", "incoming_published", "incoming_area_list"):
             with suppress(duckdb.Error):
                 con.unregister(name)
+        con.execute("DROP TABLE IF EXISTS incoming_areas")
+        if incoming is None:
+            con.execute("DROP VIEW IF EXISTS incoming_facts")
     return CrimeLoad(Path(source.path), n, False, replaced, kept, unallocated)
 
 
@@ -309,7 +438,11 @@ def forget_crime_sources(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     if not ids:
         return
     marks = ", ".join("?" * len(ids))
-    for table, unit in (("crime_facts", UNIT), ("crime_published", PUBLISHED_UNIT)):
+    for table, unit in (
+        ("crime_facts", UNIT),
+        ("crime_published", PUBLISHED_UNIT),
+        ("crime_published_areas", PUBLISHED_AREA_UNIT),
+    ):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE forgotten AS SELECT DISTINCT {', '.join(unit)} "
             f"FROM {table} WHERE source_id IN ({marks})",
@@ -386,6 +519,12 @@ def current_published(con: ibis.BaseBackend) -> ir.Table:
     return pub.filter(pub.is_current)
 
 
+def current_published_areas(con: ibis.BaseBackend) -> ir.Table:
+    """(scheme, geo_level, measure, area_code, month) that a current publication covers."""
+    pub = con.table("crime_published_areas")
+    return pub.filter(pub.is_current)
+
+
 def _newest_of(t: ir.Table, sources: ir.Table, unit: Iterable[str]) -> ir.Table:
     ranked = t.join(
         sources.select("source_id", rank=sources.vintage.concat(" ", sources.sha256)), "source_id"
@@ -409,3 +548,12 @@ def published_as_of(con: ibis.BaseBackend, source_ids: Iterable[int]) -> ir.Tabl
     ids = sorted(set(int(i) for i in source_ids))
     pub = con.table("crime_published")
     return _newest_of(pub.filter(pub.source_id.isin(ids)), con.table("sources"), PUBLISHED_UNIT)
+
+
+def published_areas_as_of(con: ibis.BaseBackend, source_ids: Iterable[int]) -> ir.Table:
+    """:func:`current_published_areas` as it stood had only these sources been loaded."""
+    ids = sorted(set(int(i) for i in source_ids))
+    pub = con.table("crime_published_areas")
+    return _newest_of(
+        pub.filter(pub.source_id.isin(ids)), con.table("sources"), PUBLISHED_AREA_UNIT
+    )

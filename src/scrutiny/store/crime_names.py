@@ -7,6 +7,10 @@ from __future__ import annotations
 #: in the force's totals and belongs to no area below the force.
 UNALLOCATED = "unallocated"
 UNALLOCATED_NAME = "Unallocated (no location)"
+#: The area of crimes a force recorded in a local authority outside its own area.
+OUTSIDE = "outside"
+#: Areas that count for the force total only: they are never required for a force's coverage.
+FORCE_ONLY_PSEUDO_AREAS = (UNALLOCATED, OUTSIDE)
 #: Schemes whose categories cover all crime a force records, in order of preference (the
 #: built-in total sums the first present); extracts such as a knife-crime table are not.
 RECORDED_CRIME_SCHEMES = ("datastore", "police.uk")

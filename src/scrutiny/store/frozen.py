@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from scrutiny.store.crime import PUBLISHED_UNIT, UNIT
+from scrutiny.store.crime import PUBLISHED_AREA_UNIT, PUBLISHED_UNIT, UNIT
 
 
 class FreezeError(ValueError):
@@ -146,14 +146,18 @@ def unversioned_changes(con: duckdb.DuckDBPyConnection, freeze: Freeze) -> list[
 def use_frozen(con: duckdb.DuckDBPyConnection, freeze: Freeze, path: Path) -> None:
     """Make this (read-only) connection read crime as of the frozen sources.
 
-    Temporary tables named ``crime_facts`` and ``crime_published`` shadow the stored ones for
-    every later query of this connection (views such as ``crime_counts`` included): in each unit,
-    the rows of the newest frozen source, marked current."""
+    Temporary tables named ``crime_facts``, ``crime_published`` and ``crime_published_areas``
+    shadow the stored ones for every later query of this connection: in each unit, the rows of
+    the newest frozen source, marked current."""
     ids = _source_ids(con, freeze, path)
     catalog = con.execute("SELECT current_database()").fetchone()
     assert catalog is not None
     marks = ", ".join("?" * len(ids)) or "NULL"
-    for table, unit in (("crime_facts", UNIT), ("crime_published", PUBLISHED_UNIT)):
+    for table, unit in (
+        ("crime_facts", UNIT),
+        ("crime_published", PUBLISHED_UNIT),
+        ("crime_published_areas", PUBLISHED_AREA_UNIT),
+    ):
         stored = f'"{catalog[0]}".main.{table}'
         cols = [r[0] for r in con.execute(f"DESCRIBE {stored}").fetchall()]
         keep = ", ".join("true AS is_current" if c == "is_current" else f"f.{c}" for c in cols)

@@ -20,11 +20,11 @@ import pyarrow as pa
 
 from scrutiny.store import plausibility
 from scrutiny.store.crime import (
-    RECORDED_CRIME_SCHEMES,
     CrimeBatchError,
     CrimeLoad,
     CrimeSource,
     check_crime_batch,
+    check_crime_relation,
     forget_crime_sources,
     load_crime_facts,
 )
@@ -65,6 +65,17 @@ CREATE TABLE IF NOT EXISTS crime_published (
     measure        VARCHAR NOT NULL,
     category_group VARCHAR NOT NULL,
     category       VARCHAR NOT NULL,
+    month          DATE NOT NULL,
+    is_current     BOOLEAN NOT NULL
+);
+-- Which areas each crime source publishes in each (scheme, level, measure, month): a category
+-- published that month is a figure (perhaps zero) for these areas and missing for the others.
+CREATE TABLE IF NOT EXISTS crime_published_areas (
+    source_id      INTEGER NOT NULL,
+    scheme         VARCHAR NOT NULL,
+    geo_level      VARCHAR NOT NULL,
+    measure        VARCHAR NOT NULL,
+    area_code      VARCHAR NOT NULL,
     month          DATE NOT NULL,
     is_current     BOOLEAN NOT NULL
 );
@@ -148,15 +159,6 @@ REPLACE_KEYS: dict[str, tuple[str, ...]] = {
     "street_crimes": ("force", "month"),
     "stop_searches": ("force", "month"),
 }
-_RECORDED = ", ".join(f"'{s}'" for s in RECORDED_CRIME_SCHEMES)
-#: The older layout's crime table, for code that has not moved to ``crime_facts`` yet: the current
-#: figures of the recorded-crime schemes.
-LEGACY_CRIME_VIEW = f"""
-CREATE OR REPLACE VIEW crime_counts AS
-SELECT month, geo_level, area_code, area_name, category_group AS major_category,
-       category AS minor_category, measure, count, source_id, vintage
-FROM crime_facts WHERE is_current AND scheme IN ({_RECORDED})
-"""
 
 
 class IngestError(ValueError):
@@ -178,6 +180,8 @@ class Batch:
     #: (see :class:`scrutiny.store.crime.CrimeSource`).
     scheme: str = ""
     published: pa.Table | None = None
+    #: What the reader left out or could not map, for ingest to report (one line each).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,7 +223,8 @@ class Warehouse:
         if not read_only:
             self._forget_older_crime_layout()
             self.con.execute(SCHEMA)
-            self.con.execute(LEGACY_CRIME_VIEW)
+            # The older layout's view over crime_facts; every reader uses crime_facts now.
+            self.con.execute("DROP VIEW IF EXISTS crime_counts")
 
     def _forget_older_crime_layout(self) -> None:
         """A warehouse written before ``crime_facts`` holds crime in a ``crime_counts`` table: drop
@@ -232,6 +237,21 @@ class Warehouse:
             with self.transaction() as con:
                 con.execute("DROP TABLE crime_counts")
                 con.execute("DELETE FROM sources WHERE kind = 'datastore'")
+        # Crime loaded before coverage was recorded per area: load the crime sources again.
+        per_area = self.con.execute(
+            "SELECT (SELECT count(*) FROM information_schema.tables "
+            "        WHERE table_name = 'crime_facts') > 0 AND "
+            "       (SELECT count(*) FROM information_schema.tables "
+            "        WHERE table_name = 'crime_published_areas') = 0"
+        ).fetchone()
+        if per_area and per_area[0]:
+            with self.transaction() as con:
+                con.execute(
+                    "DELETE FROM sources WHERE source_id IN "
+                    "(SELECT DISTINCT source_id FROM crime_facts)"
+                )
+                con.execute("DROP TABLE IF EXISTS crime_published")
+                con.execute("DROP TABLE crime_facts")
         # crime_published before it recorded geography levels: load the crime sources again.
         old = self.con.execute(
             "SELECT 1 FROM information_schema.tables t WHERE t.table_name = 'crime_published' "
@@ -267,6 +287,10 @@ class Warehouse:
             raise
         self.con.execute("COMMIT")
 
+    def drop_scratch_table(self, name: str) -> None:
+        """Drop a temporary table a reader made on this connection (if it is there)."""
+        self.con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"')
+
     def is_loaded(self, sha256: str) -> bool:
         found = self.con.execute("SELECT 1 FROM sources WHERE sha256 = ?", [sha256]).fetchone()
         return found is not None
@@ -286,9 +310,10 @@ class Warehouse:
         source = CrimeSource(
             batch.path, sha256, batch.vintage, batch.scheme, batch.kind, batch.published
         )
-        return self.load_crime_batch(
+        load = self.load_crime_batch(
             batch.rows, source, batch.also, accept_revisions=accept_revisions, max_drop=max_drop
         )
+        return dataclasses.replace(load, notes=batch.notes) if batch.notes else load
 
     def ingest(self, batch: Batch, sha256: str | None = None) -> IngestResult:
         """Write one file's rows in one transaction; a file already loaded changes nothing."""
@@ -306,7 +331,7 @@ class Warehouse:
 
     def load_crime_batch(
         self,
-        rows: pa.Table | pd.DataFrame,
+        rows: pa.Table | pd.DataFrame | str,
         source: CrimeSource,
         also: Sequence[tuple[str, pa.Table]] = (),
         replaces_kind: str | None = None,
@@ -338,6 +363,8 @@ class Warehouse:
         """
         if self.is_loaded(source.sha256):
             return CrimeLoad(Path(source.path), 0, skipped=True)
+        if isinstance(rows, str):
+            return self._load_crime_relation(rows, source, replaces_kind)
         try:
             table = check_crime_batch(rows, source)
             if not replaces_kind:  # derived figures are a function of records already checked
@@ -359,6 +386,24 @@ class Warehouse:
             for other, other_rows in also:
                 self._merge(con, other, other_rows, source.vintage, source_id)
         return result
+
+    def _load_crime_relation(
+        self, name: str, source: CrimeSource, replaces_kind: str | None
+    ) -> CrimeLoad:
+        """Figures derived by a query into the table ``name`` of this connection (e.g. street
+        records summed): checked and loaded without leaving the engine. Derived figures replace
+        their kind's earlier derivation whole, so they are not a revision to check."""
+        with self.transaction() as con:
+            try:
+                n = check_crime_relation(con, name, source)
+            except CrimeBatchError as exc:
+                raise IngestError(str(exc)) from None
+            if replaces_kind:
+                forget_crime_sources(con, replaces_kind)
+            source_id = self._insert_source(
+                con, source.path, source.sha256, source.kind, n, source.vintage
+            )
+            return load_crime_facts(con, name, source, source_id)
 
     def _check_revisions(
         self,

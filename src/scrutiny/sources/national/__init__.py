@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -150,6 +151,15 @@ def workspace_config(f: Force, data: str, quarter: Quarter) -> dict[str, object]
     }
 
 
+def _relative_to(path: Path, folder: Path) -> str:
+    """``path`` as the workspace's configuration spells it: relative to ``folder`` (so the two
+    can move together), or absolute where no relative path exists (another drive)."""
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def write_police_uk_workspace(folder: Path, force_id: str, data: Path | None = None) -> Path:
     """Write a new workspace for one force; ``data``: a folder of data.police.uk files (default:
     ``data/police_uk`` inside the workspace, created empty). Returns the ``scrutiny.yaml``."""
@@ -162,7 +172,7 @@ def write_police_uk_workspace(folder: Path, force_id: str, data: Path | None = N
         (folder / "data" / "police_uk").mkdir()
         data_path = "data/police_uk"
     else:
-        data_path = str(data.resolve())
+        data_path = _relative_to(data.resolve(), folder.resolve())
     (folder / "data" / "lookups" / LOOKUP_FILE).write_bytes(_data(LOOKUP_FILE))
     (folder / "data" / "population" / "population.csv").write_text(
         population_csv(set(f.local_authorities)), encoding="utf-8"
