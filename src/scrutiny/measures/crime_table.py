@@ -4,7 +4,7 @@ The figures are those of :func:`scrutiny.measures.crime.crime_measures` (the Ibi
 stay the one definition: their SQL is compiled from them, see ``compiled_measures``), but a
 read command needs neither Ibis nor pandas to print them: the SQL is cached by
 ``store.compiled`` and run on a read-only DuckDB connection; the coverage rule
-(``measures.query.coverage_of``) and the notes are plain Python shared with the Ibis path.
+(``measures.query.AreaCoverage``) and the notes are plain Python shared with the Ibis path.
 ``tests/test_crime_table.py`` checks both paths give the same table, cell for cell.
 """
 
