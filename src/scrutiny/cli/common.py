@@ -25,6 +25,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from scrutiny.config.periods import Quarter
     from scrutiny.config.workspace import Workspace
     from scrutiny.sources.ingest import IngestReport
 
@@ -99,6 +100,22 @@ def load(workspace: Path | None) -> Workspace:
         if isinstance(exc, PlanError):
             raise fail(str(exc)) from None
         raise
+
+
+def parse_quarter(text: str) -> Quarter:
+    """A ``--quarter`` option as a Quarter, parsed here once for the layers below; a malformed
+    one stops with its one-line error."""
+    from scrutiny.config.periods import Quarter
+
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+
+def quarter_of(text: str | None) -> Quarter | None:
+    """An optional ``--quarter`` (None: the workspace's current quarter)."""
+    return None if text is None else parse_quarter(text)
 
 
 def run_ingest(ws: Workspace, quiet: bool = False, accept_revisions: bool = False) -> IngestReport:

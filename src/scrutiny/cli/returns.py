@@ -21,6 +21,8 @@ from scrutiny.cli.common import (
     err,
     fail,
     load,
+    parse_quarter,
+    quarter_of,
     records,
 )
 from scrutiny.outputs import OutputError, check_new_file
@@ -137,7 +139,7 @@ def ratings(
     from scrutiny.returns.ratings import agreement
 
     ws = load(workspace)
-    rows = actions.workspace_ratings(ws, quarter)
+    rows = actions.workspace_ratings(ws, quarter_of(quarter))
     shown = [r for r in rows if r.override] if disagreements else rows
     emit(
         fmt,
@@ -155,7 +157,9 @@ def overrides(
     """Published ratings that differ from the rule, kept as overrides, with their reasons."""
     from scrutiny.returns import actions
 
-    rows = [r for r in actions.workspace_ratings(load(workspace), quarter) if r.override]
+    rows = [
+        r for r in actions.workspace_ratings(load(workspace), quarter_of(quarter)) if r.override
+    ]
     emit(
         fmt,
         (*RATING_COLUMNS, "reason given"),
@@ -174,7 +178,7 @@ def risk_trends(
 
     rows = [
         [t.quarter, t.priority, t.ref, t.description, t.score, t.previous, t.published, t.computed]
-        for t in actions.workspace_risk_trends(load(workspace), quarter)
+        for t in actions.workspace_risk_trends(load(workspace), quarter_of(quarter))
     ]
 
     def shown(row: Sequence[Any]) -> list[str]:
@@ -210,7 +214,7 @@ def derived(
     from scrutiny.returns.derived import CALL_ROUNDING_PP, Gap, OutcomeChange, PointChange, Variance
 
     try:
-        rows = actions.workspace_derived(load(workspace), what, quarter)
+        rows = actions.workspace_derived(load(workspace), what, quarter_of(quarter))
     except ValueError as exc:
         raise fail(str(exc)) from None
     if fmt != Format.table:
@@ -357,8 +361,9 @@ def pas(
     from scrutiny.returns import actions
     from scrutiny.returns.base import ReturnError
 
+    q = parse_quarter(quarter)
     try:
-        result = actions.load_pas(load(workspace), file, quarter, window, group_dimension)
+        result = actions.load_pas(load(workspace), file, q, window, group_dimension)
     except (ReturnError, ValueError) as exc:
         raise fail(str(exc)) from None
     console.print(result.describe(), highlight=False)

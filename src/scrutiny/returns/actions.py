@@ -74,25 +74,23 @@ def _open(ws: Workspace) -> Warehouse:
     return Warehouse(ws.warehouse_path, read_only=True)
 
 
-def workspace_ratings(ws: Workspace, quarter: str | None = None) -> list[RatedRow]:
+def workspace_ratings(ws: Workspace, quarter: Quarter | None = None) -> list[RatedRow]:
     """KPI and milestone rows with their published and computed ratings."""
-    if quarter:
-        quarter = str(Quarter.parse(quarter))
     with _open(ws) as wh:
-        return rate_returns(wh.con, workspace_plans(ws), quarter)
+        return rate_returns(wh.con, workspace_plans(ws), str(quarter) if quarter else None)
 
 
-def workspace_risk_trends(ws: Workspace, quarter: str | None = None) -> list[TrendRow]:
+def workspace_risk_trends(ws: Workspace, quarter: Quarter | None = None) -> list[TrendRow]:
     with _open(ws) as wh:
-        return risk_trends(wh.con, str(Quarter.parse(quarter)) if quarter else None)
+        return risk_trends(wh.con, str(quarter) if quarter else None)
 
 
 def workspace_derived(
-    ws: Workspace, what: str, quarter: str | None = None
+    ws: Workspace, what: str, quarter: Quarter | None = None
 ) -> list[PointChange] | list[Variance] | list[Gap] | list[OutcomeChange]:
     """One derived table (``calls``, ``finance``, ``surveys`` or ``outcomes``) for a quarter
     (default: the workspace's current quarter)."""
-    q = Quarter.parse(quarter) if quarter else ws.quarter
+    q = quarter or ws.quarter
     with _open(ws) as wh:
         match what:
             case "calls":
@@ -130,10 +128,10 @@ def workspace_decisions(ws: Workspace) -> list[tuple[object, ...]]:
 
 
 def load_pas(
-    ws: Workspace, path: Path, quarter: str, window: str, group_dimension: str = "Group"
+    ws: Workspace, path: Path, quarter: Quarter, window: str, group_dimension: str = "Group"
 ) -> LoadResult:
     """Load a PAS multi-header table as the ``surveys`` return of ``quarter``."""
-    parsed = parse_pas(path, Quarter.parse(quarter), window, group_dimension)
+    parsed = parse_pas(path, quarter, window, group_dimension)
     with Warehouse(ws.warehouse_path) as wh:
         sha256 = file_sha256(path)
         if wh.is_loaded(sha256):
