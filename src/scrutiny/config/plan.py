@@ -139,14 +139,6 @@ class Plan(_Strict):
                 yield p, m
 
 
-def _describe(file: Path, exc: ValidationError) -> str:
-    problems = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        problems.append(f"{where}: {err['msg']}")
-    return f"{file.name}: " + "; ".join(problems)
-
-
 def load_plan(path: Path | str) -> Plan:
     """Read and validate one plan file; errors are one line naming the file and the key."""
     file = Path(path)
@@ -161,7 +153,7 @@ def load_plan(path: Path | str) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(_describe(file, exc)) from None
+        raise PlanError(yamlfile.validation_problems(file.name, exc)) from None
 
 
 def load_plans(path: Path | str) -> list[Plan]:

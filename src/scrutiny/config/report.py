@@ -189,11 +189,7 @@ def load_definition(path: Path | None) -> ReportDefinition:
     try:
         return ReportDefinition.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            problems.append(f"{where}: {err['msg']}")
-        raise DefinitionError(f"{path.name}: " + "; ".join(problems)) from None
+        raise DefinitionError(yamlfile.validation_problems(path.name, exc)) from None
 
 
 def json_schema() -> dict[str, Any]:

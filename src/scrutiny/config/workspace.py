@@ -263,7 +263,7 @@ class Workspace:
         try:
             config = WorkspaceConfig.model_validate(data)
         except ValidationError as exc:
-            raise WorkspaceError(_describe(file, exc)) from None
+            raise WorkspaceError(yamlfile.validation_problems(file.name, exc)) from None
         return cls(file.parent, config)
 
     @property
@@ -339,14 +339,6 @@ class Workspace:
 
     def sources_of(self, kind: str) -> list[Path]:
         return [p for s in self.config.sources if s.kind == kind for p in self.resolve(s.path)]
-
-
-def _describe(file: Path, exc: ValidationError) -> str:
-    problems = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        problems.append(f"{where}: {err['msg']}")
-    return f"{file.name}: " + "; ".join(problems)
 
 
 def data_home() -> Path:

@@ -9,9 +9,12 @@ binary file as a string. Here each of those is one line naming the file, line an
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 #: Nesting deeper than this is no configuration a person wrote.
 MAX_DEPTH = 100
@@ -136,3 +139,12 @@ def compose(text: str, name: str) -> yaml.Node | None:
 def load(path: Path) -> Any:
     """Read and parse ``path``; every problem is a :class:`YamlError` naming the file."""
     return parse(read_text(path), path.name)
+
+
+def validation_problems(name: str, exc: ValidationError) -> str:
+    """A file's validation errors in one line: ``name: key.path: problem; …``."""
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        problems.append(f"{where}: {err['msg']}")
+    return f"{name}: " + "; ".join(problems)
