@@ -11,6 +11,7 @@ import pytest
 
 from scrutiny.config.workspace import Workspace
 from scrutiny.sources.ingest import ingest_workspace
+from scrutiny.sources.text import MAX_LINE_BYTES, LineLengths
 from scrutiny.store.crime import CrimeLoad
 from scrutiny.store.warehouse import IngestError, Warehouse
 from warehouse_state import copy_of, fingerprint
@@ -53,6 +54,21 @@ def header_only(ws: Workspace) -> tuple[str, str]:
     return "MPS Borough Level Crime (empty) 202202-202401.csv", lines_of(ws)[0]
 
 
+def long_line(ws: Workspace) -> tuple[str, str]:
+    """The real file with one line of 2 MiB (over the bound): refused before it is parsed."""
+    lines = lines_of(ws)[:30]
+    lines[12] = lines[12].rstrip("\n") + "x" * (MAX_LINE_BYTES + 1) + "\n"
+    return "MPS Borough Level Crime (long line) 202202-202401.csv", "".join(lines)
+
+
+def long_last_line(ws: Workspace) -> tuple[str, str]:
+    """A last line over the bound with no newline: never dropped silently."""
+    lines = lines_of(ws)[:30]
+    return "MPS Borough Level Crime (long end) 202202-202401.csv", "".join(lines) + "y" * (
+        MAX_LINE_BYTES + 1
+    )
+
+
 CASES: dict[str, tuple[Callable[[Workspace], tuple[str, str]], str]] = {
     "NUL bytes": (nul_bytes, "a control character in category"),
     "a month-area total cut by over half": (truncated, "more than 50% of a month-area total"),
@@ -61,6 +77,8 @@ CASES: dict[str, tuple[Callable[[Workspace], tuple[str, str]], str]] = {
         "rows for 2022-02, but the file's name says 2022-03 to 2024-01",
     ),
     "header only": (header_only, "no data rows"),
+    "a line over the bound": (long_line, f"line 13: longer than {MAX_LINE_BYTES:,} bytes"),
+    "a last line over the bound": (long_last_line, f"line 31: longer than {MAX_LINE_BYTES:,}"),
 }
 
 
@@ -120,3 +138,20 @@ def test_the_real_revisions_between_the_demos_publications_load(demo_ws: Workspa
         ).fetchone()
     assert loaded == {p.name for p in (demo_ws.root / "data" / "crime").iterdir()}
     assert superseded and superseded[0] > 0
+
+
+@pytest.mark.parametrize("block", [1, 3, 7, 64])
+def test_the_line_bound_is_exact_whatever_the_blocks(block: int) -> None:
+    """A line of exactly the bound passes, one byte more fails, wherever the blocks split it;
+    the error names the line."""
+    for extra, fails in ((0, False), (1, True)):
+        data = b"ab\n" + b"x" * (10 + extra) + b"\nlast"
+        lines = LineLengths("f.csv", limit=10)
+        try:
+            for i in range(0, len(data), block):
+                lines.feed(data[i : i + block])
+            lines.end()
+        except IngestError as exc:
+            assert fails and str(exc).startswith("f.csv: line 2: longer than 10 bytes")
+        else:
+            assert not fails

@@ -27,6 +27,7 @@ from scrutiny.sources.police_uk import (
     read_street,
     read_street_file,
 )
+from scrutiny.sources.text import MAX_LINE_BYTES
 from scrutiny.store.warehouse import IngestError, Warehouse
 from warehouse_state import every_row
 
@@ -540,7 +541,7 @@ def test_malformed_street_file(
     # A good file beside the bad one: all or nothing, the good one is not loaded either.
     shutil.copy(city_files[5], folder / city_files[5].name)
     bad = folder / "2017-09-city-of-london-street.csv"
-    bad.write_bytes(MALFORMED[case][0])
+    bad.write_bytes(MALFORMED[case][0].replace(b"2017-01", b"2017-09"))  # the name's month
     before = every_row(loaded)
     with pytest.raises(IngestError) as err:
         ingest_street(loaded, [folder], lookup, fast=fast)
@@ -688,3 +689,85 @@ def test_stop_search_reader_on_the_real_file() -> None:
         r["Part of a policing operation"] == "True" for r in raw
     ]
     assert t.column("latitude").null_count == sum(1 for r in raw if not r["Latitude"])
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_street_file_whose_rows_are_another_month_is_refused(
+    tmp_path: Path, lookup: OnsLookup, city_files: list[Path], fast: bool
+) -> None:
+    """The issue's case: 40 rows of May in a file named for June must not replace May (nor June)
+    — refused with the first row's line and column, every table as it was."""
+    may, june = city_files[4], city_files[5]
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    for f in (may, june):
+        (good / f.name).write_bytes(f.read_bytes())
+    (bad / june.name).write_bytes(b"\n".join(may.read_bytes().split(b"\n")[:41]) + b"\n")
+    (bad / city_files[6].name).write_bytes(city_files[6].read_bytes())  # a good file beside it
+    wh = Warehouse(tmp_path / "w.duckdb")
+    ingest_street(wh, [good], lookup)
+    before = every_row(wh)
+    with pytest.raises(IngestError) as info:
+        ingest_street(wh, [bad], lookup, fast=fast)
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(june.name)
+    assert f"line 2, column 'Month': expected a row of {june.name[:7]}" in message
+    assert f"got one of {may.name[:7]}" in message
+    assert every_row(wh) == before
+
+
+def test_a_stop_and_search_file_whose_rows_are_another_month_is_refused(tmp_path: Path) -> None:
+    """The real June 2016 file under May's name: refused on its first row's Date."""
+    renamed = tmp_path / "2016-05-metropolitan-stop-and-search.csv"
+    renamed.write_bytes(STOP_SEARCH.read_bytes())
+    with pytest.raises(IngestError) as info:
+        read_stop_search(renamed)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{renamed.name}: line 2, column 'Date': expected a row of 2016-05")
+    assert "got one of 2016-06" in message
+
+
+@pytest.mark.parametrize("kind", ["street", "stop-and-search"])
+def test_a_header_only_file_is_refused(
+    tmp_path: Path, lookup: OnsLookup, city_files: list[Path], kind: str
+) -> None:
+    """A file with its header and no record would load as a month of nothing: refused, one
+    line, every table as it was (also beside good files, in one transaction)."""
+    real = city_files[5] if kind == "street" else STOP_SEARCH
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / real.name).write_bytes(real.read_bytes().split(b"\n", 1)[0] + b"\n")
+    if kind == "street":
+        (folder / city_files[6].name).write_bytes(city_files[6].read_bytes())
+    wh = Warehouse(tmp_path / "w.duckdb")
+    before = every_row(wh)
+    with pytest.raises(IngestError) as info:
+        ingest_street(wh, [folder], lookup)
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(f"{real.name}: line 2: expected")
+    assert "a header alone" in message
+    assert every_row(wh) == before
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_over_long_last_line_is_refused_not_dropped(
+    tmp_path: Path, lookup: OnsLookup, city_files: list[Path], fast: bool
+) -> None:
+    """A real file whose last line (no newline) is over the line bound: refused, naming the
+    line, before any parser sees it (DuckDB once dropped such a line silently)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    real = city_files[5]
+    lines = real.read_bytes().split(b"\n")[:20]
+    (folder / real.name).write_bytes(b"\n".join(lines) + b"\n" + b"z" * (MAX_LINE_BYTES + 1))
+    (folder / city_files[6].name).write_bytes(city_files[6].read_bytes())
+    wh = Warehouse(tmp_path / "w.duckdb")
+    before = every_row(wh)
+    with pytest.raises(IngestError) as info:
+        ingest_street(wh, [folder], lookup, fast=fast)
+    assert str(info.value).startswith(f"{real.name}: line 21: longer than {MAX_LINE_BYTES:,}")
+    assert every_row(wh) == before
+    with pytest.raises(IngestError, match="line 21: longer than"):
+        read_street_file(folder / real.name, lookup)

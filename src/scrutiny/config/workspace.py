@@ -175,7 +175,12 @@ class ForceOnlyArea(_Strict):
 
 
 class Settings(_Strict):
-    suppress_below: int = Field(0, ge=0, description="Hide counts below this on public pages")
+    suppress_below: int = Field(
+        0,
+        ge=0,
+        description="Hide counts below this on public pages, and (secondary suppression) any "
+        "count that would follow from a published total minus its published parts",
+    )
     population_year: int | None = Field(
         None, description="Mid-year estimate to use; latest if unset"
     )

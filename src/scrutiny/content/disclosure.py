@@ -3,7 +3,10 @@
 A workspace's ``settings.suppress_below`` hides every count below it as ``<N`` on public pages
 and in public CSVs (``null`` plus a ``suppressed`` list in JSON); a change or rate worked out
 from a hidden count is hidden too. :func:`suppress_report` applies it to a whole report, chart
-data included, so no rendering can show what a table hides.
+data included, so no rendering can show what a table hides. Secondary suppression
+(:mod:`scrutiny.analysis.disclosure`) marks further counts :class:`Withheld` in the dashboard's
+measures before any page is built; they read ``[c]`` (withheld so that a small count cannot be
+worked out from a total minus its published parts).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from scrutiny.analysis.disclosure import Withheld
 from scrutiny.content.format import DASH, is_missing
 from scrutiny.content.model import Cell, Chart, Column, Report, Section, Table
 
@@ -21,6 +25,8 @@ COUNT_COLUMNS = frozenset(
 COUNT_LABELS = frozenset({"Offences"})
 #: Fields of a chart spec's inline data that hold counts (the SPC chart's monthly counts).
 SPEC_COUNT_FIELDS = frozenset({"count"})
+#: How a count withheld by secondary suppression reads (the statistical offices' mark).
+WITHHELD = "[c]"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,9 @@ class Suppressor:
     threshold: int = 0
 
     def count(self, value: Any) -> Count:
+        if isinstance(value, Withheld):
+            text = WITHHELD if value.secondary else f"<{self.threshold}"
+            return Count(None, text, True)
         if is_missing(value):
             return Count(None, DASH)
         n = int(value)

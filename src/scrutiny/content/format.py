@@ -42,8 +42,8 @@ def is_missing(value: Any) -> bool:
 
 
 def number(value: Any) -> float | None:
-    """A plain float, or None for missing and non-finite values."""
-    if is_missing(value):
+    """A plain float, or None for missing, withheld (disclosure control) and non-finite values."""
+    if getattr(value, "withheld", False) or is_missing(value):
         return None
     x = float(value)
     return x if math.isfinite(x) else None

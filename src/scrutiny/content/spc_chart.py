@@ -36,6 +36,10 @@ READING_STYLE = {
     READING[Verdict.CONCERN]: (CONCERN, "diamond"),
     READING[Verdict.NEITHER]: (NEITHER, "square"),
 }
+#: The reading of a series whose SPC statistics disclosure control withholds (a month of it is
+#: hidden, and the mean or limits would give it back).
+WITHHELD_READING = "Not published (small counts)"
+READING_STYLE[WITHHELD_READING] = ("#bdbdbd", "cross")
 #: The legend's and the tooltips' name for the reading.
 READING_TITLE = "SPC reading"
 

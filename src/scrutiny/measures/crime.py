@@ -448,3 +448,22 @@ def compiled_reads(con: ibis.BaseBackend, level: str) -> dict[str, str]:
         **area_reads(con, level),
     }
     return {name: str(ibis.to_sql(e, "duckdb")) for name, e in exprs.items()}
+
+
+def member_months(
+    con: ibis.BaseBackend, members: Sequence[Member], level: str, first: date, end: date
+) -> pd.DataFrame:
+    """Monthly offences per (member category, area) at ``level`` in [first, end), the member
+    given by its index in ``members`` (columns member, area_code, month, count; no row = 0)."""
+    chosen = [Selection(str(i), "minor", frozenset([m])) for i, m in enumerate(members)]
+    t = _facts_by_area(con, chosen, level, first, end)
+    agg = t.group_by(["category", "key", "month"]).aggregate(count=t["count"].sum())
+    df = agg.to_pandas()
+    return pd.DataFrame(
+        {
+            "member": df["category"].astype(int),
+            "area_code": df["key"].astype(str),
+            "month": pd.to_datetime(df["month"]).dt.date,
+            "count": df["count"].astype(float),
+        }
+    )

@@ -21,7 +21,7 @@ import pyarrow as pa
 from scrutiny.config.geography import AreaNames, name_key
 from scrutiny.config.periods import parse_month_column
 from scrutiny.sources.categories import canonical_category
-from scrutiny.sources.text import csv_rows, decode
+from scrutiny.sources.text import check_line_lengths, csv_rows, decode
 from scrutiny.store.crime import OFFENCES, UNALLOCATED, UNALLOCATED_NAME
 from scrutiny.store.warehouse import Batch, IngestError
 
@@ -40,6 +40,7 @@ def read_datastore(path: Path, names: AreaNames, vintage: str | None = None) -> 
     """Parse one file into ``crime_facts`` rows; raise IngestError on the first bad cell.
 
     The vintage is the last month the file covers unless ``vintage`` (YYYYMM) overrides it."""
+    check_line_lengths(path)  # before reading it whole: a damaged file may be one huge line
     text = decode(path, path.read_bytes())
     rows = csv_rows(path, text)
     try:

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from scrutiny.config.geography import AreaNames
 from scrutiny.config.workspace import Source
+from scrutiny.sources.text import check_line_lengths
 from scrutiny.store.crime import UNALLOCATED, UNALLOCATED_NAME
 from scrutiny.store.warehouse import Batch, IngestError
 
@@ -42,6 +43,7 @@ def read_table(path: Path) -> pa.Table:
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             return pq.read_table(path)
+        check_line_lengths(path)  # Arrow would buffer a huge line whole
         options = pacsv.ConvertOptions(strings_can_be_null=True)
         return pacsv.read_csv(path, convert_options=options)
     except (pa.ArrowInvalid, OSError) as exc:

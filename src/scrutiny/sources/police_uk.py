@@ -40,11 +40,13 @@ from datetime import UTC, date, datetime
 from hashlib import sha256 as sha256_hasher
 from pathlib import Path
 from typing import Literal, cast
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from scrutiny.sources.ons_lookup import OnsLookup
+from scrutiny.sources.text import BLOCK, LineLengths, check_line_lengths
 from scrutiny.store.engine import Connection, DatabaseError, scratch_connection
 from scrutiny.store.warehouse import Batch, IngestError, IngestResult, Warehouse
 
@@ -246,17 +248,26 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _checked(f: _Field, alias: str = "r") -> str:
-    """SQL for one canonical column: the converted value, or error() when the check fails."""
+def _checked(f: _Field, alias: str = "r", also: str | None = None) -> str:
+    """SQL for one canonical column: the converted value, or error() when the check (and
+    ``also``, a further condition on the converted value ``{v}``) fails."""
     c = f"{alias}.{_quote(f.header)}"
     value = f.convert.replace("{c}", c)  # not str.format: the regexes hold braces
-    if f.ok is None:
+    if f.ok is None and also is None:
         return f"{value} AS {f.name}"
+    conditions = [f.ok.replace("{c}", c)] if f.ok is not None else []
+    if also is not None:
+        conditions.append(also.replace("{v}", value))
     # The message only has to say which file failed: the Python locator finds line and column.
     return (
-        f"CASE WHEN {f.ok.replace('{c}', c)} THEN {value} "
+        f"CASE WHEN {' AND '.join(f'({x})' for x in conditions)} THEN {value} "
         f"ELSE error('scrutiny: bad row in file #' || {alias}.file_index) END AS {f.name}"
     )
+
+
+#: A row's month must be the month the file's name gives (when it gives one): a file named
+#: 2019-06 holding May's rows would otherwise replace May.
+_MONTH_OF_NAME = "f.month IS NULL OR {v} = f.month"
 
 
 def _read_csv(fields: Sequence[_Field]) -> str:
@@ -275,7 +286,9 @@ def _read_csv(fields: Sequence[_Field]) -> str:
 
 def _street_select(with_source_id: bool) -> str:
     """SELECT the canonical street columns from the files listed in ``scrutiny_files``."""
-    columns = [_checked(f) for f in STREET_FIELDS]
+    columns = [
+        _checked(f, also=_MONTH_OF_NAME if f is MONTH_FIELD else None) for f in STREET_FIELDS
+    ]
     columns += ["l.ward_code", "l.borough_code", "f.force"]
     if with_source_id:
         columns.append("f.source_id")
@@ -292,7 +305,11 @@ def _stop_search_select() -> str:
     columns = []
     for name in STOP_SEARCH_COLUMNS:
         if name == "month":
-            columns.append(f"CAST(date_trunc('month', {local}) AS DATE) AS month")
+            month = f"CAST(date_trunc('month', {local}) AS DATE)"
+            columns.append(
+                f"CASE WHEN {_MONTH_OF_NAME.replace('{v}', month)} THEN {month} "
+                "ELSE error('scrutiny: bad row in file #' || r.file_index) END AS month"
+            )
         elif name == "force":
             columns.append("f.force")
         else:
@@ -528,15 +545,19 @@ def _not_utf8(
     )
 
 
-def _fingerprint(path: Path) -> tuple[str, bytes]:
-    """(sha256, first 64 KiB) in one read of the file."""
+def _fingerprint(path: Path, name: str | None = None) -> tuple[str, bytes]:
+    """(sha256, first 64 KiB) in one streaming read of the file, which also refuses a line
+    longer than :data:`~scrutiny.sources.text.MAX_LINE_BYTES` (before any parser sees it)."""
     digest = sha256_hasher()
     head = b""
+    lines = LineLengths(name or path.name)
     with path.open("rb") as fh:
-        while block := fh.read(1 << 22):
+        while block := fh.read(min(BLOCK, lines.limit)):
             if not head:
                 head = block[: 1 << 16]
             digest.update(block)  # releases the GIL: files hash in parallel threads
+            lines.feed(block)
+    lines.end()
     return digest.hexdigest(), head
 
 
@@ -585,6 +606,13 @@ def _locate(f: PoliceFile, fields: Sequence[_Field]) -> IngestError | None:
                         f"{name}: line {line}, column '{spec.header}': expected {spec.expected}, "
                         f"got '{_show(value)}'"
                     )
+            month = _row_month(f, fields, row)
+            if f.month and month is not None and month != f.month:
+                column = "Month" if "Month" in header else "Date"
+                return IngestError(
+                    f"{name}: line {line}, column '{column}': expected a row of {f.month} "
+                    f"(the month the file's name gives), got one of {month}; nothing was loaded"
+                )
     except csv.Error as exc:
         # The same line splitting as the csv reader's, so the count agrees with ``line``.
         rest = "".join(io.StringIO(text, newline="").readlines()[line - 1 :])
@@ -655,10 +683,29 @@ def _files_table(files: Sequence[PoliceFile], source_ids: Sequence[int] | None =
     columns: dict[str, pa.Array] = {
         "file_index": pa.array(range(len(files)), pa.uint64()),
         "force": pa.array([f.force for f in files], pa.string()),
+        "month": pa.array([_name_month(f) for f in files], pa.date32()),
     }
     if source_ids is not None:
         columns["source_id"] = pa.array(source_ids, pa.int32())
     return pa.table(columns)
+
+
+def _name_month(f: PoliceFile) -> date | None:
+    return date(int(f.month[:4]), int(f.month[5:7]), 1) if f.month else None
+
+
+def _row_month(f: PoliceFile, fields: Sequence[_Field], row: Sequence[str]) -> str | None:
+    """The month a row is for (its Month, or the UK month of its Date), None if unreadable."""
+    by_header = dict(zip((x.header for x in fields), row, strict=True))
+    if "Month" in by_header:
+        return by_header["Month"]
+    try:
+        when = datetime.fromisoformat(by_header["Date"])
+    except (KeyError, ValueError):
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(ZoneInfo("Europe/London"))
+    return f"{when:%Y-%m}"
 
 
 def _lookup_table(lookup: OnsLookup) -> pa.Table:
@@ -682,6 +729,7 @@ def _read_one(
 ) -> pa.Table:
     with f.path.open("rb") as fh:
         _check_header(f, fh.read(1 << 16), [x.header for x in fields])
+    check_line_lengths(f.path, name=f.name.name)
     con = scratch_connection()
     con.register("scrutiny_files", _files_table([f]))
     if lookup is not None:
@@ -696,12 +744,22 @@ def _read_one(
                 con.unregister(name)
 
 
+def _not_empty(f: PoliceFile, rows: int) -> None:
+    """A data.police.uk file lists every record of its month: one with none is damaged."""
+    if rows == 0:
+        raise IngestError(
+            f"{f.name.name}: line 2: expected the month's records, got none (a header alone); "
+            "nothing was loaded"
+        )
+
+
 def read_street_file(
     path: Path | str | PoliceFile, lookup: OnsLookup, *, force: str | None = None
 ) -> Batch:
     """Read and validate one street-level CSV into a ``street_crimes`` Batch."""
     f = path if isinstance(path, PoliceFile) else _police_file(Path(path), None, force, "street")
     table = _read_one(f, STREET_FIELDS, _street_select(False), lookup)
+    _not_empty(f, table.num_rows)
     return Batch(f.name, STREET_KIND, "street_crimes", table, _vintage(table, f))
 
 
@@ -711,6 +769,7 @@ def read_stop_search(path: Path | str | PoliceFile, *, force: str | None = None)
         path = _police_file(Path(path), None, force, "stop-and-search")
     f = path
     table = _read_one(f, STOP_SEARCH_FIELDS, _stop_search_select(), None)
+    _not_empty(f, table.num_rows)
     return Batch(f.name, STOP_SEARCH_KIND, "stop_searches", table, _vintage(table, f))
 
 
@@ -963,6 +1022,8 @@ def _bulk_load_street(
             except DatabaseError as exc:
                 raise _explain(exc, listed, STREET_FIELDS) from None
             resolution, per_file = _new_rows_summary(con, lo, hi)
+            for f, source_id in zip(listed, ids, strict=True):
+                _not_empty(f, per_file.get(source_id, (0, None))[0])
             now = datetime.now(UTC).replace(tzinfo=None)
             sources = []
             for (f, sha), source_id in zip(files, ids, strict=True):

@@ -9,6 +9,55 @@ from pathlib import Path
 
 from scrutiny.store.warehouse import IngestError
 
+#: The longest line a reader accepts. Published rows are a few hundred bytes (a Datastore row
+#: with 24 or 36 months a few kilobytes); a longer line is a damaged file, refused before it is
+#: parsed so that memory stays bounded (a 1 GB line once took 6.5 GB) and no parser can drop it.
+MAX_LINE_BYTES = 1 << 20
+#: Bytes read at a time while scanning.
+BLOCK = 1 << 22
+
+
+class LineLengths:
+    """Checks, block by block, that no line of a file is longer than ``limit`` bytes."""
+
+    def __init__(self, name: str, limit: int = MAX_LINE_BYTES):
+        self.name = name
+        self.limit = limit
+        self.lines = 0  # newlines seen so far
+        self.run = 0  # bytes since the last newline
+
+    def feed(self, block: bytes) -> None:
+        first = block.find(b"\n")
+        if first < 0:
+            self.run += len(block)
+            self._check()
+            return
+        self.run += first
+        self._check()
+        self.lines += block.count(b"\n")
+        self.run = len(block) - block.rfind(b"\n") - 1  # a block is shorter than the limit
+        self._check()
+
+    def end(self) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        if self.run > self.limit:
+            raise IngestError(
+                f"{self.name}: line {self.lines + 1}: longer than {self.limit:,} bytes "
+                "(published rows are far shorter: the file is damaged or not this kind of "
+                "file); nothing was loaded"
+            )
+
+
+def check_line_lengths(path: Path, limit: int = MAX_LINE_BYTES, name: str | None = None) -> None:
+    """Stream ``path`` (constant memory) and refuse it at the first over-long line."""
+    lines = LineLengths(name or path.name, limit)
+    with path.open("rb") as fh:
+        while block := fh.read(min(BLOCK, limit)):
+            lines.feed(block)
+    lines.end()
+
 
 def decode(path: Path, data: bytes) -> str:
     """Strict UTF-8 (a byte-order mark is allowed); a bad byte is reported by line."""

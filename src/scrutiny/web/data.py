@@ -19,6 +19,7 @@ import ibis
 import pandas as pd
 
 from scrutiny.analysis.crime import SPC_MONTHS, spc_of_counts
+from scrutiny.analysis.disclosure import Disclosure, disclosure, withheld
 from scrutiny.config.geography import GEO_LEVELS, Area
 from scrutiny.config.periods import Comparator, Quarter, add_months
 from scrutiny.config.workspace import Workspace
@@ -314,8 +315,33 @@ class WebData:
 
         return self.cache.get(key, locked)
 
+    def disclosure(self, quarter: Quarter) -> Disclosure | None:
+        """What disclosure control withholds of ``quarter``'s figures (None when the workspace
+        publishes every count): decided once for the whole quarter, before any page."""
+        threshold = self.ws.config.settings.suppress_below
+        if not threshold:
+            return None
+        sels = list(self.categories.values())
+        return self._run(
+            ("disclosure", quarter),
+            lambda: disclosure(self.con, quarter, self.ws.baseline, sels, self.areas, threshold),
+        )
+
     def measures(self, sel: Selection, level: str, quarter: Quarter) -> pd.DataFrame:
-        """Volumes, comparators, changes and R12 rates of one category for every area."""
+        """The measures as published: :meth:`raw_measures` with every withheld count replaced by
+        a :class:`~scrutiny.analysis.disclosure.Withheld` mark and the changes and rates worked
+        out from it blanked."""
+        raw = self.raw_measures(sel, level, quarter)
+        found = self.disclosure(quarter)
+        if found is None:
+            return raw
+        return self.cache.get(
+            ("published", sel.name, level, quarter), lambda: withheld(raw, found, sel.name, level)
+        )
+
+    def raw_measures(self, sel: Selection, level: str, quarter: Quarter) -> pd.DataFrame:
+        """Volumes, comparators, changes and R12 rates of one category for every area (before
+        disclosure control: for judgments, never for publishing)."""
 
         def compute() -> pd.DataFrame:
             query = CrimeQuery(

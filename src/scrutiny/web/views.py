@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse, comparator_labels
+from scrutiny.analysis.disclosure import Withheld
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     Comparator,
@@ -24,7 +25,8 @@ from scrutiny.config.periods import (
     add_months,
     comparator_window,
 )
-from scrutiny.content.disclosure import Count, Suppressor
+from scrutiny.content import spc_chart
+from scrutiny.content.disclosure import WITHHELD, Count, Suppressor
 from scrutiny.content.format import number, pct_text, rate_text
 from scrutiny.content.spc_chart import Band, SeriesPoint, reading_of
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
@@ -132,12 +134,18 @@ def _row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
 
 
 def comparisons(
-    data: WebData, analysis: CrimeAnalysis, quarter: Quarter, hide: Suppressor
+    data: WebData,
+    analysis: CrimeAnalysis,
+    quarter: Quarter,
+    hide: Suppressor,
+    published: dict[str, Any],
 ) -> list[ComparisonRow]:
-    """The analysis's comparisons with small counts hidden (and their tests with them)."""
+    """The analysis's comparisons with the counts as ``published`` (the measures row after
+    disclosure control): a withheld count hides its change and test with it."""
     found = []
     for c in analysis.comparisons:
-        now, then = hide.count(c.current), hide.count(c.previous)
+        base = "quarter" if c.comparator in QUARTER_COMPARATORS else "r12"
+        now, then = hide.count(published[base]), hide.count(published[c.comparator.value])
         change = c.pct_change
         interval, significant = "–", "–"
         if now.value is not None and then.value is not None:
@@ -171,12 +179,40 @@ def comparisons(
 
 
 def _sentences(
-    data: WebData, sel: Selection, area: Area, analysis: CrimeAnalysis, rows: list[ComparisonRow]
+    data: WebData,
+    sel: Selection,
+    area: Area,
+    analysis: CrimeAnalysis,
+    rows: list[ComparisonRow],
+    series_withheld: bool,
 ) -> list[str]:
-    if rows and rows[0].now.suppressed:
+    """The analysis's sentences, unless any count they speak of is withheld (a change in words
+    and the other count would give it back)."""
+    if any(r.now.suppressed or r.then.suppressed for r in rows) or series_withheld:
         n = data.ws.config.settings.suppress_below
-        return [f"{sel.name} in {area.name}: the figures are below {n} and are not published."]
+        return [
+            f"{sel.name} in {area.name}: some figures are below {n} (or would reveal one) "
+            "and are not published."
+        ]
     return list(analysis.sentences)
+
+
+def withheld_months(
+    data: WebData, sel: Selection, level: str, area: Area, quarter: Quarter
+) -> dict[date, Withheld]:
+    """The months of an area's SPC chart that disclosure control withholds (none when the
+    workspace publishes every count). Any one of them withholds the series' statistics."""
+    found = data.disclosure(quarter)
+    if found is None:
+        return {}
+    return {
+        m: Withheld(found.secondary(sel.name, level, area.code, m))
+        for m in found.hidden_months(sel.name, level, area.code)
+    }
+
+
+#: What stands for the SPC reading of a series whose statistics are withheld.
+WITHHELD_READING = spc_chart.WITHHELD_READING
 
 
 def _months(
@@ -185,19 +221,23 @@ def _months(
     quarter: Quarter,
     comparator_months: set[date],
     hide: Suppressor,
+    withheld: dict[date, Withheld],
 ) -> list[MonthRow]:
+    """The chart's months as published: a withheld month reads as such, and then no month
+    carries the series' mean, limits or reading."""
     in_quarter = set(quarter.window().month_list())
     rows = []
     for point, month in zip(spc.points, months, strict=True):
+        stats = not withheld
         rows.append(
             MonthRow(
                 month,
                 month.strftime("%b %Y"),
-                hide.count(point.value),
-                point.mean,
-                point.lower,
-                point.upper,
-                reading_of(point.verdict) if point.value is not None else "",
+                hide.count(withheld.get(month, point.value)),
+                point.mean if stats else None,
+                point.lower if stats else None,
+                point.upper if stats else None,
+                reading_of(point.verdict) if point.value is not None and stats else "",
                 point.segment,
                 month in in_quarter,
                 month in comparator_months,
@@ -240,16 +280,19 @@ def _explorer(
     with_chart: bool,
 ) -> Explorer:
     hide = Suppressor(data.ws.config.settings.suppress_below)
-    frame = data.measures(sel, level, quarter)
-    row = {**_row_of(frame, area.code), "category": sel.name, "area_name": area.name}
+    raw = data.raw_measures(sel, level, quarter)
+    row = {**_row_of(raw, area.code), "category": sel.name, "area_name": area.name}
+    published = _row_of(data.measures(sel, level, quarter), area.code)
     spc, months = data.spc(sel, level, area.code, quarter)
     analysis = analyse(data.ws, quarter, row, Pattern(spc, months), level=area.level)
-    rows = comparisons(data, analysis, quarter, hide)
+    rows = comparisons(data, analysis, quarter, hide, published)
     window = comparator_window(quarter, comparator, data.ws.baseline)
-    month_rows = _months(spc, months, quarter, set(window.month_list()), hide)
-    r12 = hide.count(row["r12"])
-    rate = number(row.get("r12_rate_per_1000")) if r12.value is not None else None
-    icon_svg, icon_text = spc_icon(spc)
+    withheld = withheld_months(data, sel, level, area, quarter)
+    month_rows = _months(spc, months, quarter, set(window.month_list()), hide, withheld)
+    r12 = hide.count(published["r12"])
+    rate = number(published.get("r12_rate_per_1000")) if r12.value is not None else None
+    icon_svg, icon_text = ("", WITHHELD_READING) if withheld else spc_icon(spc)
+    frame = raw
     spec = charts.spc_spec(
         [
             SeriesPoint(
@@ -259,7 +302,7 @@ def _explorer(
                 m.lower,
                 m.upper,
                 m.segment,
-                m.status or reading_of(None),
+                m.status or (WITHHELD_READING if withheld else reading_of(None)),
             )
             for m in month_rows
         ],
@@ -285,7 +328,9 @@ def _explorer(
         notes.append(f"Rates use ONS mid-year {frame.attrs.get('population_year')} population.")
     if hide.threshold:
         notes.append(
-            f"Counts below {hide.threshold} are not published (shown as <{hide.threshold})."
+            f"Counts below {hide.threshold} are not published (shown as <{hide.threshold}); "
+            f"counts shown as {WITHHELD} are withheld so that a smaller one cannot be worked "
+            "out from a total; a series with a withheld month has no published mean or limits."
         )
     return Explorer(
         category=sel,
@@ -293,12 +338,12 @@ def _explorer(
         area=area,
         quarter=quarter,
         comparator=comparator,
-        quarter_count=hide.count(row["quarter"]),
+        quarter_count=hide.count(published["quarter"]),
         r12_count=r12,
         rate=rate,
         comparisons=rows,
-        sentences=_sentences(data, sel, area, analysis, rows),
-        spc_summary=analysis.pattern.text if analysis.pattern else "",
+        sentences=_sentences(data, sel, area, analysis, rows, bool(withheld)),
+        spc_summary=analysis.pattern.text if analysis.pattern and not withheld else "",
         spc_icon_svg=icon_svg,
         spc_icon_text=icon_text,
         months=month_rows,
@@ -391,7 +436,13 @@ def _ranked(
     value = _measure_value(measure, rate, change, q)
     spc, _ = data.spc(sel, level, area.code, quarter)
     latest = spc.latest
-    icon_svg, icon_text = spc_icon(spc)
+    if withheld_months(data, sel, level, area, quarter):
+        status, (icon_svg, icon_text) = WITHHELD_READING, ("", WITHHELD_READING)
+    else:
+        status, (icon_svg, icon_text) = (
+            reading_of(latest.verdict if latest else None),
+            spc_icon(spc),
+        )
     return RankedArea(
         None,
         area,
@@ -401,7 +452,7 @@ def _ranked(
         change,
         value,
         _value_text(measure, value),
-        reading_of(latest.verdict if latest else None),
+        status,
         icon_svg,
         icon_text,
     )
@@ -508,7 +559,7 @@ def is_published(data: WebData, sel: Selection, level: str, quarter: Quarter) ->
     """Whether the data hold the category at ``level`` in ``quarter`` at all: a category that a
     publication does not carry (at this level, or since a change of category scheme) has no
     offence in any area, which is "not published", not zero."""
-    frame = data.measures(sel, level, quarter)
+    frame = data.raw_measures(sel, level, quarter)
     if frame.empty or "quarter" not in frame.columns:
         return False
     return bool(pd.to_numeric(frame["quarter"], errors="coerce").fillna(0).sum() > 0)
@@ -581,7 +632,12 @@ def answer(
     rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
     label = comparator_labels(data.ws, quarter)[comparator]
     # The SPC reading needs the area's own series: only where the page shows it.
-    icon = data.spc(sel, level, area.code, quarter)[0].variation_icon if pattern else None
+    withheld = pattern and bool(withheld_months(data, sel, level, area, quarter))
+    icon = (
+        data.spc(sel, level, area.code, quarter)[0].variation_icon
+        if pattern and not withheld
+        else None
+    )
     reading = "" if icon is None or now.suppressed else f"Month by month: {PLAIN_PATTERN[icon]}."
     if now.suppressed or then.suppressed:
         n = data.ws.config.settings.suppress_below
