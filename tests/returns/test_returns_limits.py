@@ -139,14 +139,23 @@ def test_a_duplicate_sources_key_is_refused(demo_ws: Workspace, tmp_path: Path) 
         Workspace.load(root)
 
 
-def test_a_mistyped_source_path_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+def test_a_mistyped_source_path_is_an_error(tmp_path: Path, absolute: bool) -> None:
+    """Relative to the workspace or absolute (a shared data folder), with or without a glob."""
     root = tmp_path / "ws"
     shutil.copytree(demo_root(), root, ignore=shutil.ignore_patterns("*.duckdb*"))
     config = root / "scrutiny.yaml"
+    typo = f"{root}/data/krime" if absolute else "data/krime"
     config.write_text(
-        config.read_text(encoding="utf-8").replace("path: data/crime", "path: data/krime"),
+        config.read_text(encoding="utf-8").replace("path: data/crime", f"path: {typo}"),
         encoding="utf-8",
     )
     ws = Workspace.load(root)
-    with pytest.raises(WorkspaceError, match=r"sources\.1\.path: 'data/krime' matches no file"):
+    with pytest.raises(WorkspaceError, match=rf"sources\.1\.path: '{typo}' matches no file"):
         ws.check_sources()
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(f"path: {typo}", f"path: {typo}/*.csv"),
+        encoding="utf-8",
+    )
+    with pytest.raises(WorkspaceError, match=r"matches no file"):
+        Workspace.load(root).check_sources()

@@ -311,7 +311,13 @@ class Workspace:
             return [path]
         if path.is_dir():
             return sorted(p for p in path.rglob("*") if p.is_file())
-        return sorted(p for p in self.root.glob(pattern) if p.is_file())
+        # An absolute pattern (a shared data folder) globs from its drive or root.
+        base, rest = (
+            (Path(path.anchor), path.relative_to(path.anchor))
+            if path.is_absolute()
+            else (self.root, Path(pattern))
+        )
+        return sorted(p for p in base.glob(str(rest)) if p.is_file())
 
     def return_files(self) -> list[Path]:
         """Every file the ``returns`` globs name, once each, in order."""
