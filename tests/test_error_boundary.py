@@ -1,6 +1,13 @@
 """Every fault the command can meet ends as one line on stderr, no traceback, and a documented
-exit code (1 bad input, 3 environment), with the warehouse unchanged. Each case runs the real
-command in a subprocess, the way a person meets it."""
+exit code (1 bad input, 3 environment), with the warehouse unchanged (every row of every table,
+:mod:`warehouse_state`). Each case runs the real command in a subprocess, the way a person meets it.
+
+The acceptance corpus of malformed sources, returns and configs lives here: configs and returns
+(:data:`INPUT_CASES`), and damaged publications generated from the real files — the demo's
+London Datastore files and the City of London's data.police.uk street and the Met's
+stop-and-search files (:data:`SOURCE_CASES`, :data:`POLICE_CASES`), each ingested with
+``scrutiny ingest``. The readers' own tests (``tests/sources``, ``tests/test_plausibility.py``,
+``tests/returns``) pin the exact line and column of many more cases in-process."""
 
 from __future__ import annotations
 
@@ -14,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from realdata import REALDATA
 from scrutiny.config.workspace import Workspace
-from warehouse_state import copy_of, fingerprint
+from scrutiny.sources.text import MAX_LINE_BYTES
+from warehouse_state import changes, copy_of, take
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -153,14 +162,206 @@ INPUT_CASES: dict[str, Case] = {
 def test_bad_input_is_one_line_and_changes_nothing(
     name: str, ws: Workspace, tmp_path: Path
 ) -> None:
-    case = INPUT_CASES[name]
-    before = fingerprint(ws)
+    run_case(INPUT_CASES[name], ws, tmp_path)
+
+
+def run_case(case: Case, ws: Workspace, tmp_path: Path) -> None:
+    """Make the fault, run the command: one line that names it, the exit code, no change."""
+    before = take(ws.warehouse_path, tmp_path / "before")
     args = case.make(ws)
     result = scrutiny(*args, home=tmp_path / "home")
     line = one_line(result)
     assert result.returncode == case.code, line
     assert case.says in line, line
-    assert fingerprint(ws) == before
+    assert changes(before, ws.warehouse_path) == {}
+
+
+# --- damaged publications, generated from the real files -------------------------------------
+
+RECENT = "MPS Borough Level Crime (most recent 24 months) 202202-202401.csv"
+
+
+def _crime_file(
+    name: str, edit: Callable[[list[str]], list[str]]
+) -> Callable[[Workspace], list[str]]:
+    """A new Datastore file in the demo's crime folder: the real recent file, edited."""
+
+    def make(ws: Workspace) -> list[str]:
+        lines = (ws.root / "data" / "crime" / RECENT).read_text(encoding="utf-8").splitlines(True)
+        data = "".join(edit(lines)).encode("utf-8", errors="surrogateescape")
+        _write(ws.root / "data" / "crime" / name, data)
+        return ["ingest", "-w", str(ws.root)]
+
+    return make
+
+
+def _with_nul(lines: list[str]) -> list[str]:
+    out = lines[:30]
+    major, rest = out[-1].split(",", 1)
+    out[-1] = "\x00\x00\x00" + major + "," + rest
+    return out
+
+
+def _with_byte(lines: list[str]) -> list[str]:
+    out = lines[:30]
+    out[7] = out[7].replace(",", ",\udce9", 1)  # a lone 0xe9 byte (Latin-1 é) in a field
+    return out
+
+
+def _with_long_line(lines: list[str]) -> list[str]:
+    out = lines[:30]
+    out[12] = out[12].rstrip("\n") + "9" * (MAX_LINE_BYTES + 1) + "\n"
+    return out
+
+
+def _absolute_typo(ws: Workspace) -> list[str]:
+    config = ws.root / "scrutiny.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("path: data/crime", f"path: {ws.root}/data/krime"), "utf-8")
+    return ["ingest", "-w", str(ws.root)]
+
+
+SOURCE_CASES: dict[str, Case] = {
+    "Datastore file with NUL bytes": Case(
+        _crime_file("MPS Borough Level Crime (copy) 202202-202401.csv", _with_nul),
+        "(copy) 202202-202401.csv: a control character in",
+    ),
+    "Datastore file whose months disagree with its name": Case(
+        _crime_file("MPS Borough Level Crime (renamed) 202203-202401.csv", list),
+        "rows for 2022-02, but the file's name says 2022-03 to 2024-01",
+    ),
+    "Datastore file with a header only": Case(
+        _crime_file("MPS Borough Level Crime (empty) 202202-202401.csv", lambda ls: ls[:1]),
+        "(empty) 202202-202401.csv: no data rows",
+    ),
+    "Datastore file cutting a month-area total by half": Case(
+        _crime_file("MPS Borough Level Crime (short) 202202-202401.csv", lambda ls: ls[:11]),
+        "more than 50% of a month-area total",
+    ),
+    "Datastore file with a line of over 1 MiB": Case(
+        _crime_file("MPS Borough Level Crime (long) 202202-202401.csv", _with_long_line),
+        f"(long) 202202-202401.csv: line 13: longer than {MAX_LINE_BYTES:,} bytes",
+    ),
+    "Datastore file with a byte that is not UTF-8": Case(
+        _crime_file("MPS Borough Level Crime (latin) 202202-202401.csv", _with_byte),
+        "(latin) 202202-202401.csv: line 8: byte 0xe9 is not UTF-8",
+    ),
+    "a mistyped absolute source path": Case(_absolute_typo, "data/krime' matches no file"),
+}
+
+
+@pytest.fixture()
+def crime_ws(ws: Workspace) -> Iterator[Workspace]:
+    """The shared copy; files a case adds to its crime folder are taken away after it."""
+    before = set((ws.root / "data" / "crime").iterdir())
+    yield ws
+    for path in set((ws.root / "data" / "crime").iterdir()) - before:
+        path.unlink()
+
+
+@pytest.mark.parametrize("name", list(SOURCE_CASES))
+def test_a_damaged_publication_is_one_line_and_changes_nothing(
+    name: str, crime_ws: Workspace, tmp_path: Path
+) -> None:
+    run_case(SOURCE_CASES[name], crime_ws, tmp_path)
+
+
+CITY = REALDATA / "police_uk" / "city-of-london"
+STOP_SEARCH = (
+    REALDATA / "police_uk" / "stop-and-search" / "2016-06-metropolitan-stop-and-search.csv"
+)
+
+
+def _police_file(
+    real: Callable[[], Path], name: str | None, edit: Callable[[list[bytes]], list[bytes]]
+) -> Callable[[Workspace], list[str]]:
+    """A damaged copy of a real data.police.uk file in the workspace's incoming folder."""
+
+    def make(ws: Workspace) -> list[str]:
+        source = real()
+        data = b"".join(edit(source.read_bytes().splitlines(True)))
+        _write(ws.root / "incoming" / (name or source.name), data)
+        return ["ingest", "-w", str(ws.root)]
+
+    return make
+
+
+def _street(n: int) -> Callable[[], Path]:
+    return lambda: sorted(CITY.glob("*-street.csv"))[n]
+
+
+def _nul_in_line(n: int) -> Callable[[list[bytes]], list[bytes]]:
+    """30 lines of the real file, NUL bytes before the first field of line ``n + 1``."""
+
+    def edit(lines: list[bytes]) -> list[bytes]:
+        out = lines[:30]
+        out[n] = b"\x00\x00" + out[n]
+        return out
+
+    return edit
+
+
+def _long_last_line(lines: list[bytes]) -> list[bytes]:
+    return [*lines[:20], b"z" * (MAX_LINE_BYTES + 1)]
+
+
+POLICE_CASES: dict[str, Case] = {
+    "street file with NUL bytes": Case(
+        _police_file(_street(5), None, _nul_in_line(5)), "line 6, column 'Crime ID': expected text"
+    ),
+    "street file whose rows are another month": Case(
+        _police_file(_street(4), "2017-06-city-of-london-street.csv", lambda ls: ls[:41]),
+        "line 2, column 'Month': expected a row of 2017-06",
+    ),
+    "street file with a header only": Case(
+        _police_file(_street(5), None, lambda ls: ls[:1]), "line 2: expected the month's records"
+    ),
+    "street file with a last line of over 1 MiB": Case(
+        _police_file(_street(5), None, _long_last_line), "line 21: longer than"
+    ),
+    "stop-and-search file with NUL bytes": Case(
+        _police_file(lambda: STOP_SEARCH, None, _nul_in_line(3)),
+        "line 4, column 'Type': expected text",
+    ),
+    "stop-and-search file whose rows are another month": Case(
+        _police_file(lambda: STOP_SEARCH, "2016-05-metropolitan-stop-and-search.csv", list),
+        "line 2, column 'Date': expected a row of 2016-05",
+    ),
+    "stop-and-search file with a header only": Case(
+        _police_file(lambda: STOP_SEARCH, None, lambda ls: ls[:1]), "a header alone"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def city_shared(city_ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A copy of the ingested City of London workspace that also reads an ``incoming`` folder
+    of data.police.uk files (street and stop and search)."""
+    root = tmp_path_factory.mktemp("city-faults") / "ws"
+    shutil.copytree(city_ws.root, root)
+    (root / "incoming").mkdir()
+    config = root / "scrutiny.yaml"
+    text = config.read_text(encoding="utf-8").replace(
+        "sources:\n", "sources:\n- kind: police_uk_street\n  path: incoming\n", 1
+    )
+    config.write_text(text, encoding="utf-8")
+    return Workspace.load(root)
+
+
+@pytest.fixture()
+def city(city_shared: Workspace) -> Iterator[Workspace]:
+    yield city_shared
+    for path in (city_shared.root / "incoming").iterdir():
+        path.unlink()
+
+
+@pytest.mark.parametrize("name", list(POLICE_CASES))
+def test_a_damaged_police_uk_file_is_one_line_and_changes_nothing(
+    name: str, city: Workspace, tmp_path: Path
+) -> None:
+    if not CITY.is_dir() or not STOP_SEARCH.is_file():
+        pytest.skip(f"real data not found at {REALDATA}")
+    run_case(POLICE_CASES[name], city, tmp_path)
 
 
 @pytest.fixture()
