@@ -1,4 +1,5 @@
-"""A published month of zeros is told apart from a month with no file."""
+"""A published zero (a crime type with no record in a month's file) is told apart from a month
+with no file."""
 
 from __future__ import annotations
 
@@ -22,8 +23,11 @@ def test_a_file_with_no_rows_publishes_zeros_and_a_missing_file_publishes_nothin
     city = realdata / "police_uk" / "city-of-london"
     for month in ("2021-10", "2021-12"):
         shutil.copy(city / f"{month}-city-of-london-street.csv", data)
-    header = (city / "2021-10-city-of-london-street.csv").read_text().splitlines()[0]
-    (data / "2021-11-city-of-london-street.csv").write_text(header + "\n")  # published, empty
+    # November published with one record: every other crime type is a zero that month. (A file
+    # with no record at all is refused as damaged: tests/test_error_boundary.py.)
+    lines = (city / "2021-11-city-of-london-street.csv").read_text().splitlines(True)
+    record = next(line for line in lines[1:] if ",Bicycle theft," in line)
+    (data / "2021-11-city-of-london-street.csv").write_text(lines[0] + record)
     # 2021-09: no file at all
     write_police_uk_workspace(tmp_path / "ws", "city-of-london", data)
     ws = Workspace.load(tmp_path / "ws")
@@ -47,10 +51,18 @@ def test_a_file_with_no_rows_publishes_zeros_and_a_missing_file_publishes_nothin
                 "SELECT DISTINCT month FROM crime_facts WHERE scheme = ? AND is_current", [SCHEME]
             ).fetchall()
         }
+        november_types = {
+            c
+            for (c,) in con.execute(
+                "SELECT DISTINCT category FROM crime_facts WHERE scheme = ? AND is_current "
+                "AND month = DATE '2021-11-01' AND measure = 'offences' AND count > 0",
+                [SCHEME],
+            ).fetchall()
+        }
     finally:
         con.close()
     november, september = date(2021, 11, 1), date(2021, 9, 1)
     assert {(november, t, "offences") for t in CRIME_TYPES} <= published  # zeros
-    assert november not in facts  # ... stored as no rows
+    assert november_types == {"Bicycle theft"}  # ... stored as no rows but the one
     assert not any(m == september for m, _, _ in published)  # missing, not zero
     assert {date(2021, 10, 1), date(2021, 12, 1)} <= facts

@@ -27,6 +27,14 @@ class LineLengths:
         self.run = 0  # bytes since the last newline
 
     def feed(self, block: bytes) -> None:
+        if len(block) > self.limit:  # a whole line could hide between two newlines of it
+            for i in range(0, len(block), self.limit):
+                self._feed(block[i : i + self.limit])
+        else:
+            self._feed(block)
+
+    def _feed(self, block: bytes) -> None:
+        """One block no longer than the limit: only its first and last lines can be long."""
         first = block.find(b"\n")
         if first < 0:
             self.run += len(block)
@@ -35,7 +43,7 @@ class LineLengths:
         self.run += first
         self._check()
         self.lines += block.count(b"\n")
-        self.run = len(block) - block.rfind(b"\n") - 1  # a block is shorter than the limit
+        self.run = len(block) - block.rfind(b"\n") - 1
         self._check()
 
     def end(self) -> None:

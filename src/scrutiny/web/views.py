@@ -201,13 +201,16 @@ def withheld_months(
     data: WebData, sel: Selection, level: str, area: Area, quarter: Quarter
 ) -> dict[date, Withheld]:
     """The months of an area's SPC chart that disclosure control withholds (none when the
-    workspace publishes every count). Any one of them withholds the series' statistics."""
+    workspace publishes every count; months the data do not cover are blank, not withheld).
+    Any one of them withholds the series' statistics."""
     found = data.disclosure(quarter)
     if found is None:
         return {}
+    spc, months = data.spc(sel, level, area.code, quarter)
+    shown = {m for m, p in zip(months, spc.points, strict=True) if p.value is not None}
     return {
         m: Withheld(found.secondary(sel.name, level, area.code, m))
-        for m in found.hidden_months(sel.name, level, area.code)
+        for m in found.hidden_months(sel.name, level, area.code) & shown
     }
 
 
