@@ -127,9 +127,9 @@ def ingest_workspace(
                 report.results.append(
                     wh.ingest_crime(batch, sha, accept_revisions=accept_revisions, max_drop=drop)
                 )
-        refresh_areas(ws, wh, names)
         street_files = ws.sources_of("police_uk_street")
         police = street_files + ws.sources_of("police_uk_stop_search")
+        lookup = None
         if police:
             lookups = ws.sources_of("lsoa_lookup")
             if street_files and not lookups:
@@ -141,6 +141,10 @@ def ingest_workspace(
                 progress(police[0], done, len(files) + 1)
             # Stop-and-search records carry no LSOA: on their own they need no lookup.
             lookup = read_ons_lookup(lookups[0]) if lookups else None
+        # With the lookup from the start, so a data.police.uk file refused below leaves the
+        # areas as they were (without it the street wards would be dropped until the end).
+        refresh_areas(ws, wh, names, lookup)
+        if police:
             street = ingest_street(wh, police, lookup)
             report.results.append(street)
             if lookup is not None:
