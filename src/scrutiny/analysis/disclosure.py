@@ -230,7 +230,12 @@ def withheld(frame: pd.DataFrame, found: Disclosure, sel: str, level: str) -> pd
         if col.startswith(("change_", "outcome_rate", "positive_outcomes", "r12_rate")):
             out[col] = out[col].astype(object)
     for i, code in zip(out.index, out["area_code"], strict=True):
-        hidden = {w for w in windows if found.hidden(sel, level, str(code), w)}
+        # A window the data do not cover stays blank (not published), never "withheld".
+        hidden = {
+            w
+            for w in windows
+            if not pd.isna(out.at[i, w]) and found.hidden(sel, level, str(code), w)
+        }
         if not hidden:
             continue
         for w in hidden:
