@@ -16,6 +16,7 @@ with the server, 50 httpx clients in one event loop measure mostly their own que
 httpx`` runs the same load through httpx, one ``AsyncClient`` per client.
 
     python benchmarks/web_load.py --clients 50 --seconds 30
+    python benchmarks/web_load.py --clients 50 --seconds 30 --http h11   # the old parser
 """
 
 from __future__ import annotations
@@ -43,16 +44,17 @@ CATEGORIES = (
 )
 
 
-def _serve(workspace: str | None, port: int) -> None:  # pragma: no cover - child process
+def _serve(workspace: str | None, port: int, http: str) -> None:  # pragma: no cover - child
     import uvicorn
 
     from scrutiny.config.workspace import open_workspace
     from scrutiny.sources.ingest import ensure_ingested
     from scrutiny.web.app import create_app
+    from scrutiny.web.server import server_options
 
     ws = open_workspace(workspace)
     ensure_ingested(ws)
-    uvicorn.run(create_app(ws), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(create_app(ws), host="127.0.0.1", port=port, **server_options(http))
 
 
 def _free_port() -> int:
@@ -248,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace", default=None, help="workspace folder (default: demo)")
     parser.add_argument("--url", default=None, help="use a server already running here")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    parser.add_argument(
+        "--http",
+        choices=("httptools", "h11"),
+        default="httptools",
+        help="the server's HTTP parser (h11: the pure-Python stack served before)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.seconds <= MAX_SECONDS:
         parser.error(f"--clients must be 1..{MAX_CLIENTS} and --seconds 1..{MAX_SECONDS}")
@@ -259,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         child = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(args.workspace, port), daemon=True
+            target=_serve, args=(args.workspace, port, args.http), daemon=True
         )
         child.start()
     try:
@@ -272,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             child.join(10)
     print(
         f"{args.mix} mix, {args.clients} {args.client} clients, {args.seconds:.0f} s, "
+        f"server {args.http if child is not None else args.url}, "
         f"{result['urls']:.0f} pages (warmed in {result['warm_s']:.1f} s)\n"
         f"requests {result['requests']:.0f}  {result['rps']:.0f} req/s  "
         f"p50 {result['p50_ms']:.1f} ms  p95 {result['p95_ms']:.1f} ms  "

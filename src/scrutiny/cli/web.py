@@ -39,20 +39,12 @@ def serve(
     import uvicorn
 
     from scrutiny.web.app import create_app
-    from scrutiny.web.limits import SERVER_BUFFER_BYTES
+    from scrutiny.web.server import server_options
 
     ws = _prepared(workspace)
     app = create_app(ws, warm=True)
     err.print(f"Serving {ws.config.force} on http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        server_header=False,
-        http="h11",  # answers oversized requests itself (see scrutiny.web.limits)
-        h11_max_incomplete_event_size=SERVER_BUFFER_BYTES,
-    )
+    uvicorn.run(app, host=host, port=port, **server_options())
 
 
 def site(

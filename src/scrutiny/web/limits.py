@@ -4,8 +4,9 @@ parameters) or 431 (headers over :data:`MAX_HEADER_BYTES`), and ``HEAD`` is answ
 ``GET`` is (the GET response's status and headers, no body).
 
 Plain ASGI middleware, outermost, so an oversized request costs no routing or parsing. The
-server must let such requests reach it: ``scrutiny serve`` raises the HTTP parser's buffer to
-:data:`SERVER_BUFFER_BYTES` (h11's default of 16 KiB dropped a 1 MB query string unanswered).
+server must let such requests reach it (see scrutiny.web.server): under h11 ``serve`` raises
+the parser's buffer to :data:`SERVER_BUFFER_BYTES` (its default of 16 KiB dropped a 1 MB query
+string unanswered); under httptools an address over 64 KiB is shortened before it is split.
 """
 
 from __future__ import annotations
