@@ -235,6 +235,7 @@ PAGES = {
     "explorer": EXPLORER,
     "map": "/map",
     "compare": "/compare?category=robbery",
+    "compare-wards": f"/compare?category=robbery&level=ward&within={CAMDEN}",
     "data": "/data",
     "search": "/search?q=Belmont",
     "docs": "/docs",
@@ -286,6 +287,23 @@ def test_sorting_the_map_table_by_rate_orders_it(page: Any, live_url: str) -> No
     assert values == sorted(values, reverse=True)
 
 
+def test_sorting_by_rate_works_with_javascript_off(browser: Any, live_url: str) -> None:
+    """Without JavaScript the column headers are links: the server sorts the table."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_url + "/compare?category=robbery&level=borough")
+    page.click("#spc-table thead th:nth-child(5) a")
+    page.wait_for_url("**sort=rate**")
+    values = [float(v) for v in _column(page, "#spc-table", 4) if v]
+    assert values == sorted(values, reverse=True) and len(values) > 20
+    assert page.get_attribute("#spc-table thead th:nth-child(5)", "aria-sort") == "descending"
+    page.click("#spc-table thead th:nth-child(5) a")  # again: the other way
+    page.wait_for_url("**order=asc**")
+    values = [float(v) for v in _column(page, "#spc-table", 4) if v]
+    assert values == sorted(values)
+    context.close()
+
+
 def test_the_latest_quarter_is_the_default(page: Any, live_url: str) -> None:
     import httpx
 
@@ -308,7 +326,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live_url: str, name: 
     context.close()
 
 
-@pytest.mark.parametrize("name", ["area", "map", "search", "data", "docs", "ward"])
+@pytest.mark.parametrize("name", ["area", "map", "search", "data", "docs", "ward", "compare-wards"])
 def test_axe_finds_nothing_serious_on_the_new_pages(page: Any, live_url: str, name: str) -> None:
     axe = axe_script()
     page.goto(live_url + PAGES[name])

@@ -21,6 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from scrutiny.analysis.crime import Comparison, comparator_labels, compare
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.content.disclosure import Count, Suppressor
 from scrutiny.content.format import is_missing, number, slug
@@ -30,6 +31,8 @@ from scrutiny.web import views
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import LruCache, NotFound, WebData
 
+#: The verdict of an area with no offence in any month of the SPC window.
+NO_SERIES = "not enough data"
 QUARTER_PATTERN = r"^\d{4}-\d{2}Q[1-4]$"
 COUNT_WINDOWS = ("quarter", *(c.value for c in QUARTER_COMPARATORS))
 
@@ -44,6 +47,7 @@ class Level(StrEnum):
 class CompareLevel(StrEnum):
     bcu = "bcu"
     borough = "borough"
+    ward = "ward"
 
 
 MeasureName = Literal["rate", "change", "count"]
@@ -100,14 +104,14 @@ PUBLIC_COLUMNS = {
 }
 
 
-def _significant(now: Count, then: Count) -> bool | None:
-    """Whether the change is larger than chance would give (the Poisson test the pages use);
-    None where a count is hidden or missing."""
-    if not (now.shown and then.shown) or now.value is None or then.value is None:
+def _significant(comparison: Comparison, now: Count, then: Count) -> bool | None:
+    """The analysis's verdict on a change (its Poisson test); None where a count is hidden or
+    missing, so a hidden count cannot be inferred from the verdict."""
+    if not (now.shown and then.shown):
         return None
-    if now.value + then.value == 0:
-        return False
-    return views.significant_change(now.value, then.value)
+    if comparison.significant is None:
+        return False if (now.value or 0) + (then.value or 0) == 0 else None
+    return comparison.significant
 
 
 def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -> Rows:
@@ -130,7 +134,10 @@ def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -
         "population",
         "r12_rate_per_1000",
         *(f"significant_{c.value}" for c in Comparator),
+        "spc_verdict",
     ]
+    labels = comparator_labels(data.ws, quarter)
+    verdicts = data.spc_verdicts(sel, level, quarter)
     rows = []
     for r in frame.to_dict("records"):
         row: dict[str, Any] = {"category": sel.name, "area_code": r["area_code"]}
@@ -143,10 +150,11 @@ def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -
             row[f"change_{c.value}"] = _round(r[f"change_{c.value}"], 2) if shown else None
         row["population"] = None if is_missing(r["population"]) else int(r["population"])
         row["r12_rate_per_1000"] = _round(r["r12_rate_per_1000"], 3) if row["r12"].shown else None
-        for c in Comparator:
-            row[f"significant_{c.value}"] = _significant(
-                row["quarter" if c.value in COUNT_WINDOWS else "r12"], row[c.value]
-            )
+        for test in compare(r, labels, intervals=False):
+            key = test.comparator.value
+            base = row["quarter" if key in COUNT_WINDOWS else "r12"]
+            row[f"significant_{key}"] = _significant(test, base, row[key])
+        row["spc_verdict"] = verdicts.get(str(r["area_code"]), NO_SERIES)
         public = {PUBLIC_COLUMNS.get(k, k): row[k] for k in columns}
         public = {"period": str(quarter), **public}
         if level == "ward":
@@ -212,6 +220,7 @@ def comparison_table(
         "offences_12_months",
         "r12_rate_per_1000",
         f"pct_change_{comparator.value}",
+        f"significant_{comparator.value}",
         "spc_reading",
     ]
     rows = [
@@ -224,10 +233,16 @@ def comparison_table(
             "offences_12_months": r.r12_count,
             "r12_rate_per_1000": _round(r.rate, 3),
             f"pct_change_{comparator.value}": _round(r.change, 2),
+            f"significant_{comparator.value}": r.significant,
             "spc_reading": r.status,
         }
         for r in [*cmp.rows, cmp.force]
     ]
+    if level == "ward":  # ward names repeat across boroughs
+        columns.insert(3, "borough")
+        for r, area in zip(rows, [*cmp.rows, cmp.force], strict=True):
+            borough = data.borough_of(area.area)
+            r["borough"] = borough.name if borough is not None else None
     return Rows(
         title=cmp.title,
         columns=columns,

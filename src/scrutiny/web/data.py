@@ -33,8 +33,12 @@ from scrutiny.measures.crime import (
     monthly_series,
     months_covered,
 )
+from scrutiny.measures.stop_search import positive_share
+from scrutiny.measures.street_points import Cell, Grid, density, grid_of, located
 from scrutiny.measures.summary import groups_of
 from scrutiny.returns.schema import readable_returns
+from scrutiny.sources.police_uk_counts import SCHEME as POLICE_UK_SCHEME
+from scrutiny.web.postcodes import Place, read_postcodes
 
 T = TypeVar("T")
 
@@ -138,6 +142,7 @@ class WebData:
         self.headline = [self._by_name[n] for n in names if n in self._by_name]
         self.areas = self._load_areas()
         self.quarters = {level: self._quarters(level) for level in GEO_LEVELS}
+        self._all_tables: set[str] = set()
         self.tables = self._published_tables()
 
     def close(self) -> None:
@@ -174,6 +179,7 @@ class WebData:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
         ).fetchall()
         present = {r[0] for r in rows}
+        self._all_tables = present
         return {public: table for table, public in PUBLISHED_TABLES.items() if table in present}
 
     @property
@@ -400,16 +406,42 @@ class WebData:
 
         return self._run(("series", sel.name, level, quarter), compute)
 
+    def series_counts(
+        self, sel: Selection, level: str, quarter: Quarter
+    ) -> dict[str, dict[date, int]]:
+        """The monthly series of every area of ``level``, split by area once (a ranking of
+        hundreds of areas would otherwise filter the whole frame for each)."""
+
+        def compute() -> dict[str, dict[date, int]]:
+            s = self.series(sel, level, quarter)
+            found: dict[str, dict[date, int]] = {}
+            for code, month, count in zip(s["area_code"], s["month"], s["count"], strict=True):
+                found.setdefault(str(code), {})[month] = int(count)
+            return found
+
+        return self.cache.get(("series-counts", sel.name, level, quarter), compute)
+
+    def spc_verdicts(self, sel: Selection, level: str, quarter: Quarter) -> dict[str, str]:
+        """The SPC verdict in words of every area's monthly series (one cache entry for all
+        areas, for the open-data tables)."""
+
+        def compute() -> dict[str, str]:
+            first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
+            return {
+                code: spc_of_counts(self.ws, counts, first).verdict
+                for code, counts in self.series_counts(sel, level, quarter).items()
+            }
+
+        return self.cache.get(("spc-verdicts", sel.name, level, quarter), compute)
+
     def spc(
         self, sel: Selection, level: str, area_code: str, quarter: Quarter
     ) -> tuple[SpcResult, tuple[date, ...]]:
         """The XmR chart of one area's monthly series (as ``scrutiny explain`` builds it)."""
 
         def compute() -> tuple[SpcResult, tuple[date, ...]]:
-            s = self.series(sel, level, quarter)
-            s = s[s["area_code"] == area_code]
             first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
-            counts = {m: int(c) for m, c in zip(s["month"], s["count"], strict=True)}
+            counts = self.series_counts(sel, level, quarter).get(area_code, {})
             pattern = spc_of_counts(self.ws, counts, first)
             return pattern.spc, pattern.months
 
@@ -434,6 +466,67 @@ class WebData:
         if "quarter" not in df.columns:
             return []
         return sorted({str(q) for q in df["quarter"].dropna()}, reverse=True)
+
+    def stop_searches(self, quarter: Quarter) -> tuple[int, int] | None:
+        """Stop-and-search records of the force in ``quarter``: (searches, positive outcomes),
+        or None when no search of any of its months is loaded (not published, not zero)."""
+
+        def compute() -> tuple[int, int] | None:
+            window = quarter.window()
+            t = self.con.table("stop_searches")
+            months = t.filter(t.month >= window.start, t.month < window.end).month.nunique()
+            if int(months.execute()) < 3:
+                return None
+            row = positive_share(self.con, window).to_pyarrow().to_pylist()[0]
+            return int(row["searches"]), int(row["positive"])
+
+        if "stop_searches" not in self._all_tables:
+            return None
+        return self._run(("stop_searches", quarter), compute)
+
+    def street_density(self, sel: Selection, quarter: Quarter) -> tuple[Grid, list[Cell]] | None:
+        """Street-level records of ``sel`` in ``quarter`` counted per grid cell, or None when
+        the warehouse holds no street records for it (only police.uk categories have them)."""
+        types = sorted({c for scheme, _, c in sel.members if scheme == POLICE_UK_SCHEME})
+        if not self.has_street_records() or not types:
+            return None
+        districts = [a.code for a in self.areas["borough"].values()]
+
+        def compute() -> tuple[Grid, list[Cell]] | None:
+            t = located(self.con, quarter.window(), districts, types)
+            grid = grid_of(t)
+            return None if grid is None else (grid, density(t, grid))
+
+        return self._run(("street-density", sel.name, quarter), compute)
+
+    def has_street_records(self) -> bool:
+        """Whether any street-level record with a point is loaded."""
+        if "street_crimes" not in self._all_tables:
+            return False
+
+        def compute() -> bool:
+            t = self.con.table("street_crimes")
+            return bool(t.filter(t.latitude.notnull()).limit(1).count().execute())
+
+        return self._run(("has-street-records",), compute)
+
+    def postcodes(self) -> dict[str, Place]:
+        """The workspace's postcode lookup ({} when it supplies none), read once."""
+        return self.cache.get(("postcodes",), lambda: read_postcodes(self.ws))
+
+    def survey_results(self, area: Area) -> list[dict[str, Any]]:
+        """The latest survey return's overall results (not its breakdowns) for ``area``: the
+        force's own rows have no area; an area's rows name it."""
+        if "surveys" not in self.tables:
+            return []
+        frame = self.return_rows("surveys")
+        if frame.empty or "quarter" not in frame.columns:
+            return []
+        frame = frame[frame["quarter"] == frame["quarter"].max()]
+        frame = frame[(frame["dimension"] == "All") & frame["value"].notna()]
+        named = frame["area"].fillna("").astype(str).str.strip().str.lower()
+        frame = frame[named == ("" if area.level == "force" else area.name.lower())]
+        return list(frame.to_dict("records"))
 
     def sources(self) -> pd.DataFrame:
         def compute() -> pd.DataFrame:

@@ -36,6 +36,12 @@ class Links:
     def home(self) -> str:
         return self.to("/")
 
+    def sorted(self, url: str, key: str, order: str) -> str | None:
+        """``url`` (a page of this server) sorted by the column ``key`` on the server, so
+        tables sort without JavaScript; None in the static site (no server to sort)."""
+        joiner = "&" if "?" in url else "?"
+        return f"{url}{joiner}{urlencode({'sort': key, 'order': order})}"
+
     def priority(self, priority_id: str) -> str:
         return self.to(f"/priorities/{priority_id}")
 
@@ -67,11 +73,13 @@ class Links:
         quarter: str | None = None,
         comparator: str | None = None,
         measure: str | None = None,
+        within: str | None = None,
     ) -> str:
         return _query(
             "/compare",
             category=slug(category),
             level=level,
+            within=within,
             quarter=quarter,
             comparator=comparator,
             measure=measure,
@@ -96,6 +104,9 @@ class Links:
             measure=measure,
             comparator=comparator,
         )
+
+    def points(self, category: str, quarter: str | None = None) -> str:
+        return _query("/map/points", category=slug(category), quarter=quarter)
 
     def search(self, q: str | None = None) -> str:
         return _query("/search", q=q)
@@ -161,6 +172,9 @@ class StaticLinks(Links):
     def has_crime_page(self, category: str) -> bool:
         return category in self.crime_pages
 
+    def sorted(self, url: str, key: str, order: str) -> str | None:
+        return None  # files cannot sort themselves; app.js sorts in the browser
+
     def to(self, path: str) -> str:
         """A site path as a file relative to this page (``/crime`` → ``crime/index.html``)."""
         target = path.strip("/")
@@ -193,6 +207,7 @@ class StaticLinks(Links):
         quarter: str | None = None,
         comparator: str | None = None,
         measure: str | None = None,
+        within: str | None = None,
     ) -> str:
         return self.to(compare_file(category, level, measure or "rate"))
 
@@ -208,6 +223,9 @@ class StaticLinks(Links):
         comparator: str | None = None,
     ) -> str:
         return self.to(map_file(category, level, measure or "rate"))
+
+    def points(self, category: str, quarter: str | None = None) -> str:
+        return self.to(points_file(category))
 
     def search(self, q: str | None = None) -> str:
         return self.to("search.html")
@@ -248,6 +266,10 @@ def crime_file(category: str, level: str, area: str) -> str:
 
 def compare_file(category: str, level: str, measure: str) -> str:
     return f"compare/{level}/{slug(category)}-{measure}.html"
+
+
+def points_file(category: str) -> str:
+    return f"map/points/{slug(category)}.html"
 
 
 def area_file(level: str, area: str) -> str:

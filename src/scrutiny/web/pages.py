@@ -31,8 +31,12 @@ from scrutiny.web import charts, views
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import Area, LruCache, NotFound, WebData
 from scrutiny.web.links import Links
+from scrutiny.web.postcodes import normalise, places_of
+from scrutiny.web.sorting import Sort, SortColumn, headers, resolve_sort, sort_rows
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: Levels the static site writes comparisons for (wards stay on the live server).
+STATIC_COMPARE_LEVELS = ("bcu", "borough")
 
 #: Pages built from report sections: page → (title, nav key, section ids or id suffixes).
 REPORT_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -96,6 +100,9 @@ class CompareParams:
     comparator: Comparator
     measure: str
     notices: tuple[str, ...] = field(default=())
+    #: Wards compared within one borough (None: every area of the level).
+    within: Area | None = None
+    sort: Sort | None = None
 
 
 def _default_area(data: WebData, level: str) -> Area:
@@ -174,12 +181,17 @@ def resolve_compare(
     quarter: str | None,
     comparator: str | None,
     measure: str | None,
+    within: str | None = None,
+    sort: str | None = None,
+    order: str | None = None,
 ) -> CompareParams:
     sel = data.category(category) if category else data.headline[0]
     lvl = data.level(level or "borough")
     if lvl not in views.COMPARISON_LEVELS:
         raise NotFound(f"areas can be compared by {' or '.join(views.COMPARISON_LEVELS)}")
-    return _ranked_params(data, sel, lvl, quarter, comparator, measure)
+    parent = data.area("borough", within) if within and lvl == "ward" else None
+    ordered = resolve_sort(sort, order, compare_columns(""))
+    return _ranked_params(data, sel, lvl, quarter, comparator, measure, parent, ordered)
 
 
 def _ranked_params(
@@ -189,6 +201,8 @@ def _ranked_params(
     quarter: str | None,
     comparator: str | None,
     measure: str | None,
+    within: Area | None = None,
+    sort: Sort | None = None,
 ) -> CompareParams:
     """The parameters every area of a level is ranked or coloured by (compare and map)."""
     notices: list[str] = []
@@ -196,7 +210,35 @@ def _ranked_params(
     if m not in views.MEASURES:
         raise NotFound(f"unknown measure {m[:40]!r}; expected one of {', '.join(views.MEASURES)}")
     q = _page_quarter(data, lvl, quarter, notices)
-    return CompareParams(sel, lvl, q, data.comparator(comparator), m, tuple(notices))
+    if not measure and not views.has_rates(data, sel, lvl, q):
+        m = "count"  # no population at this level (wards): rank by offences
+    return CompareParams(sel, lvl, q, data.comparator(comparator), m, tuple(notices), within, sort)
+
+
+def compare_columns(comparator_name: str) -> list[SortColumn]:
+    return [
+        SortColumn("rank", "Rank", True, "asc"),
+        SortColumn("area", "Area"),
+        SortColumn("count", "Offences in quarter", True),
+        SortColumn("r12", "12 months", True),
+        SortColumn("rate", "Per 1,000 residents", True),
+        SortColumn("change", f"% change on {comparator_name.lower()}", True),
+        SortColumn("significant", "Real change?", first_order="desc"),
+        SortColumn("spc", "SPC reading"),
+    ]
+
+
+def compare_value(r: views.RankedArea, key: str) -> Any:
+    return {
+        "rank": r.rank,
+        "area": r.area.name,
+        "count": r.quarter_count.value,
+        "r12": r.r12_count.value,
+        "rate": r.rate,
+        "change": r.change,
+        "significant": r.significant,
+        "spc": r.icon_text,
+    }[key]
 
 
 @dataclass(frozen=True)
@@ -205,16 +247,53 @@ class AreaParams:
     area: Area
     quarter: Quarter
     notices: tuple[str, ...] = ()
+    sort: Sort | None = None
+
+
+AREA_COLUMNS = [
+    SortColumn("category", "Category"),
+    SortColumn("count", "Offences", True),
+    SortColumn("change", "Change", True),
+    SortColumn("rate", "Per 1,000 residents (12 months)", True),
+    SortColumn("significant", "Real change?", first_order="desc"),
+    SortColumn("outcomes", "Positive outcomes (12 months)", True),
+]
+
+
+def area_value(a: views.Answer, key: str) -> Any:
+    if key == "category":
+        return a.category.name
+    if not a.published:
+        return None
+    return {
+        "count": a.count.value if a.count else None,
+        "change": a.change,
+        "rate": a.rate,
+        "significant": a.significant,
+        "outcomes": a.outcome_rate,
+    }[key]
 
 
 def resolve_area(
-    data: WebData, level: str | None, area: str | None, quarter: str | None
+    data: WebData,
+    level: str | None,
+    area: str | None,
+    quarter: str | None,
+    sort: str | None = None,
+    order: str | None = None,
 ) -> AreaParams:
     notices: list[str] = []
     lvl = data.level(level or "force")
     chosen = data.area(lvl, area) if area else _default_area(data, lvl)
     q = _page_quarter(data, lvl, quarter, notices)
-    return AreaParams(lvl, chosen, q, tuple(notices))
+    return AreaParams(lvl, chosen, q, tuple(notices), resolve_sort(sort, order, AREA_COLUMNS))
+
+
+MAP_COLUMNS = [SortColumn("area", "Area"), SortColumn("value", "Value", True)]
+
+
+def map_value(a: views.MapArea, key: str) -> Any:
+    return a.label if key == "area" else a.value
 
 
 def resolve_map(
@@ -224,12 +303,32 @@ def resolve_map(
     quarter: str | None,
     comparator: str | None,
     measure: str | None,
+    sort: str | None = None,
+    order: str | None = None,
 ) -> CompareParams:
     sel = data.category(category) if category else data.headline[0]
     lvl = data.level(level or "borough")
     if lvl not in views.MAP_LEVELS or not data.areas[lvl]:
         raise NotFound(f"the map shows {' or '.join(views.MAP_LEVELS)}")
-    return _ranked_params(data, sel, lvl, quarter, comparator, measure)
+    ordered = resolve_sort(sort, order, MAP_COLUMNS)
+    return _ranked_params(data, sel, lvl, quarter, comparator, measure, sort=ordered)
+
+
+@dataclass(frozen=True)
+class PointsParams:
+    category: Selection
+    quarter: Quarter
+    notices: tuple[str, ...] = ()
+
+
+def resolve_points(data: WebData, category: str | None, quarter: str | None) -> PointsParams:
+    """The point-density map's selection: only where street-level records are loaded."""
+    if not data.has_street_records():
+        raise NotFound("no street-level records with coordinates are loaded in this workspace")
+    notices: list[str] = []
+    sel = data.category(category) if category else data.headline[0]
+    q = _page_quarter(data, "force", quarter, notices)
+    return PointsParams(sel, q, tuple(notices))
 
 
 @dataclass(frozen=True)
@@ -238,23 +337,45 @@ class Found:
     label: str
     level_name: str
     within: str
+    postcode: str = ""  # the postcode (or outward code) the area was found by
 
 
 def search_areas(data: WebData, text: str, limit: int = 50) -> list[Found]:
-    """Areas whose name contains the words typed (any level; wards with their borough)."""
+    """Areas whose name contains the words typed (any level; wards with their borough), and,
+    where the workspace supplies a postcode lookup, the ward and borough of a postcode."""
+    found = _by_postcode(data, text)
     key = name_key(text)
     if not key:
-        return []
-    found = []
+        return found
+    named = []
     for level in ("force", "bcu", "borough", "ward"):
         for a in data.areas[level].values():
             name = name_key(a.name)
             if key in name or name in {key}:
                 parent = data.parent(a)
                 within = parent.name if parent is not None and parent.level != "force" else ""
-                found.append(Found(a, data.label(a), views.LEVEL_NAMES[level], within))
-    found.sort(key=lambda f: (not name_key(f.area.name).startswith(key), f.area.name, f.label))
-    return found[:limit]
+                named.append(Found(a, data.label(a), views.LEVEL_NAMES[level], within))
+    named.sort(key=lambda f: (not name_key(f.area.name).startswith(key), f.area.name, f.label))
+    return (found + [f for f in named if f not in found])[:limit]
+
+
+def _by_postcode(data: WebData, text: str) -> list[Found]:
+    code = normalise(text)
+    if code is None:
+        return []
+    found: list[Found] = []
+    for place in places_of(data.postcodes(), code):
+        for level, area_code in (("ward", place.ward), ("borough", place.borough)):
+            area = data.areas[level].get(area_code or "")
+            if area is None:
+                continue
+            parent = data.parent(area)
+            within = parent.name if parent is not None and parent.level != "force" else ""
+            f = Found(area, data.label(area), views.LEVEL_NAMES[level], within, code)
+            if f not in found:
+                found.append(f)
+    found.sort(key=lambda f: (f.area.level != "ward", f.label))
+    return found
 
 
 def category_options(data: WebData) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -439,7 +560,9 @@ class Pages:
         )
 
     def compare(self, links: Links, p: CompareParams) -> str:
-        cmp = views.comparison(self.data, p.category, p.level, p.quarter, p.comparator, p.measure)
+        cmp = views.comparison(
+            self.data, p.category, p.level, p.quarter, p.comparator, p.measure, p.within
+        )
         measure_name = views.MEASURES[p.measure]
         if p.measure == "change":
             measure_name = f"% change on {views.COMPARATOR_NAMES[p.comparator].lower()}"
@@ -447,6 +570,11 @@ class Pages:
             [r.rank or "–", r.area.name, r.value_text, r.quarter_count.text, r.status]
             for r in cmp.rows
         ]
+        within = p.within.code if p.within else None
+        url = links.compare(
+            p.category.name, p.level, str(p.quarter), p.comparator.value, p.measure, within
+        )
+        comparator_name = views.COMPARATOR_NAMES[p.comparator]
         return self.render(
             "compare.html",
             links,
@@ -457,16 +585,24 @@ class Pages:
             quarter_links=quarter_links(self.data.quarters[p.level], p.quarter),
             charts=True,
             cmp=cmp,
-            rows=cmp.rows,
+            rows=sort_rows(cmp.rows, p.sort, compare_value),
+            heads=headers(links, url, compare_columns(comparator_name), p.sort),
             measure_name=measure_name,
-            comparator_name=views.COMPARATOR_NAMES[p.comparator],
+            comparator_name=comparator_name,
             chart_spec=charts.spec_json(cmp.chart_spec),
             chart_rows=chart_rows,
             category_options=category_options(self.data),
+            levels=[lv for lv in views.COMPARISON_LEVELS if self.data.quarters[lv]],
+            boroughs=list(self.data.areas["borough"].values()),
+            within=within,
             quarters=self.data.quarters[p.level],
             measures=list(views.MEASURES.items()),
             comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
             static_categories=self.static_categories(p.category),
+            area_label=self.data.label,
+            static_compare_levels=[
+                lv for lv in STATIC_COMPARE_LEVELS if p.quarter in self.data.quarters[lv]
+            ],
         )
 
     def area(self, links: Links, p: AreaParams) -> str:
@@ -486,7 +622,16 @@ class Pages:
             p=p,
             label=data.label(p.area),
             answers=views.answers(data, p.level, p.area, p.quarter),
-            majors=views.major_answers(data, p.level, p.area, p.quarter),
+            majors=sort_rows(
+                views.major_answers(data, p.level, p.area, p.quarter), p.sort, area_value
+            ),
+            heads=headers(
+                links, links.area(p.level, p.area.code, str(p.quarter)), AREA_COLUMNS, p.sort
+            ),
+            surveys=views.survey_results(data, p.area),
+            has_surveys=views.has_surveys(data),
+            force_code=data.force.code,
+            stop_search=views.stop_search(data, p.area, p.quarter),
             parent=parent,
             children=children,
             child_quarter=(
@@ -509,6 +654,13 @@ class Pages:
             page_quarter=p.quarter,
             view=view,
             p=p,
+            table_rows=sort_rows(view.areas, p.sort, map_value),
+            heads=headers(
+                links,
+                links.map(p.category.name, p.level, str(p.quarter), p.measure, p.comparator.value),
+                [MAP_COLUMNS[0], SortColumn("value", view.measure_name, True)],
+                p.sort,
+            ),
             category_options=category_options(self.data),
             levels=[lv for lv in views.MAP_LEVELS if self.data.areas[lv]],
             quarters=self.data.quarters[p.level],
@@ -516,6 +668,23 @@ class Pages:
             comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
             quarter_links=quarter_links(self.data.quarters[p.level], p.quarter),
             static_categories=self.static_categories(p.category),
+            has_points=self.data.has_street_records(),
+        )
+
+    def points(self, links: Links, p: PointsParams) -> str:
+        view = views.density_view(self.data, p.category, p.quarter)
+        return self.render(
+            "points.html",
+            links,
+            title=view.title if view else f"{p.category.name}: where offences were recorded",
+            section="map",
+            notices=p.notices,
+            page_quarter=p.quarter,
+            view=view,
+            p=p,
+            category_options=category_options(self.data),
+            quarters=self.data.quarters["force"],
+            quarter_links=quarter_links(self.data.quarters["force"], p.quarter),
         )
 
     def search(self, links: Links, q: str | None) -> str:
@@ -536,6 +705,7 @@ class Pages:
             links,
             title=f"Find an area: {text}" if text else "Find an area",
             section="search",
+            has_postcodes=bool(self.data.postcodes()) and not links.static,
             q=text,
             results=results,
             groups=groups,
@@ -783,34 +953,25 @@ def router(pages: Pages) -> APIRouter:
 
         return await cached(request, render)
 
-    def ranked_route(
-        resolve: Callable[..., CompareParams], page: Callable[[Links, CompareParams], str]
-    ) -> Any:
-        """The route of a page that ranks or colours every area of a level (compare, map)."""
+    @r.get("/compare", response_class=HTMLResponse)
+    async def compare(
+        request: Request,
+        category: str | None = Query(None, max_length=120),
+        level: str | None = Query(None, max_length=20),
+        quarter: str | None = Query(None, max_length=20),
+        comparator: str | None = Query(None, max_length=40),
+        measure: str | None = Query(None, max_length=20),
+        within: str | None = Query(None, max_length=120),
+        sort: str | None = Query(None, max_length=20),
+        order: str | None = Query(None, max_length=4),
+    ) -> Response:
+        def render() -> str:
+            p = resolve_compare(
+                pages.data, category, level, quarter, comparator, measure, within, sort, order
+            )
+            return pages.compare(links, p)
 
-        async def route(
-            request: Request,
-            category: str | None = Query(None, max_length=120),
-            level: str | None = Query(None, max_length=20),
-            quarter: str | None = Query(None, max_length=20),
-            comparator: str | None = Query(None, max_length=40),
-            measure: str | None = Query(None, max_length=20),
-        ) -> Response:
-            def render() -> str:
-                return page(
-                    links, resolve(pages.data, category, level, quarter, comparator, measure)
-                )
-
-            return await cached(request, render)
-
-        return route
-
-    r.add_api_route(
-        "/compare",
-        ranked_route(resolve_compare, pages.compare),
-        methods=["GET"],
-        response_class=HTMLResponse,
-    )
+        return await cached(request, render)
 
     def report_route(page: str) -> Any:
         async def route(request: Request) -> Response:
@@ -829,18 +990,41 @@ def router(pages: Pages) -> APIRouter:
         level: str | None = Query(None, max_length=20),
         area: str | None = Query(None, max_length=120),
         quarter: str | None = Query(None, max_length=20),
+        sort: str | None = Query(None, max_length=20),
+        order: str | None = Query(None, max_length=4),
     ) -> Response:
         def render() -> str:
-            return pages.area(links, resolve_area(pages.data, level, area, quarter))
+            return pages.area(links, resolve_area(pages.data, level, area, quarter, sort, order))
 
         return await cached(request, render)
 
-    r.add_api_route(
-        "/map",
-        ranked_route(resolve_map, pages.map_page),
-        methods=["GET"],
-        response_class=HTMLResponse,
-    )
+    @r.get("/map", response_class=HTMLResponse)
+    async def map_page(
+        request: Request,
+        category: str | None = Query(None, max_length=120),
+        level: str | None = Query(None, max_length=20),
+        quarter: str | None = Query(None, max_length=20),
+        comparator: str | None = Query(None, max_length=40),
+        measure: str | None = Query(None, max_length=20),
+        sort: str | None = Query(None, max_length=20),
+        order: str | None = Query(None, max_length=4),
+    ) -> Response:
+        def render() -> str:
+            p = resolve_map(pages.data, category, level, quarter, comparator, measure, sort, order)
+            return pages.map_page(links, p)
+
+        return await cached(request, render)
+
+    @r.get("/map/points", response_class=HTMLResponse)
+    async def points(
+        request: Request,
+        category: str | None = Query(None, max_length=120),
+        quarter: str | None = Query(None, max_length=20),
+    ) -> Response:
+        def render() -> str:
+            return pages.points(links, resolve_points(pages.data, category, quarter))
+
+        return await cached(request, render)
 
     @r.get("/search", response_class=HTMLResponse)
     async def search(request: Request, q: str | None = Query(None, max_length=100)) -> Response:

@@ -16,16 +16,32 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from scrutiny.config.periods import Comparator
+from scrutiny.config.periods import Comparator, Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.content.format import slug
+from scrutiny.measures.categories import Selection
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.web import api, views
 from scrutiny.web.app import STATIC, gzipped_vega_runtime, vega_runtime
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import WebData
-from scrutiny.web.links import StaticLinks, area_file, compare_file, crime_file, map_file
-from scrutiny.web.pages import REPORT_PAGES, AreaParams, CompareParams, CrimeParams, Pages
+from scrutiny.web.links import (
+    StaticLinks,
+    area_file,
+    compare_file,
+    crime_file,
+    map_file,
+    points_file,
+)
+from scrutiny.web.pages import (
+    REPORT_PAGES,
+    STATIC_COMPARE_LEVELS,
+    AreaParams,
+    CompareParams,
+    CrimeParams,
+    Pages,
+    PointsParams,
+)
 
 Progress = Callable[[str, int, int], None]
 STATIC_AREA_LEVELS = ("force", "bcu", "borough")
@@ -149,6 +165,11 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
                 mp = CompareParams(sel, level, data.latest_quarter(level), comparator, measure)
                 page(map_file(sel.name, level, measure), partial(pages.map_page, p=mp))
 
+    # Where offences were recorded (street-level points), where the workspace loads them.
+    if data.has_street_records() and q in data.quarters["force"]:
+        for sel in data.headline:
+            pp = PointsParams(sel, q)
+            page(points_file(sel.name), partial(pages.points, p=pp))
     page(
         "crime/index.html",
         partial(pages.crime, p=CrimeParams(first, "force", data.force, q, comparator)),
@@ -163,7 +184,7 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
     default_compare = CompareParams(first, "borough", q, comparator, "rate")
     page("compare/index.html", partial(pages.compare, p=default_compare))
     for sel in data.headline:
-        for level in (lv for lv in views.COMPARISON_LEVELS if q in data.quarters[lv]):
+        for level in (lv for lv in STATIC_COMPARE_LEVELS if q in data.quarters[lv]):
             for measure in views.MEASURES:
                 cp = CompareParams(sel, level, q, comparator, measure)
                 page(compare_file(sel.name, level, measure), partial(pages.compare, p=cp))
@@ -172,9 +193,10 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
                 )
                 file(f"data/compare/{level}/{slug(sel.name)}-{measure}.csv", _csv(ranked))
     # Open data: every category (not only the headline ones) at every level.
-    for sel in data.categories.values():
+    every = list(data.categories.values())
+    for sel in every:
         for level in (lv for lv in data.quarters if q in data.quarters[lv]):
-            rows = partial(api.measures_table, data, sel.name, level, q)
+            rows = partial(_measures, data, every, sel.name, level, q)
             file(f"data/crime/{level}/{slug(sel.name)}.csv", _csv(rows))
             file(f"data/crime/{level}/{slug(sel.name)}.json", _json(rows))
     for name in data.tables:
@@ -185,6 +207,15 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
         file(f"data/report/{d.section_id}-{d.index}.csv", _csv(partial(api.content_table, d.table)))
     file("data/sources.csv", _csv(partial(api.sources_table, data)))
     return jobs
+
+
+def _measures(
+    data: WebData, every: list[Selection], category: str, level: str, q: Quarter
+) -> api.Rows:
+    """One category's open-data table, after one batched query for every category's measures
+    and series at ``level`` (a no-op once cached): not two queries per category."""
+    data.prefetch(every, level, q)
+    return api.measures_table(data, category, level, q)
 
 
 def _write_page(w: _Writer, path: str, render: Callable[[StaticLinks], str]) -> None:

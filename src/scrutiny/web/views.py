@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse, comparator_labels
+from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse
 from scrutiny.analysis.disclosure import Withheld
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
@@ -30,7 +29,6 @@ from scrutiny.content.disclosure import WITHHELD, Count, Suppressor
 from scrutiny.content.format import number, pct_text, rate_text
 from scrutiny.content.spc_chart import Band, SeriesPoint, reading_of
 from scrutiny.judge.icons import VARIATION_TEXT, variation_icon_svg
-from scrutiny.judge.significance import RateRatio, rate_ratio
 from scrutiny.judge.spc import SpcResult, VariationIcon
 from scrutiny.measures.categories import Selection
 from scrutiny.measures.summary import CAVEAT
@@ -46,7 +44,9 @@ COMPARATOR_NAMES = {
     Comparator.BASELINE_R12: "Pre-pandemic 12 months (R12)",
 }
 LEVEL_NAMES = {"force": "Force", "bcu": "BCU", "borough": "Borough", "ward": "Ward"}
-COMPARISON_LEVELS = ("bcu", "borough")
+COMPARISON_LEVELS = ("bcu", "borough", "ward")
+#: Above this many areas the comparison has no bar chart (the table lists them all).
+CHART_MAX_AREAS = 40
 MAP_LEVELS = ("bcu", "borough", "ward")
 MEASURES = {
     "rate": "Offences per 1,000 residents (12 months)",
@@ -121,9 +121,12 @@ class Explorer:
 
 def _row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
     """The measures row of an area; an area with no offences in any window reads zero."""
-    found = frame[frame["area_code"] == area_code]
-    if not found.empty:
-        return dict(found.iloc[0])
+    by_area = frame.attrs.get("_by_area")
+    if by_area is None:  # indexed once per frame: pages look up hundreds of areas in one
+        by_area = {str(r["area_code"]): r for r in frame.to_dict("records")}
+        frame.attrs["_by_area"] = by_area
+    if area_code in by_area:
+        return dict(by_area[area_code])
     missing = set(frame.attrs.get("incomplete_windows", []))
     row: dict[str, Any] = {"r12_rate_per_1000": None}
     for name in ("quarter", "r12", *(c.value for c in Comparator)):
@@ -379,6 +382,8 @@ class RankedArea:
     status: str
     icon_svg: str
     icon_text: str
+    #: The analysis's verdict on the change against the comparator (None: not tested/hidden).
+    significant: bool | None = None
 
 
 @dataclass
@@ -395,10 +400,21 @@ class Comparison:
     chart_svg: str
     chart_spec: dict[str, Any]
     notes: list[str]
+    within: Area | None = None
 
     @property
     def title(self) -> str:
-        return f"{self.category.name} by {LEVEL_NAMES[self.level].lower()}, {self.quarter.label}"
+        where = f" in {self.within.name}" if self.within else ""
+        return (
+            f"{self.category.name} by {LEVEL_NAMES[self.level].lower()}{where}, "
+            f"{self.quarter.label}"
+        )
+
+
+def has_rates(data: WebData, sel: Selection, level: str, quarter: Quarter) -> bool:
+    """Whether any area of ``level`` has a rate per 1,000 residents (a population)."""
+    frame = data.measures(sel, level, quarter)
+    return "r12_rate_per_1000" in frame.columns and bool(frame["r12_rate_per_1000"].notna().any())
 
 
 def _measure_value(
@@ -437,7 +453,9 @@ def _ranked(
     change = number(row.get(f"change_{comparator.value}")) if now.shown and then.shown else None
     rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
     value = _measure_value(measure, rate, change, q)
-    spc, _ = data.spc(sel, level, area.code, quarter)
+    analysis = area_analysis(data, sel, level, area, quarter)
+    significant = analysis.comparison(comparator).significant if change is not None else None
+    spc = analysis.pattern.spc if analysis.pattern else data.spc(sel, level, area.code, quarter)[0]
     latest = spc.latest
     if withheld_months(data, sel, level, area, quarter):
         status, (icon_svg, icon_text) = WITHHELD_READING, ("", WITHHELD_READING)
@@ -458,6 +476,7 @@ def _ranked(
         status,
         icon_svg,
         icon_text,
+        significant,
     )
 
 
@@ -472,10 +491,14 @@ def comparison(
     quarter: Quarter,
     comparator: Comparator,
     measure: str,
+    within: Area | None = None,
 ) -> Comparison:
-    """Areas of ``level`` ranked highest first on ``measure`` (cached per selection)."""
-    key = ("comparison", sel.name, level, quarter, comparator, measure)
-    return data.cache.get(key, lambda: _comparison(data, sel, level, quarter, comparator, measure))
+    """Areas of ``level`` (in ``within``, when given) ranked highest first on ``measure``
+    (cached per selection)."""
+    key = ("comparison", sel.name, level, quarter, comparator, measure, within)
+    return data.cache.get(
+        key, lambda: _comparison(data, sel, level, quarter, comparator, measure, within)
+    )
 
 
 def _comparison(
@@ -485,13 +508,17 @@ def _comparison(
     quarter: Quarter,
     comparator: Comparator,
     measure: str,
+    within: Area | None = None,
 ) -> Comparison:
     """Areas of ``level`` ranked highest first on ``measure`` (rate, change or count)."""
     hide = Suppressor(data.ws.config.settings.suppress_below)
     frame = data.measures(sel, level, quarter)
     force_frame = data.measures(sel, "force", quarter)
     args = (quarter, comparator, measure, hide)
-    rows = [_ranked(data, sel, level, a, frame, *args) for a in data.areas[level].values()]
+    chosen = [
+        a for a in data.areas[level].values() if within is None or a.parent_code == within.code
+    ]
+    rows = [_ranked(data, sel, level, a, frame, *args) for a in chosen]
     rows.sort(key=lambda r: (r.value is None, -(r.value or 0.0), r.area.name))
     rows = [
         RankedArea(i + 1 if r.value is not None else None, *list(vars(r).values())[1:])
@@ -523,6 +550,21 @@ def _comparison(
         notes.append(
             f"Counts below {hide.threshold} are not published (shown as <{hide.threshold})."
         )
+    charted = len(rows) <= CHART_MAX_AREAS and any(r.value is not None for r in rows)
+    if not any(r.value is not None for r in rows):
+        notes.append(
+            f"No {LEVEL_NAMES[level].lower()} has a figure for this measure"
+            + (
+                " (no population is loaded for this level, so no rates)."
+                if measure == "rate"
+                else "."
+            )
+        )
+    elif len(rows) > CHART_MAX_AREAS:
+        notes.append(
+            f"{len(rows)} areas are too many for a readable chart: the table lists them all "
+            "(choose a borough to chart its wards)."
+        )
     return Comparison(
         sel,
         level,
@@ -531,9 +573,10 @@ def _comparison(
         measure,
         rows,
         force,
-        charts.to_svg(spec, label),
+        charts.to_svg(spec, label) if charted else "",
         spec,
         notes,
+        within,
     )
 
 
@@ -570,7 +613,7 @@ def is_published(data: WebData, sel: Selection, level: str, quarter: Quarter) ->
 
 @dataclass(frozen=True)
 class Answer:
-    """One category in one area, in plain words."""
+    """One category in one area, in plain words (figures and verdicts from the analysis)."""
 
     category: Selection
     published: bool
@@ -582,6 +625,9 @@ class Answer:
     change: float | None = None
     rate: float | None = None
     significant: bool | None = None
+    #: Positive outcomes ÷ offences over the 12 months (%), where the category publishes them.
+    outcome_rate: float | None = None
+    outcome_text: str = ""
 
 
 #: The SPC reading of the monthly series in plain words (the public area page).
@@ -596,14 +642,35 @@ PLAIN_PATTERN = {
 }
 
 
-@lru_cache(maxsize=65536)
-def _test(now: int, then: int) -> RateRatio:
-    return rate_ratio(now, then, interval=False)
+def area_analysis(
+    data: WebData,
+    sel: Selection,
+    level: str,
+    area: Area,
+    quarter: Quarter,
+    pattern: bool = True,
+) -> CrimeAnalysis:
+    """The analysis layer's judgment of one category in one area (cached): the figures, each
+    comparison's Poisson test and, with ``pattern``, the SPC verdict of the monthly series."""
+
+    def compute() -> CrimeAnalysis:
+        frame = data.measures(sel, level, quarter)
+        row = {**_row_of(frame, area.code), "category": sel.name, "area_name": area.name}
+        found = Pattern(*data.spc(sel, level, area.code, quarter)) if pattern else None
+        # The area page and the rankings show verdicts, not intervals (the explorer does).
+        return analyse(data.ws, quarter, row, found, level=area.level, intervals=False)
+
+    return data.cache.get(("analysis", sel.name, level, area.code, quarter, pattern), compute)
 
 
-def significant_change(now: int, then: int) -> bool:
-    """The Poisson test of the pages and downloads (no interval: only the verdict)."""
-    return _test(now, then).significant
+def _outcome_text(analysis: CrimeAnalysis, hide: Suppressor) -> tuple[float | None, str]:
+    """The 12-month positive-outcome rate and its sentence, unless a count is hidden."""
+    found = analysis.outcomes
+    if found is None or found.rate_r12 is None or hide.hides(found.r12):
+        return None, ""
+    if hide.hides(analysis.r12_volume):
+        return None, ""
+    return found.rate_r12, found.sentence
 
 
 def answer(
@@ -615,7 +682,8 @@ def answer(
     pattern: bool = True,
 ) -> Answer:
     """Whether ``sel`` went up or down in ``area`` against the same quarter last year, whether
-    the change is larger than chance would give (the Poisson test), and the monthly pattern."""
+    the change is larger than chance would give, and the monthly pattern: each read from the
+    analysis (:func:`scrutiny.analysis.crime.analyse`), worded for residents."""
     if not is_published(data, sel, level, quarter):
         return Answer(
             sel,
@@ -627,20 +695,16 @@ def answer(
             "",
             "",
         )
-    comparator = Comparator.SAME_QUARTER_LAST_YEAR
+    analysis = area_analysis(data, sel, level, area, quarter, pattern)
+    cmp = analysis.comparison(Comparator.SAME_QUARTER_LAST_YEAR)
     hide = Suppressor(data.ws.config.settings.suppress_below)
-    row = _row_of(data.measures(sel, level, quarter), area.code)
-    now, then = hide.count(row["quarter"]), hide.count(row[comparator.value])
-    r12 = hide.count(row["r12"])
-    rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
-    label = comparator_labels(data.ws, quarter)[comparator]
+    now, then = hide.count(cmp.current), hide.count(cmp.previous)
+    r12 = hide.count(analysis.r12_volume)
+    rate = analysis.rate_per_1000 if r12.shown else None
+    outcome_rate, outcome_text = _outcome_text(analysis, hide)
     # The SPC reading needs the area's own series: only where the page shows it.
     withheld = pattern and bool(withheld_months(data, sel, level, area, quarter))
-    icon = (
-        data.spc(sel, level, area.code, quarter)[0].variation_icon
-        if pattern and not withheld
-        else None
-    )
+    icon = analysis.pattern.spc.variation_icon if analysis.pattern and not withheld else None
     reading = "" if icon is None or now.suppressed else f"Month by month: {PLAIN_PATTERN[icon]}."
     if now.suppressed or then.suppressed:
         n = data.ws.config.settings.suppress_below
@@ -653,19 +717,21 @@ def answer(
             "",
             now,
         )
-    change = number(row.get(f"change_{comparator.value}"))
-    if change is None or now.value is None or then.value is None or not math.isfinite(change):
+    change = cmp.pct_change
+    if change is None or now.value is None or then.value is None or cmp.significant is None:
         return Answer(
             sel,
             True,
             f"{sel.name}: {now.text} offences in {quarter.label}",
-            f"There is no figure for {label} to compare with.",
+            f"There is no figure for {cmp.label} to compare with.",
             reading,
             "",
             now,
             rate=rate,
+            outcome_rate=outcome_rate,
+            outcome_text=outcome_text,
         )
-    significant = _test(now.value, then.value).significant
+    significant = cmp.significant
     if round(change) == 0:
         direction, words = "same", "about the same as"
     else:
@@ -680,23 +746,34 @@ def answer(
         sel,
         True,
         f"{sel.name}: {words} the same quarter last year",
-        f"{now.text} offences in {quarter.label} against {then.text} in {label}; {real}",
+        f"{now.text} offences in {quarter.label} against {then.text} in {cmp.label}; {real}",
         reading,
         direction if significant else "same",
         now,
         change,
         rate,
         significant,
+        outcome_rate,
+        outcome_text,
     )
 
 
+def local_categories(data: WebData) -> list[Selection]:
+    """What an area page answers first: the headline categories, then the workspace's own
+    groups (e.g. knife crime from a dashboard extract) when they are not headline already."""
+    found = list(data.headline)
+    found.extend(s for s in data.categories.values() if s.kind == "group" and s not in found)
+    return found
+
+
 def answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
-    """The headline categories' answers for one area (cached)."""
+    """The headline categories' (and groups') answers for one area (cached)."""
     key = ("answers", level, area.code, quarter)
+    chosen = local_categories(data)
 
     def compute() -> list[Answer]:
-        data.prefetch(list(data.headline), level, quarter)
-        return [answer(data, sel, level, area, quarter) for sel in data.headline]
+        data.prefetch(chosen, level, quarter)
+        return [answer(data, sel, level, area, quarter) for sel in chosen]
 
     return data.cache.get(key, compute)
 
@@ -704,13 +781,67 @@ def answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Ans
 def major_answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
     """Every major category's answer for one area (the area page's full table, cached)."""
     key = ("major-answers", level, area.code, quarter)
-    majors = [s for s in data.categories.values() if s.kind in ("total", "major")]
+    majors = [s for s in data.categories.values() if s.kind in ("total", "major", "group")]
 
     def compute() -> list[Answer]:
         data.prefetch([*majors, *data.headline], level, quarter)
         return [answer(data, sel, level, area, quarter, pattern=False) for sel in majors]
 
     return data.cache.get(key, compute)
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    survey: str
+    measure: str
+    value: float
+    window: str
+
+
+def survey_results(data: WebData, area: Area) -> list[SurveyResult]:
+    """What residents told the workspace's surveys, for this area (its overall figures)."""
+    return [
+        SurveyResult(
+            str(r.get("survey") or ""),
+            str(r.get("measure") or ""),
+            float(r["value"]),
+            str(r.get("window") or ""),
+        )
+        for r in data.survey_results(area)
+    ]
+
+
+def has_surveys(data: WebData) -> bool:
+    """Whether the workspace publishes any survey result (at any level)."""
+    return "surveys" in data.tables and not data.return_rows("surveys").empty
+
+
+@dataclass(frozen=True)
+class StopSearch:
+    published: bool
+    text: str
+
+
+def stop_search(data: WebData, area: Area, quarter: Quarter) -> StopSearch:
+    """Stop and search in the quarter, in words: the searches and the share with a positive
+    outcome (arrest, summons, caution, …). data.police.uk publishes them per force only."""
+    if area.level != "force":
+        return StopSearch(
+            False, "Stop and search: not published at this level (only for the whole force)."
+        )
+    found = data.stop_searches(quarter)
+    if found is None:
+        return StopSearch(False, f"Stop and search: not published for {quarter.label}.")
+    hide = Suppressor(data.ws.config.settings.suppress_below)
+    searches, positive = hide.count(found[0]), hide.count(found[1])
+    if searches.value is None or positive.value is None or searches.value == 0:
+        return StopSearch(True, f"Stop and search: {searches.text} searches in {quarter.label}.")
+    share = 100 * positive.value / searches.value
+    return StopSearch(
+        True,
+        f"Stop and search: {searches.text} searches in {quarter.label}; {positive.text} "
+        f"({share:.0f}%) ended in an arrest or another positive outcome.",
+    )
 
 
 # --- the map ----------------------------------------------------------------------------------
@@ -886,4 +1017,98 @@ def _map_view(
         _legend(cuts, palette, measure),
         [a.label for a in areas if not a.path] if found else [],
         f"{data.force.name}: {_value_text(measure, force_value)}",
+    )
+
+
+# --- where crimes were recorded: a point-density grid from street-level coordinates -------------
+
+#: Width of the density map's drawing (its height follows the grid's shape).
+DENSITY_WIDTH = 640.0
+#: The busiest cells listed in the text alternative.
+DENSITY_TABLE_ROWS = 25
+
+
+@dataclass(frozen=True)
+class DensityCell:
+    x: float
+    y: float
+    size: float
+    count: Count
+    colour: str
+    place: str
+
+
+@dataclass
+class DensityView:
+    category: Selection
+    quarter: Quarter
+    width: float
+    height: float
+    cells: list[DensityCell]
+    legend: list[tuple[str, str]]
+    total: Count
+    busiest: list[DensityCell]
+    cell_metres: int
+
+    @property
+    def title(self) -> str:
+        return f"{self.category.name}: where offences were recorded, {self.quarter.label}"
+
+
+def count_classes(counts: list[int]) -> tuple[list[int], tuple[str, ...]]:
+    """Up to five colour classes of positive counts by quintile: each class's lowest count,
+    and the darkest colours of the sequential palette for them."""
+    ordered = sorted(counts)
+    if not ordered:
+        return [1], SEQUENTIAL[-1:]
+    distinct = sorted(set(ordered))
+    if len(distinct) <= len(SEQUENTIAL):  # few values: one class each
+        return distinct, SEQUENTIAL[len(SEQUENTIAL) - len(distinct) :]
+    cuts = {ordered[min(len(ordered) - 1, int(len(ordered) * k / 5))] for k in range(1, 5)}
+    lows = [ordered[0], *sorted(c for c in cuts if c > ordered[0])]
+    return lows, SEQUENTIAL[len(SEQUENTIAL) - len(lows) :]
+
+
+def density_view(data: WebData, sel: Selection, quarter: Quarter) -> DensityView | None:
+    """The street-level records of ``sel`` in ``quarter`` as a grid of coloured squares (None
+    when no street records are loaded for it). Counts below the workspace's suppression
+    threshold are drawn as the lowest class and listed as ``<N``."""
+    found = data.street_density(sel, quarter)
+    if found is None:
+        return None
+    grid, cells = found
+    hide = Suppressor(data.ws.config.settings.suppress_below)
+    size = DENSITY_WIDTH / grid.columns
+    lows, palette = count_classes([c.count for c in cells])
+    drawn = [
+        DensityCell(
+            round(c.column * size, 2),
+            round((grid.rows - 1 - c.row) * size, 2),  # north at the top
+            round(size, 2),
+            hide.count(c.count),
+            palette[sum(1 for low in lows if c.count >= low) - 1],
+            c.place,
+        )
+        for c in cells
+    ]
+    legend = []
+    for i, low in enumerate(lows):
+        high = lows[i + 1] - 1 if i + 1 < len(lows) else None
+        words = (
+            f"{low:,} or more"
+            if high is None
+            else (f"{low:,}" if high == low else f"{low:,} to {high:,}")
+        )
+        legend.append((palette[i], words))
+    metres = round(grid.cell_height * 111_320)
+    return DensityView(
+        sel,
+        quarter,
+        DENSITY_WIDTH,
+        round(size * grid.rows, 2),
+        drawn,
+        [(colour, f"{text} offences per square") for colour, text in legend],
+        hide.count(sum(c.count for c in cells)),
+        drawn[:DENSITY_TABLE_ROWS],
+        metres,
     )
