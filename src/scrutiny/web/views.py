@@ -528,17 +528,23 @@ def _comparison(
     title = MEASURES[measure]
     if measure == "change":
         title = f"% change on {COMPARATOR_NAMES[comparator].lower()}"
+    # A force's count is no yardstick for its areas' counts (rates and changes are).
+    reference = None if measure == "count" else force.value
     spec = charts.comparison_spec(
         [charts.Bar(r.area.name, r.value, _bar_text(r), r.status) for r in rows],
         f"{force.area.name}: {force.value_text}",
-        force.value,
+        reference,
         title,
         f"{sel.name}: {title} by {LEVEL_NAMES[level].lower()}",
     )
     label = (
         f"Bar chart: {title} for {sel.name} by {LEVEL_NAMES[level].lower()}, highest first, "
-        f"with the {force.area.name} figure ({force.value_text}) as a dashed line. "
-        "The same figures are in the table below."
+        + (
+            f"with the {force.area.name} figure ({force.value_text}) as a dashed line. "
+            if reference is not None
+            else ""
+        )
+        + "The same figures are in the table below."
     )
     notes = [CAVEAT]
     if measure == "rate":
