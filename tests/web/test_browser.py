@@ -50,7 +50,16 @@ def live_url(web_app: FastAPI) -> Iterator[str]:
     import httpx
 
     js_off = EXPLORER.replace("level=borough", "level=bcu") + "&comparator=same_quarter_last_year"
-    for path in ("/", EXPLORER, js_off, f"/area?level=borough&area={CAMDEN}", "/map"):
+    warm = (
+        "/",
+        EXPLORER,
+        js_off,
+        f"/area?level=borough&area={CAMDEN}",
+        "/map",
+        "/area?level=ward&area=E05013542",  # the first Belmont the search lists
+        "/compare?category=robbery&level=borough",
+    )
+    for path in warm:
         httpx.get(base + path, timeout=300)
     yield base
     server.should_exit = True
