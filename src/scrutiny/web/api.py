@@ -150,7 +150,9 @@ def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -
             row[f"change_{c.value}"] = _round(r[f"change_{c.value}"], 2) if shown else None
         row["population"] = None if is_missing(r["population"]) else int(r["population"])
         row["r12_rate_per_1000"] = _round(r["r12_rate_per_1000"], 3) if row["r12"].shown else None
-        for test in compare(r, labels, intervals=False):
+        # Test the counts as published: a withheld or hidden count is None, never tested.
+        published = {n: row[n].value for n in ("quarter", "r12", *(c.value for c in Comparator))}
+        for test in compare({**r, **published}, labels, intervals=False):
             key = test.comparator.value
             base = row["quarter" if key in COUNT_WINDOWS else "r12"]
             row[f"significant_{key}"] = _significant(test, base, row[key])
