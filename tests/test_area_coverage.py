@@ -90,17 +90,23 @@ def test_a_force_or_bcu_missing_one_of_its_areas_is_blank_and_the_rest_are_shown
     assert before.records()[0]["quarter"] > 0
 
 
-def test_a_force_month_without_a_street_file_is_missing_for_its_areas_and_an_empty_file_is_zero(
+def test_a_force_month_without_a_street_file_is_missing_and_a_month_without_the_crime_is_zero(
     realdata: Path, tmp_path: Path
 ) -> None:
-    """City of London: no file for 2021-09, an empty (published) file for 2021-11."""
+    """City of London: no file for 2021-09; 2021-11 published without a robbery (a zero).
+
+    A header-only file is refused as damaged (issue 14), so the published zero is a month whose
+    file holds one record of another crime type.
+    """
     city = realdata / "police_uk" / "city-of-london"
     data = tmp_path / "police"
     data.mkdir()
     for month in ("2021-04", "2021-05", "2021-06", "2021-07", "2021-08", "2021-10", "2021-12"):
         shutil.copy(city / f"{month}-city-of-london-street.csv", data)
-    header = (city / "2021-10-city-of-london-street.csv").read_text().splitlines()[0]
-    (data / "2021-11-city-of-london-street.csv").write_text(header + "\n")
+    with (city / "2021-11-city-of-london-street.csv").open(newline="") as fh:
+        lines = fh.read().splitlines()
+    other = next(line for line in lines[1:] if ",Robbery," not in line)
+    (data / "2021-11-city-of-london-street.csv").write_text(f"{lines[0]}\n{other}\n")
     write_police_uk_workspace(tmp_path / "ws", "city-of-london", data)
     ws = Workspace.load(tmp_path / "ws")
     ingest_workspace(ws)
@@ -120,7 +126,9 @@ def test_a_force_month_without_a_street_file_is_missing_for_its_areas_and_an_emp
     q3 = crime_summary(ws, "2021-22Q3", ["Robbery"], "borough").records()
     by_area = {r["area_code"]: r for r in q3}
     # The City's own local authority: October to December published, November a zero.
-    assert by_area["E09000001"]["quarter"] == direct(["2021-10", "2021-12"], "City of London ")
+    assert by_area["E09000001"]["quarter"] == direct(
+        ["2021-10", "2021-11", "2021-12"], "City of London "
+    )
     assert by_area["E09000001"]["change_previous_quarter"] is None  # Q2 lacks September
     assert "to Sep 2021; not shown" in by_area["E09000001"]["coverage_note"]
     q2 = crime_summary(ws, "2021-22Q2", ["Robbery"], "borough").records()
