@@ -286,7 +286,8 @@ def run_child(kind: str, root: Path, db: Path) -> dict[str, float]:
 
 def _median_run(runs: list[dict[str, float]]) -> dict[str, float]:
     """Each figure's median over the runs (rows and sizes are the same in every run)."""
-    return {k: float(statistics.median(r[k] for r in runs)) for k in runs[0]}
+    numbers = [k for k, v in runs[0].items() if isinstance(v, int | float)]
+    return {k: float(statistics.median(r[k] for r in runs)) for k in numbers}
 
 
 def _ratio(ours: dict[str, float], floor: dict[str, float], by: str) -> float:
@@ -350,7 +351,9 @@ def main() -> None:
         for _ in range(args.repeat):  # interleaved, so a busy spell on the box hits both
             for kind in kinds:
                 runs[kind].append(run_child(kind, root, tmp / f"{kind}.duckdb"))
+                print(f"  run: {json.dumps(runs[kind][-1])}", flush=True)
             queries.append(run_child("query", root, tmp / "ours.duckdb"))
+            print(f"  run: {json.dumps(queries[-1])}", flush=True)
         results = {kind: _median_run(rs) for kind, rs in runs.items()}
         best = {kind: min(rs, key=lambda r: r["seconds"]) for kind, rs in runs.items()}
         labels = {
