@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from scrutiny.config.periods import Quarter
+from scrutiny.config.periods import Quarter, add_months
 from scrutiny.web.api import PUBLIC_COLUMNS
 
 from .conftest import SUPPRESS_BELOW
@@ -202,3 +202,84 @@ def test_a_series_with_a_withheld_month_publishes_no_statistic(
             if total is not None and sum(p is None for p in parts) == 1:
                 pytest.fail(f"{month}: one ward's count follows from Islington's total")
     assert withheld_series and shown_series
+
+
+def _sum_attack(values: Any, hidden: Any, sums: list[Any]) -> set[tuple[int, int]]:
+    """Hidden (row, column) positions of ``values`` that some sum gives away: one unknown left,
+    or a published total whose unknown parts sum to zero (counts are never negative, so each is
+    0); repeated while anything new follows. ``sums`` are index arrays into the flat values."""
+    flat = values.ravel()
+    known = ~hidden.ravel()
+    found: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for eq in sums:
+            unknown = eq[~known[eq]]
+            if not len(unknown):
+                continue
+            rest = flat[eq[1:]][known[eq[1:]]].sum()
+            if len(unknown) == 1 or (known[eq[0]] and flat[eq[0]] - rest == 0):
+                found.update(int(u) for u in unknown)
+                known[unknown] = True
+                changed = True
+    width = values.shape[1]
+    return {(u // width, u % width) for u in found if hidden.ravel()[u]}
+
+
+def test_no_withheld_count_follows_across_windows_levels_and_categories(
+    published: Published, suppressed_client: TestClient
+) -> None:
+    """The decision itself, attacked with every sum it knows at once: areas in their parents,
+    categories in their groups (each month and window), each quarter and twelve months as the
+    sum of their months, and the zero rule. Before window sums, the force's Homicide quarter
+    (31) minus two of its published months gave the third."""
+    import numpy as np
+
+    from scrutiny.analysis.disclosure import _window_sums
+    from scrutiny.measures.crime import CrimeQuery
+
+    data = suppressed_client.app.state.data  # type: ignore[attr-defined]
+    quarter = Quarter.parse(published.quarter)
+    found = data.disclosure(quarter)
+    windows = len(found.windows)
+    sums = [e * windows + w for e in found.equations for w in range(windows)]
+    named = CrimeQuery(quarter, data.ws.baseline).windows()
+    window_sums = _window_sums(found.windows, named)
+    assert window_sums, "no quarter is the sum of published months: the test is void"
+    cells = np.arange(len(found.values))
+    sums += [c * windows + s for s in window_sums for c in cells]
+    assert not _sum_attack(found.values, found.hidden_cells, sums)
+    # The same attack on primary suppression alone recovers counts, so it can fail.
+    small = np.nan_to_num(found.values, nan=np.inf) < found.threshold
+    assert _sum_attack(found.values, small, sums)
+
+
+def test_no_withheld_month_follows_from_a_published_quarter(
+    published: Published, suppressed_client: TestClient
+) -> None:
+    """Read as a reader would: for every category of the force, the quarter and twelve months
+    of /api/crime/measures against the months of /api/crime/series."""
+    force = published.areas["force"][0]["code"]
+    q = Quarter.parse(published.quarter)
+    spans = {
+        "quarter": [add_months(q.start, i) for i in range(3)],
+        "r12": [add_months(q.last_month, -i) for i in range(12)],
+    }
+    checked = 0
+    for slug in published.selections:
+        params = {"category": slug, "level": "force", "area": force, "quarter": published.quarter}
+        answer = suppressed_client.get("/api/crime/series", params=params)
+        if answer.status_code != 200:
+            continue
+        months = {r["month"]: r["offences"] for r in answer.json()["rows"]}
+        for window, span in spans.items():
+            total = published.shown.get(("force", force, slug, window))
+            shown = [months.get(m.strftime("%Y-%m")) for m in span]
+            if total is None or any(m not in months for m in (m.strftime("%Y-%m") for m in span)):
+                continue
+            checked += 1
+            unknown = [v for v in shown if v is None]
+            rest = total - sum(v for v in shown if v is not None)
+            assert len(unknown) != 1 and (not unknown or rest != 0), (slug, window, shown, total)
+    assert checked

@@ -10,6 +10,8 @@ for one quarter from the warehouse, with the sums a reader could difference:
 * categories: a group, a total or a joined series is the sum of its single categories, and of
   its major groups where they make it up exactly;
 
+* time: a quarter or twelve months is the sum of their months where the chart shows each;
+
 and hides, by :func:`scrutiny.judge.disclosure.suppress`, every count below the threshold plus
 enough others that none of them follows from a published total minus its published parts. A
 monthly series with any hidden month publishes no statistic (mean, limits, SPC reading): the
@@ -200,8 +202,21 @@ def disclosure(
                         *(cells[(level, code, p.name)] for p in split),
                     ]
                     equations.append(np.array(ids))
-    hidden = suppress(values, equations, threshold)
+    hidden = suppress(values, equations, threshold, _window_sums(windows, named))
     return Disclosure(threshold, windows, cells, values, hidden, tuple(equations))
+
+
+def _window_sums(windows: Sequence[Window], named: Mapping[str, Any]) -> list[np.ndarray]:
+    """Each named window whose months are all published as months of the SPC chart, with
+    those months: a quarter is its three months, twelve months are theirs."""
+    at = {w: i for i, w in enumerate(windows)}
+    sums = []
+    for w in windows:
+        if isinstance(w, str):
+            months = _span(w, named)
+            if months and all(m in at for m in months):
+                sums.append(np.array([at[w], *(at[m] for m in months)]))
+    return sums
 
 
 @dataclass(frozen=True)
