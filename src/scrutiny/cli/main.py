@@ -17,6 +17,7 @@ from scrutiny.cli.common import (
     Format,
     WorkspaceOpt,
     console,
+    err,
     fail,
     load,
     ready_to_read,
@@ -72,6 +73,13 @@ def ingest(
     for result in report.results:
         console.print(result.describe(), highlight=False)
     console.print(f"Warehouse: {ws.warehouse_path}", highlight=False)
+    # The dashboard's home page, recorded now so `scrutiny serve` answers it at once.
+    from scrutiny.web.snapshot import warm
+
+    try:
+        warm(ws)
+    except Exception as exc:  # the data are loaded; only the next serve start is slower
+        err.print(f"note: the dashboard's home page was not recorded ({exc})", highlight=False)
 
 
 @app.command()

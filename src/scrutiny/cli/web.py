@@ -5,6 +5,7 @@ The main CLI mounts them with ``app.command()(serve)`` and ``app.command()(site)
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,8 @@ import typer
 from scrutiny.cli.common import err, load, ready_to_read, real_console
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from scrutiny.config.workspace import Workspace
 
 WorkspaceOpt = Annotated[
@@ -38,13 +41,30 @@ def serve(
     """Serve the public dashboard and its open-data API (read-only) at http://HOST:PORT/."""
     import uvicorn
 
-    from scrutiny.web.app import create_app
     from scrutiny.web.server import server_options
+    from scrutiny.web.starting import StartingApp
 
     ws = _prepared(workspace)
-    app = create_app(ws, warm=True)
+
+    def build() -> ASGIApp:
+        from scrutiny.web.app import create_app
+
+        return create_app(ws, warm=True)
+
+    # Listens at once; the dashboard is built in the background (web/starting.py).
+    app = StartingApp(ws, build)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **server_options()))
+
+    def stop() -> None:
+        server.should_exit = True
+
+    app.on_failure = stop
     err.print(f"Serving {ws.config.force} on http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, **server_options())
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    app.raise_failure()
+    if not server.started:  # the address is taken (uvicorn has said so): as uvicorn.run exits
+        raise typer.Exit(code=3)
 
 
 def site(

@@ -1,0 +1,136 @@
+"""``scrutiny serve`` listens at once: the home page is replayed from its recorded snapshot
+while the app is built, exactly as the app answers it, and only for the warehouse it was
+recorded from."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from scrutiny.config.workspace import Workspace
+from scrutiny.web import snapshot
+from scrutiny.web.starting import StartingApp
+
+
+@pytest.fixture()
+def own_ws(web_ws: Workspace, tmp_path: Path) -> Workspace:
+    """A copy of the ingested demo whose files a test may touch."""
+    shutil.copytree(web_ws.root, tmp_path / "ws")
+    return Workspace.load(tmp_path / "ws")
+
+
+def _get(app: Any, path: str, gzip: bool) -> tuple[int, dict[bytes, bytes], bytes]:
+    """One request straight to an ASGI app (no server), as (status, headers, body)."""
+    headers = [(b"host", b"localhost")] + ([(b"accept-encoding", b"gzip")] if gzip else [])
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], dict(start["headers"]), body
+
+
+def test_the_recorded_home_page_is_the_apps_own_answer(own_ws: Workspace, web_app: FastAPI) -> None:
+    snapshot.warm(own_ws)
+    found = snapshot.load(own_ws)
+    assert found is not None
+    with TestClient(web_app) as client:
+        live = client.get("/")
+    assert live.status_code == 200
+    assert found.plain.body.decode("utf-8") == live.text
+    assert dict(found.gzipped.headers)[b"content-encoding"] == b"gzip"
+    headers = dict(found.plain.headers)
+    assert headers[b"content-security-policy"] == live.headers["content-security-policy"].encode()
+
+
+def test_a_changed_warehouse_or_workspace_file_is_a_new_key(own_ws: Workspace) -> None:
+    snapshot.warm(own_ws)
+    assert snapshot.load(own_ws) is not None
+    stat = own_ws.warehouse_path.stat()
+    os.utime(own_ws.warehouse_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert snapshot.load(own_ws) is None
+    snapshot.warm(own_ws)
+    assert snapshot.load(own_ws) is not None
+    config = own_ws.root / "scrutiny.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert snapshot.load(own_ws) is None
+
+
+def test_home_is_answered_before_the_app_is_built(own_ws: Workspace, web_app: FastAPI) -> None:
+    snapshot.warm(own_ws)
+    release = threading.Event()
+
+    def build() -> FastAPI:
+        release.wait(60)
+        return web_app
+
+    app = StartingApp(own_ws, build)
+    app.start()
+    try:
+        status, headers, body = _get(app, "/", gzip=False)
+        assert not app.ready  # answered from the snapshot, the app still building
+        recorded = snapshot.load(own_ws)
+        assert recorded is not None
+        assert (status, body) == (200, recorded.plain.body)
+        assert headers[b"x-frame-options"] == b"DENY"
+        gz_status, gz_headers, _ = _get(app, "/", gzip=True)
+        assert (gz_status, gz_headers[b"content-encoding"]) == (200, b"gzip")
+    finally:
+        release.set()
+    # Any other page waits for the app, then is the app's own answer.
+    status, _, body = _get(app, "/sources", gzip=False)
+    assert app.ready
+    assert status == 200 and b"<html" in body.lower()
+
+
+def test_without_a_snapshot_home_waits_for_the_app(own_ws: Workspace, web_app: FastAPI) -> None:
+    app = StartingApp(own_ws, lambda: web_app)
+    app.start()
+    status, _, body = _get(app, "/", gzip=False)
+    assert status == 200 and b"<html" in body.lower()
+
+
+def test_a_failed_build_stops_the_server_and_is_raised_in_the_command(
+    own_ws: Workspace,
+) -> None:
+    stopped = threading.Event()
+
+    def build() -> FastAPI:
+        raise ValueError("the warehouse is damaged")
+
+    app = StartingApp(own_ws, build)
+    app.on_failure = stopped.set
+    app.start()
+    assert stopped.wait(60)
+    status, _, _ = _get(app, "/", gzip=False)
+    assert status == 503
+    with pytest.raises(ValueError, match="damaged"):
+        app.raise_failure()
