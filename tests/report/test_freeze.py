@@ -123,3 +123,98 @@ def test_refreeze_needs_replace_and_missing_source_is_one_line(ws: Workspace) ->
             load_report_data(ws, q)
     finally:
         path.write_text(saved, encoding="utf-8")
+
+
+POPULATION_FILE = "ONS_LA_total_resident_population_1998-2022 (Table6).csv"
+#: The later publication of the population estimates: 2023 added, 2022 revised.
+LATER_POPULATION = "ONS_LA_total_resident_population_1998-2023 (Table6).csv"
+STOP_SEARCH_FILE = "2016-06-metropolitan-stop-and-search.csv"
+SERIES_RETURN = "2023-24Q1-series.csv"
+PEOPLE_ADDED = 1000
+SEARCHES_ADDED = 10
+
+
+def _later_population(folder: Path) -> int:
+    """ONS's next release: a 2023 column (2022's figures) and 2022 revised up by PEOPLE_ADDED in
+    every borough the Met polices (London's but the City, E09000001). Returns how many."""
+    with (folder / POPULATION_FILE).open(newline="", encoding="utf-8-sig") as f:
+        title, header, *rows = list(csv.reader(f))
+    year = header.index("2022")
+    revised = 0
+    for row in rows:
+        if row[1].startswith("E09") and row[1] != "E09000001":
+            row[year] = str(int(row[year]) + PEOPLE_ADDED)
+            revised += 1
+        row.insert(year + 1, row[year])
+    header.insert(year + 1, "2023")
+    title.insert(year + 1, "")
+    with (folder / LATER_POPULATION).open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([title, header, *rows])
+    return revised
+
+
+def _republished_stop_search(path: Path) -> None:
+    """data.police.uk publishes the month again with SEARCHES_ADDED more records (the file of
+    the same name replaced, as a new archive does)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines, *lines[1 : 1 + SEARCHES_ADDED]]), encoding="utf-8")
+
+
+def _refiled_series(path: Path) -> tuple[float, float]:
+    """The series return filed again for the quarter: victim satisfaction corrected by −3."""
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    row = next(
+        r for r in rows if r["measure"].startswith("Victim satisfaction") and r["period"] == QUARTER
+    )
+    old = float(row["value"])
+    row["value"] = str(int(old) - 3)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return old, old - 3
+
+
+def test_frozen_quarter_survives_every_source(ws: Workspace, tmp_path: Path) -> None:
+    """Not crime alone: a later population release, a re-published stop-and-search month and a
+    return filed again leave the frozen quarter's report byte-identical; ``--latest`` shows each
+    revision."""
+    q = Quarter.parse(QUARTER)
+    if not ws.frozen_path(q).exists():
+        assert CliRunner().invoke(app, ["freeze", QUARTER, "-w", str(ws.root)]).exit_code == 0
+    before = load_report_data(ws, q)
+    html = build_report(ws, QUARTER, "current", tmp_path / "before", STAMP, pdf=False)
+    assert before.stop_search is not None
+
+    revised = _later_population(ws.root / "data" / "population")
+    _republished_stop_search(ws.root / "data" / "stop_search" / STOP_SEARCH_FILE)
+    old, new = _refiled_series(ws.root / "returns" / SERIES_RETURN)
+    ingest_workspace(ws)
+
+    after = build_report(ws, QUARTER, "current", tmp_path / "after", STAMP, pdf=False)
+    assert after.html.read_bytes() == html.html.read_bytes()
+    frozen = load_report_data(ws, q)
+    assert frozen.crime == before.crime
+    assert frozen.stop_search == before.stop_search
+    assert frozen.indicators == before.indicators
+    assert [s.sha256 for s in frozen.sources] == [s.sha256 for s in before.sources]
+
+    latest = load_report_data(ws, q, latest=True)
+    assert latest.stop_search is not None
+    assert latest.stop_search.searches == before.stop_search.searches + SEARCHES_ADDED
+    assert revised == 32
+    for name in ("Burglary", "Criminal Damage"):
+        assert latest.crime[name]["population"] - before.crime[name]["population"] == (
+            PEOPLE_ADDED * revised
+        )
+
+    def satisfaction(data: object) -> float:
+        series = next(s for s in data.indicators if s.measure.startswith("Victim satisfaction"))  # type: ignore[attr-defined]
+        return series.points[-1].value
+
+    assert (satisfaction(before), satisfaction(frozen), satisfaction(latest)) == (old, old, new)
+    latest_html = build_report(
+        ws, QUARTER, "current", tmp_path / "latest", STAMP, pdf=False, latest=True
+    )
+    assert latest_html.html.read_bytes() != html.html.read_bytes()

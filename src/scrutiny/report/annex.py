@@ -223,7 +223,7 @@ def _frozen_notes(data: ReportData) -> tuple[str, ...]:
     if data.freeze is None:
         return ()
     return (
-        f"This quarter is frozen: crime figures are read from the publications loaded on "
+        f"This quarter is frozen: every figure is read from the publications loaded on "
         f"{data.freeze.last_load:%Y-%m-%d}, whatever was published since.",
         *data.notes,
     )

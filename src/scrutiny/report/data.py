@@ -45,7 +45,7 @@ from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_tren
 from scrutiny.returns.schema import readable_returns
 from scrutiny.store.crime import POSITIVE_OUTCOMES
 from scrutiny.store.engine import Connection
-from scrutiny.store.frozen import Freeze, read_freeze, unversioned_changes, use_frozen
+from scrutiny.store.frozen import Freeze, frozen_sources, read_freeze, use_frozen
 
 #: Return tables a report reads, with the columns it orders them by.
 RETURN_TABLES = (
@@ -193,25 +193,13 @@ def _read_returns(con: Connection, quarter: Quarter) -> dict[str, list[dict]]:
 def _read_sources(
     con: Connection, freeze: Freeze | None = None
 ) -> tuple[list[Source], datetime | None]:
-    rows = con.execute(
-        "SELECT path, kind, sha256, row_count, vintage, loaded_at FROM sources ORDER BY source_id"
-    ).fetchall()
-    if freeze is not None:
-        # Crime as the frozen publications gave it; other sources hold one version, as loaded.
-        frozen = {s.sha256 for s in freeze.sources}
-        catalog = con.execute("SELECT current_database()").fetchone()
-        stored = f'"{catalog[0] if catalog else ""}".main.crime_facts'  # not the frozen copy
-        crime = {s.sha256 for s in freeze.sources if s.crime} | {
-            str(r[0])
-            for r in con.execute(
-                f"SELECT sha256 FROM sources WHERE source_id IN (SELECT source_id FROM {stored})"
-            ).fetchall()
-        }
-        rows = [
-            (*r[:5], freeze.last_load) if r[2] in frozen else r
-            for r in rows
-            if r[2] in frozen or r[2] not in crime
-        ]
+    if freeze is not None:  # exactly the publications the frozen quarter used
+        rows = frozen_sources(con, freeze)
+    else:
+        rows = con.execute(
+            "SELECT path, kind, sha256, row_count, vintage, loaded_at FROM sources "
+            "ORDER BY source_id"
+        ).fetchall()
     sources = [
         Source(
             name=str(path).replace("\\", "/").rsplit("/", 1)[-1],
@@ -284,10 +272,6 @@ def load_report_data(
         readable_returns(raw)
         if freeze is not None:
             use_frozen(raw, freeze, frozen_path)
-            notes += [
-                f"{name} has changed since {quarter} was frozen: this report reads it as loaded now"
-                for name in unversioned_changes(raw, freeze)
-            ]
         available = available_selections(con, groups_of(ws))
         query = CrimeQuery(quarter, ws.baseline, "force", (), ws.config.settings.population_year)
         frame = crime_measures(con, query, list(available.values()))

@@ -21,6 +21,7 @@ from scrutiny.returns.kinds import FORMER_NAMES, KINDS
 from scrutiny.returns.schema import ensure_schema, return_tables, table_columns
 from scrutiny.returns.spec import KNOWN_ISSUE, Parsed, parse_sheet
 from scrutiny.store.engine import Connection
+from scrutiny.store.superseded import retire, retire_sources
 from scrutiny.store.warehouse import Warehouse, file_sha256
 
 _QUARTER_IN_NAME = re.compile(r"(\d{4})-(\d{2})Q(\d)", re.IGNORECASE)
@@ -189,7 +190,7 @@ def write_parsed(wh: Warehouse, path: Path, parsed: list[Parsed], sha256: str) -
         source_id = int(found[0])
         for p in parsed:
             replaced += _replace(con, p, source_id)
-        _prune(con)
+        _prune(con, source_id)
     return LoadResult(path, kinds, rows, False, replaced, warnings)
 
 
@@ -200,8 +201,8 @@ def _replace(con: Connection, p: Parsed, source_id: int) -> int:
         where, params = f"reference IN ({', '.join('?' for _ in refs)})", list(refs)
     else:
         where, params = "quarter = ?", [str(p.quarter)]
-    old = con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
-    con.execute(f"DELETE FROM {table} WHERE {where}", params)
+    # The rows filed before are kept as superseded, for reads as of an earlier freeze.
+    replaced = retire(con, table, where, params, by=str(int(source_id)))
     columns = table_columns(kind)
     quoted = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
@@ -239,21 +240,28 @@ def _replace(con: Connection, p: Parsed, source_id: int) -> int:
                 source_id,
             ],
         )
-    return int(old[0]) if old else 0
+    return replaced
 
 
-def _prune(con: Connection) -> None:
-    """Drop warnings whose rows were replaced, and forget return files none of whose rows remain
-    (so that loading such a file again counts as new)."""
+def _prune(con: Connection, by: int) -> None:
+    """Retire warnings whose rows the load ``by`` replaced, and return files none of whose rows
+    remain (so that loading such a file again counts as new); both stay readable as of an
+    earlier freeze (:mod:`scrutiny.store.superseded`)."""
     for kind in KINDS.values():
-        con.execute(
-            f"""DELETE FROM ret_warnings w WHERE w.kind = ? AND NOT EXISTS (
-                SELECT 1 FROM {kind.table} t
-                WHERE t.source_id = w.source_id AND t.row_number = w.row_number)""",
+        retire(
+            con,
+            "ret_warnings",
+            f"""t.kind = ? AND NOT EXISTS (
+                SELECT 1 FROM {kind.table} r
+                WHERE r.source_id = t.source_id AND r.row_number = t.row_number)""",
             [kind.name],
+            by=str(int(by)),
         )
     used = " UNION ".join(f"SELECT source_id FROM {t}" for t in return_tables())
-    con.execute(f"DELETE FROM sources WHERE kind LIKE 'return:%' AND source_id NOT IN ({used})")
+    unused = con.execute(
+        f"SELECT source_id FROM sources WHERE kind LIKE 'return:%' AND source_id NOT IN ({used})"
+    ).fetchall()
+    retire_sources(con, [int(r[0]) for r in unused], by)
 
 
 def load_file(wh: Warehouse, path: Path, plans: list[Plan] | None = None) -> LoadResult:

@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 from scrutiny.sources.ons_lookup import OnsLookup
 from scrutiny.sources.text import BLOCK, LineLengths, check_line_lengths
 from scrutiny.store.engine import Connection, DatabaseError, scratch_connection
+from scrutiny.store.superseded import retire
 from scrutiny.store.warehouse import Batch, IngestError, IngestResult, Warehouse
 
 STREET_KIND = "police_uk_street"
@@ -1099,10 +1100,13 @@ def _keep_newest_vintage(con: Connection, lo: int, hi: int) -> dict[int, int]:
     replaced = dict(
         con.execute("SELECT keep, sum(n) FROM scrutiny_losers GROUP BY keep").fetchall()
     )
-    if replaced:
-        con.execute(
-            """DELETE FROM street_crimes t USING scrutiny_losers l
-            WHERE t.force = l.force AND t.month = l.month AND t.source_id = l.source_id"""
+    if replaced:  # kept as superseded rows, for reads as of an earlier freeze
+        retire(
+            con,
+            "street_crimes",
+            "t.force = l.force AND t.month = l.month AND t.source_id = l.source_id",
+            by="l.keep",
+            using="scrutiny_losers l",
         )
     con.execute("DROP TABLE scrutiny_holders")
     con.execute("DROP TABLE scrutiny_losers")

@@ -48,6 +48,7 @@ from scrutiny.store.crime_names import POSITIVE_OUTCOMES as POSITIVE_OUTCOMES
 from scrutiny.store.crime_names import RECORDED_CRIME_SCHEMES as RECORDED_CRIME_SCHEMES
 from scrutiny.store.crime_names import UNALLOCATED as UNALLOCATED
 from scrutiny.store.crime_names import UNALLOCATED_NAME as UNALLOCATED_NAME
+from scrutiny.store.superseded import retire, retire_sources
 
 #: The columns of a crime batch, in order, with their types.
 CRIME_COLUMNS: dict[str, pa.DataType] = {
@@ -429,11 +430,15 @@ def load_crime_facts(
     return CrimeLoad(Path(source.path), n, False, replaced, kept, unallocated)
 
 
-def forget_crime_sources(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """Remove every load of ``kind`` and re-decide the units it held (for derived figures that
-    are replaced whole)."""
+def forget_crime_sources(con: duckdb.DuckDBPyConnection, kind: str, by: int) -> None:
+    """Retire every load of ``kind`` and re-decide the units it held (for derived figures that
+    are replaced whole): its rows and source move to the superseded tables, replaced by the
+    source ``by``, so a frozen quarter still reads them (:mod:`scrutiny.store.superseded`)."""
     ids = [
-        r[0] for r in con.execute("SELECT source_id FROM sources WHERE kind = ?", [kind]).fetchall()
+        r[0]
+        for r in con.execute(
+            "SELECT source_id FROM sources WHERE kind = ? AND source_id <> ?", [kind, by]
+        ).fetchall()
     ]
     if not ids:
         return
@@ -448,10 +453,10 @@ def forget_crime_sources(con: duckdb.DuckDBPyConnection, kind: str) -> None:
             f"FROM {table} WHERE source_id IN ({marks})",
             ids,
         )
-        con.execute(f"DELETE FROM {table} WHERE source_id IN ({marks})", ids)
+        retire(con, table, f"t.source_id IN ({marks})", ids, by=str(int(by)))
         _decide_current(con, table, "forgotten", unit, -1)
         con.execute("DROP TABLE forgotten")
-    con.execute(f"DELETE FROM sources WHERE source_id IN ({marks})", ids)
+    retire_sources(con, ids, by)
 
 
 def _decide_current(

@@ -1,14 +1,16 @@
 """Frozen quarters: which publication of every source a quarter's report used.
 
 ``scrutiny freeze QUARTER`` writes the sources loaded at that moment (name, kind, vintage,
-sha256) to ``frozen/QUARTER.json`` in the workspace. A later build of that quarter reads the crime
-figures *as of* those sources (:func:`use_frozen`), so a newer publication that revises months
-inside the quarter's windows does not change what was published: the warehouse keeps superseded
-crime cells, and the as-of read picks, in every unit, the newest of the frozen sources only.
+sha256) to ``frozen/QUARTER.json`` in the workspace. A later build of that quarter reads every
+table *as of* those sources (:func:`use_frozen`), so a newer publication of any source —
+crime, population, police.uk street or stop-and-search files, a return filed again — does not
+change what was published:
 
-Only crime facts are versioned in the store; the other tables (population, returns, stop and
-search) hold one version, so :func:`unversioned_changes` names a frozen source of theirs that is
-no longer loaded, for the report to say so rather than pretend.
+* crime keeps superseded cells in place, and the as-of read picks, in every unit, the newest of
+  the frozen sources only (the vintage rule of :mod:`scrutiny.store.crime`);
+* every other table keeps the rows a later load replaced in ``superseded_<table>``, and the
+  as-of read takes the rows of the frozen sources that no frozen source replaced
+  (:mod:`scrutiny.store.superseded`); derived street counts replaced whole are kept so too.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from scrutiny.store.crime import PUBLISHED_AREA_UNIT, PUBLISHED_UNIT, UNIT
+from scrutiny.store.superseded import as_of, stored_with_superseded, versioned_tables
 
 
 class FreezeError(ValueError):
@@ -119,47 +123,93 @@ def _crime_source_ids(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
-def _source_ids(con: duckdb.DuckDBPyConnection, freeze: Freeze, path: Path) -> list[int]:
-    """The warehouse's ids of the frozen crime sources; each must still be loaded."""
-    loaded = dict(con.execute("SELECT sha256, source_id FROM sources").fetchall())
-    ids = []
+def _source_ids(con: duckdb.DuckDBPyConnection, freeze: Freeze, path: Path) -> dict[str, list[int]]:
+    """The warehouse's ids of every frozen source (current or superseded since), by sha256.
+
+    A file loaded again after the freeze has a second id: the ids loaded by the freeze's time
+    are the frozen ones (all of them when the warehouse was rebuilt after the freeze)."""
+    loaded: dict[str, list[tuple[int, datetime]]] = {}
+    rows = con.execute(f"SELECT sha256, source_id, loaded_at FROM ({_all_sources(con)})")
+    for sha, sid, at in rows.fetchall():
+        loaded.setdefault(str(sha), []).append((int(sid), at))
+    ids: dict[str, list[int]] = {}
     for s in freeze.sources:
-        if not s.crime:
-            continue
-        sid = loaded.get(s.sha256)
-        if sid is None:
+        found = loaded.get(s.sha256)
+        if not found:
             raise FreezeError(
                 f"{path.name}: {s.name} (vintage {s.vintage}, sha256 {s.sha256[:12]}…) is no "
                 "longer in the warehouse; ingest that file again to rebuild the frozen quarter"
             )
-        ids.append(int(sid))
+        before = [i for i, at in found if at <= freeze.last_load]
+        ids[s.sha256] = sorted(set(before or [i for i, _ in found]))
     return ids
 
 
-def unversioned_changes(con: duckdb.DuckDBPyConnection, freeze: Freeze) -> list[str]:
-    """Frozen sources holding no crime figures that are no longer loaded: their tables keep one
-    version, so the build reads what is loaded now and says so."""
-    loaded = {r[0] for r in con.execute("SELECT sha256 FROM sources").fetchall()}
-    return [s.name for s in freeze.sources if not s.crime and s.sha256 not in loaded]
+#: Every source ever loaded: those loaded now and those whose rows were all replaced since.
+_ALL_SOURCES = "SELECT source_id, path, sha256, kind, row_count, vintage, loaded_at FROM sources"
+
+
+def _all_sources(con: duckdb.DuckDBPyConnection) -> str:
+    found = con.execute(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = 'superseded_sources' "
+        "AND table_schema = 'main' AND table_catalog = current_database()"
+    ).fetchone()
+    if not found:
+        return _ALL_SOURCES
+    return (
+        f"{_ALL_SOURCES} UNION ALL SELECT source_id, path, sha256, kind, row_count, vintage, "
+        "loaded_at FROM superseded_sources"
+    )
+
+
+#: A ``sources`` row as read: path, kind, sha256, row_count, vintage, loaded_at.
+SourceRow = tuple[Any, Any, Any, Any, Any, datetime]
+
+
+def frozen_sources(con: duckdb.DuckDBPyConnection, freeze: Freeze) -> list[SourceRow]:
+    """The frozen sources as ``sources`` rows (path, kind, sha256, row_count, vintage,
+    loaded_at), in load order, each loaded at the freeze's last load (a rebuilt warehouse gives
+    the same listing); the connection must have had :func:`use_frozen`."""
+    rows = con.execute(
+        "SELECT DISTINCT s.source_id, path, kind, sha256, row_count, vintage "
+        f"FROM ({_all_sources(con)}) s JOIN frozen_source_ids f USING (source_id) "
+        "ORDER BY s.source_id"
+    ).fetchall()
+    seen: set[str] = set()
+    out: list[SourceRow] = []
+    for _, path, kind, sha, n, vintage in rows:
+        if sha not in seen:
+            seen.add(str(sha))
+            out.append((path, kind, sha, n, vintage, freeze.last_load))
+    return out
 
 
 def use_frozen(con: duckdb.DuckDBPyConnection, freeze: Freeze, path: Path) -> None:
-    """Make this (read-only) connection read crime as of the frozen sources.
+    """Make this (read-only) connection read every table as of the frozen sources.
 
-    Temporary tables named ``crime_facts``, ``crime_published`` and ``crime_published_areas``
-    shadow the stored ones for every later query of this connection: in each unit, the rows of
-    the newest frozen source, marked current."""
-    ids = _source_ids(con, freeze, path)
+    Temporary tables and views named as the stored tables shadow them for every later query of
+    this connection: crime's (``crime_facts``, ``crime_published``, ``crime_published_areas``)
+    hold, in each unit, the rows of the newest frozen source, marked current; every other
+    versioned table its rows as of the freeze (:func:`scrutiny.store.superseded.as_of`).
+    ``frozen_source_ids`` lists the frozen sources' ids."""
+    by_sha = _source_ids(con, freeze, path)
+    ids = sorted({i for found in by_sha.values() for i in found})
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE frozen_source_ids AS "
+        "SELECT unnest(?::INTEGER[]) AS source_id",
+        [ids],
+    )
+    crime = sorted({i for s in freeze.sources if s.crime for i in by_sha[s.sha256]})
     catalog = con.execute("SELECT current_database()").fetchone()
     assert catalog is not None
-    marks = ", ".join("?" * len(ids)) or "NULL"
+    marks = ", ".join("?" * len(crime)) or "NULL"
     for table, unit in (
         ("crime_facts", UNIT),
         ("crime_published", PUBLISHED_UNIT),
         ("crime_published_areas", PUBLISHED_AREA_UNIT),
     ):
-        stored = f'"{catalog[0]}".main.{table}'
-        cols = [r[0] for r in con.execute(f"DESCRIBE {stored}").fetchall()]
+        everything = stored_with_superseded(con, table)
+        cols = [r[0] for r in con.execute(f'DESCRIBE "{catalog[0]}".main.{table}').fetchall()]
         keep = ", ".join("true AS is_current" if c == "is_current" else f"f.{c}" for c in cols)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {table} AS
@@ -167,11 +217,16 @@ def use_frozen(con: duckdb.DuckDBPyConnection, freeze: Freeze, path: Path) -> No
                 SELECT f.*, s.vintage || ' ' || s.sha256 AS rank_,
                        max(s.vintage || ' ' || s.sha256)
                            OVER (PARTITION BY {", ".join(f"f.{c}" for c in unit)}) AS best_
-                FROM {stored} f JOIN "{catalog[0]}".main.sources s USING (source_id)
+                FROM ({everything}) f
+                JOIN (SELECT DISTINCT source_id, vintage, sha256 FROM ({_all_sources(con)}))
+                    s USING (source_id)
                 WHERE f.source_id IN ({marks})
             ) f WHERE rank_ = best_""",
-            ids,
+            crime,
         )
+    for table in versioned_tables(con):
+        frozen = as_of(con, table, "frozen_source_ids")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {frozen}")
 
 
 __all__ = [
@@ -180,7 +235,7 @@ __all__ = [
     "FrozenSource",
     "freeze_of",
     "freeze_warehouse",
+    "frozen_sources",
     "read_freeze",
-    "unversioned_changes",
     "use_frozen",
 ]

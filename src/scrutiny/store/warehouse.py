@@ -28,6 +28,7 @@ from scrutiny.store.crime import (
     forget_crime_sources,
     load_crime_facts,
 )
+from scrutiny.store.superseded import retire
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS source_ids START 1;
@@ -373,13 +374,13 @@ class Warehouse:
             raise IngestError(str(exc)) from None
         totals = (0, 0)
         with self.transaction() as con:
-            if replaces_kind:
-                forget_crime_sources(con, replaces_kind)
-            else:
+            if not replaces_kind:
                 totals = self._check_revisions(con, table, source, accept_revisions, max_drop)
             source_id = self._insert_source(
                 con, source.path, source.sha256, source.kind, table.num_rows, source.vintage
             )
+            if replaces_kind:
+                forget_crime_sources(con, replaces_kind, source_id)
             result = load_crime_facts(con, table, source, source_id)
             if not replaces_kind and result.replaced:
                 result = dataclasses.replace(result, totals_replaced=totals)
@@ -398,11 +399,11 @@ class Warehouse:
                 n = check_crime_relation(con, name, source)
             except CrimeBatchError as exc:
                 raise IngestError(str(exc)) from None
-            if replaces_kind:
-                forget_crime_sources(con, replaces_kind)
             source_id = self._insert_source(
                 con, source.path, source.sha256, source.kind, n, source.vintage
             )
+            if replaces_kind:
+                forget_crime_sources(con, replaces_kind, source_id)
             return load_crime_facts(con, name, source, source_id)
 
     def _check_revisions(
@@ -482,10 +483,13 @@ class Warehouse:
             )
             replaced = _scalar(con, "SELECT count(*) FROM stale")
             changed = 0
-            if replaced:
+            if replaced:  # kept as superseded rows, for reads as of an earlier freeze
                 stale_on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-                con.execute(
-                    f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM stale s WHERE {stale_on})"
+                retire(
+                    con,
+                    table,
+                    f"EXISTS (SELECT 1 FROM stale s WHERE {stale_on})",
+                    by=str(int(source_id)),
                 )
             # Whatever units are still held now belong to a newer publication: keep them whole.
             columns = ", ".join(incoming.column_names)
