@@ -112,13 +112,14 @@ class PriorityPages(_Strict):
 
 class MeasureSource(_Strict):
     """Where a plan measure's figures come from: a crime category, a survey measure, the survey
-    gaps (a ±band target), or a return's measure."""
+    gaps (a ±band target), a measure of the indicator-series return, or a return's measure."""
 
     category: str | None = None
     survey: str | None = None
     survey_measure: str | None = None
     survey_gaps: bool = False
     outcomes: str | None = Field(None, description="An outcome category of the outcomes return")
+    series: str | None = Field(None, description="A measure of the indicator-series return")
 
 
 class Formats(_Strict):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrutiny.analysis.series import SeriesAnalysis
 from scrutiny.config.plan import Measure, Priority
-from scrutiny.content.format import count, money, pct
+from scrutiny.content.format import count, money, pct, slug
 from scrutiny.content.model import (
     Block,
     BulletList,
@@ -37,7 +38,7 @@ from scrutiny.report.parts import (
     missing_notice,
     risks_and_issues,
 )
-from scrutiny.report.series import series_blocks
+from scrutiny.report.series import series_blocks, series_of
 from scrutiny.report.stop_search import stop_search_blocks
 from scrutiny.report.surveys import gap_blocks, gap_size, survey_value
 from scrutiny.report.topics import calls_blocks, outcomes_blocks, standards_blocks, workforce_blocks
@@ -192,6 +193,8 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
         if found is not None:
             value, window = found
             return (measure.title, f"{pct(value)} ({window})", "–", None, None, "No target set")
+    if source is not None and source.series and (a := series_of(data, source.series)):
+        return series_measure_row(measure.title, a)
     if source is not None and source.outcomes:
         outcome = outcome_row(data, source.outcomes)
         if outcome is not None:
@@ -216,6 +219,26 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
     return (measure.title, "–", "–", None, None, note)
 
 
+def series_measure_row(title: str, a: SeriesAnalysis) -> tuple[Cell, ...]:
+    """A plan measure read from the indicator-series return: the latest value as returned, the
+    change on the previous quarter (pp for a %), the SPC icon when the series is long enough,
+    and the target."""
+    latest = a.points[-1]
+    decimals = 0 if all(float(p.value).is_integer() for p in a.points) else 1
+    unit = "%" if a.unit == "%" else ""
+    value = f"{latest.value:,.{decimals}f}{unit} ({latest.period.label})"
+    change = a.changes[0] if a.changes else None
+    moved = (
+        f"{change.value:+.{change.decimals}f}".replace("-", "−")
+        + f"{' pp' if unit else '%'} on {change.label}"
+        if change is not None
+        else "–"
+    )
+    icon = a.spc.variation_icon if a.spc is not None else None
+    target = f"Target {latest.target:g}{unit}" if latest.target is not None else "No target set"
+    return (title, value, moved, None, icon.value if icon else None, target)
+
+
 def outcome_row(data: ReportData, category: str) -> dict[str, Any] | None:
     """The outcomes return's row of one category."""
     return next(
@@ -233,7 +256,7 @@ def outcome_measure_row(title: str, row: dict[str, Any]) -> tuple[Cell, ...]:
     return (
         title,
         f"{count(row['current_outcomes'])} ({row['current_window']})",
-        f"{change:+,.0f} on {row['previous_window']}".replace("-", "−")
+        f"{change:+,.0f}".replace("-", "−") + f" on {row['previous_window']}"
         if change is not None
         else "–",
         None,
@@ -433,6 +456,29 @@ def dashboard(data: ReportData, p: Priority) -> list[Block]:
                 unit="%",
             )
         )
+    for m in p.all_measures():
+        src = measures.get(m.id)
+        if src is not None and src.series and (a := series_of(data, src.series)):
+            blocks.append(Sentence(a.sentence, "series.sentence"))
+            unit = "%" if a.unit == "%" else ""
+            whole = all(float(x.value).is_integer() for x in a.points)
+            blocks.append(
+                bar_chart(
+                    f"{p.id}-dashboard-series-{slug(a.measure)}",
+                    f"{a.measure} by quarter",
+                    [x.period.label for x in a.points],
+                    [x.value for x in a.points],
+                    f"{a.measure} ({unit})" if unit else a.measure,
+                    f"Bar chart of {a.measure} by quarter: "
+                    + "; ".join(
+                        f"{x.period.label} {x.value:,.{0 if whole else 1}f}{unit}" for x in a.points
+                    )
+                    + ".",
+                    fmt=".0f" if whole else ".1f",
+                    decimals=0 if whole else 1,
+                    unit=unit,
+                )
+            )
     if not blocks:
         blocks.append(EmptyNotice("None of this priority's measures is in the workspace's data."))
     return blocks

@@ -41,6 +41,12 @@ def _table(found: Sequence[SeriesAnalysis]) -> Table:
     return Table("Indicator series by quarter", tuple(columns), tuple(rows), notes=notes)
 
 
+def series_of(data: ReportData, measure: str) -> SeriesAnalysis | None:
+    """The analysis of one measure of the series return (force-wide when it has areas)."""
+    found = [a for a in data.indicators if a.measure.casefold() == measure.casefold()]
+    return next((a for a in found if not a.area), found[0] if found else None)
+
+
 def series_blocks(data: ReportData, names: Sequence[str]) -> list[Block]:
     wanted = {n.casefold() for n in names}
     found = [a for a in data.indicators if a.measure.casefold() in wanted]
