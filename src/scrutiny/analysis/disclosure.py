@@ -89,6 +89,18 @@ class Disclosure:
         }
 
 
+def load_areas(con: ibis.BaseBackend) -> dict[str, dict[str, Area]]:
+    """Every area of the warehouse by level and code, with its parent (as the public outputs
+    publish them: the disclosure decision sums over exactly these)."""
+    rows = con.table("areas").to_pandas().sort_values(["geo_level", "area_name"])
+    found: dict[str, dict[str, Area]] = {level: {} for level in GEO_LEVELS}
+    for r in rows.itertuples(index=False):
+        parent = None if pd.isna(r.parent_code) else str(r.parent_code)
+        if r.geo_level in found:
+            found[r.geo_level][r.area_code] = Area(r.geo_level, r.area_code, r.area_name, parent)
+    return found
+
+
 def _span(window: Window, named: Mapping[str, Any]) -> list[date]:
     return [window] if isinstance(window, date) else named[window].month_list()
 
@@ -219,12 +231,21 @@ def _window_sums(windows: Sequence[Window], named: Mapping[str, Any]) -> list[np
     return sums
 
 
+#: How a count withheld by secondary suppression reads (the statistical offices' mark).
+SECONDARY_MARK = "[c]"
+
+
 @dataclass(frozen=True)
 class Withheld:
-    """A count withheld by disclosure control; ``secondary`` when it is not small itself."""
+    """A count withheld by disclosure control; ``secondary`` when it is not small itself. It
+    reads ``<N`` (below the threshold N) or ``[c]`` wherever it is printed."""
 
     secondary: bool = False
+    threshold: int = 0
     withheld: ClassVar[bool] = True  # read by ``content.format.number`` without importing this
+
+    def __str__(self) -> str:
+        return SECONDARY_MARK if self.secondary or not self.threshold else f"<{self.threshold}"
 
 
 #: Counts of a measures frame (by window) and the figures worked out from each.
@@ -254,7 +275,7 @@ def withheld(frame: pd.DataFrame, found: Disclosure, sel: str, level: str) -> pd
         if not hidden:
             continue
         for w in hidden:
-            out.at[i, w] = Withheld(found.secondary(sel, level, str(code), w))
+            out.at[i, w] = Withheld(found.secondary(sel, level, str(code), w), found.threshold)
             for col in _DERIVED.get(w, ()):
                 if col in out.columns:
                     out.at[i, col] = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scrutiny.analysis.disclosure import Withheld
+from scrutiny.analysis.disclosure import SECONDARY_MARK, Withheld
 from scrutiny.content.format import DASH, is_missing
 from scrutiny.content.model import Cell, Chart, Column, Report, Section, Table
 
@@ -26,7 +26,7 @@ COUNT_LABELS = frozenset({"Offences"})
 #: Fields of a chart spec's inline data that hold counts (the SPC chart's monthly counts).
 SPEC_COUNT_FIELDS = frozenset({"count"})
 #: How a count withheld by secondary suppression reads (the statistical offices' mark).
-WITHHELD = "[c]"
+WITHHELD = SECONDARY_MARK
 
 
 @dataclass(frozen=True)

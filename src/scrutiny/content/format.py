@@ -58,6 +58,9 @@ def money(x: float | None, decimals: int = 1) -> str:
 
 
 def count(x: float | None) -> str:
+    """``12,345``; a count withheld by disclosure control reads its mark (``<10``, ``[c]``)."""
+    if getattr(x, "withheld", False):
+        return str(x)
     return DASH if x is None else f"{x:,.0f}"
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +23,7 @@ import vl_convert as vlc
 
 from scrutiny.config.workspace import data_home
 from scrutiny.content.model import Chart, Column, Table
-from scrutiny.content.spc_chart import READING, SeriesPoint, spc_spec
+from scrutiny.content.spc_chart import READING, WITHHELD_READING, SeriesPoint, spc_spec
 from scrutiny.judge.icons import CONCERN, IMPROVEMENT
 from scrutiny.judge.spc import SpcResult
 
@@ -75,11 +75,17 @@ def spc_chart(
     result: SpcResult,
     measure: str = "Offences",
     alt_text: str = "",
+    withheld: Collection[date] = (),
 ) -> Chart:
     """The SPC chart every output shares (:mod:`scrutiny.content.spc_chart`) at the page's size,
-    with its data table."""
+    with its data table. With ``withheld`` months (disclosure control) those months are gaps
+    and no month carries a mean, limit or reading: they would give a withheld month back."""
     points = [
         SeriesPoint(m, p.value, p.mean, p.lower, p.upper, p.segment, READING[p.verdict])
+        if not withheld
+        else SeriesPoint(
+            m, None if m in withheld else p.value, None, None, None, p.segment, WITHHELD_READING
+        )
         for m, p in zip(months, result.points, strict=True)
     ]
     spec = spc_spec(
@@ -102,8 +108,8 @@ def spc_chart(
             Column("reading", "Reading"),
         ),
         tuple(
-            (m.strftime("%b %Y"), p.value, p.mean, p.lower, p.upper, s.reading)
-            for m, p, s in zip(months, result.points, points, strict=True)
+            (m.strftime("%b %Y"), s.count, s.mean, s.lower, s.upper, s.reading)
+            for m, s in zip(months, points, strict=True)
         ),
     )
     spec = {**spec, "config": CONFIG}

@@ -185,7 +185,9 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
             f"{count(row.get('r12'))} (R12)",
             f"{change:+.0f}% on previous R12" if change is not None else "–",
             None,
-            spc.variation_icon.value if spc.variation_icon else None,
+            spc.variation_icon.value
+            if spc.variation_icon and not data.series_withheld(source.category)
+            else None,
             "No target set",
         )
     if source is not None and source.survey and source.survey_measure:

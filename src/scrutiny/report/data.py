@@ -14,12 +14,15 @@ from typing import Any
 
 import pandas as pd
 
+from scrutiny.analysis.crime import spc_window
+from scrutiny.analysis.disclosure import Disclosure, disclosure, load_areas, withheld
 from scrutiny.analysis.series import SeriesAnalysis, analyse_series
 from scrutiny.analysis.stop_search import StopSearchSummary, summarise
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Plan, load_plans, plan_for
 from scrutiny.config.report import ReportDefinition, load_definition
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.format import slug
 from scrutiny.content.model import Source
 from scrutiny.measures.categories import Selection, resolve
 from scrutiny.measures.crime import (
@@ -116,6 +119,11 @@ class ReportData:
     freeze: Freeze | None = None
     #: Results computed once per report (SPC of a category, which charts are drawn).
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+    #: What disclosure control withholds of the quarter (``settings.suppress_below``, public
+    #: edition), decided exactly as the dashboard decides it: one page set, one decision.
+    disclosure: Disclosure | None = None
+    #: The force's area code (the level the report's crime figures are of).
+    force_code: str = ""
 
     @property
     def internal(self) -> bool:
@@ -130,13 +138,54 @@ class ReportData:
     def has_category(self, name: str) -> bool:
         return name.strip().lower() in self.selections
 
-    def category(self, name: str) -> dict[str, Any] | None:
-        """The force-level measures of one category (None when the data has no such category)."""
+    def raw_category(self, name: str) -> dict[str, Any] | None:
+        """The force-level measures of one category before disclosure control (for judgments,
+        never for printing); None when the data has no such category."""
         sel = self.selections.get(name.strip().lower())
         return self.crime.get(sel.name) if sel else None
 
-    def series(self, name: str, first: date | None = None, last: date | None = None) -> pd.Series:
-        """Monthly force-level counts of a category, indexed by month (first of the month)."""
+    def category(self, name: str) -> dict[str, Any] | None:
+        """The force-level measures of one category as published: a withheld count is a
+        :class:`~scrutiny.analysis.disclosure.Withheld` mark (it prints ``<N`` or ``[c]``), and
+        every change, rate and outcome figure worked out from it is None."""
+        row = self.raw_category(name)
+        if row is None or self.disclosure is None:
+            return row
+        key = ("published", str(row["category"]))
+        if key not in self.cache:
+            shown = withheld(pd.DataFrame([row]), self.disclosure, str(row["category"]), "force")
+            self.cache[key] = {k: clean(v) for k, v in shown.iloc[0].to_dict().items()}
+        found: dict[str, Any] = self.cache[key]
+        return found
+
+    def withheld_windows(self, name: str) -> set[str]:
+        """The windows (``quarter``, ``r12``, comparators) whose force count is withheld."""
+        row = self.category(name)
+        return {k for k, v in (row or {}).items() if getattr(v, "withheld", False)}
+
+    def withheld_months(self, name: str) -> set[date]:
+        """The months of a category's force series that are not published: those the decision
+        withholds and, before its window, any below the threshold."""
+        sel = self.selections.get(name.strip().lower())
+        if sel is None or self.disclosure is None:
+            return set()
+        found = self.disclosure.hidden_months(sel.name, "force", self.force_code)
+        first, _ = spc_window(self.quarter)
+        raw = self.series(name, raw=True)
+        early = raw[[m < first for m in raw.index]]
+        return found | {m for m, v in early.items() if v < self.disclosure.threshold}
+
+    def series_withheld(self, name: str) -> bool:
+        """Whether a category's SPC statistics are withheld: the mean, limits and readings of a
+        series with a withheld month would give that month back."""
+        first, end = spc_window(self.quarter)
+        return any(first <= m < end for m in self.withheld_months(name))
+
+    def series(
+        self, name: str, first: date | None = None, last: date | None = None, *, raw: bool = False
+    ) -> pd.Series:
+        """Monthly force-level counts of a category, indexed by month (first of the month);
+        withheld months are left out unless ``raw`` (for judgments, never for printing)."""
         sel = self.selections.get(name.strip().lower())
         if sel is None:
             return pd.Series(dtype="float64")
@@ -146,6 +195,9 @@ class ReportData:
             s = s[[m >= first for m in s.index]]
         if last is not None:
             s = s[[m <= last for m in s.index]]
+        if not raw and self.disclosure is not None:
+            hidden = self.withheld_months(name)
+            s = s[[m not in hidden for m in s.index]]
         return s
 
     def outcome_series(self, name: str) -> pd.Series:
@@ -279,6 +331,17 @@ def load_report_data(
             str(r["category"]): {k: clean(v) for k, v in r.items()}
             for r in frame.to_dict("records")
         }
+        threshold = ws.config.settings.suppress_below
+        found = None
+        areas = load_areas(con)
+        if threshold and edition == "public":
+            # The dashboard's selections (one per slug) and areas: the same decision.
+            published: dict[str, Selection] = {}
+            for s in available.values():
+                published.setdefault(slug(s.name), s)
+            found = disclosure(
+                con, quarter, ws.baseline, list(published.values()), areas, threshold
+            )
         names = dict.fromkeys([*definition.chart_categories(), *chart_categories])
         wanted = [c for c in names if c.strip().lower() in available]
         chosen = resolve(available, wanted) if wanted else []
@@ -369,6 +432,8 @@ def load_report_data(
         freeze=freeze,
         stop_search=stop_search,
         indicators=series,
+        disclosure=found,
+        force_code=next(iter(areas.get("force", {})), ""),
     )
 
 

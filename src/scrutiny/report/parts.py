@@ -44,7 +44,7 @@ from scrutiny.returns.ratings import RatedRow
 def crime_analysis(data: ReportData, name: str) -> CrimeAnalysis | None:
     """The force-level judgment of one category (figures, tests, SPC, sentences), computed once
     per report; None when the data have no such category."""
-    row = data.category(name)
+    row = data.raw_category(name)
     if row is None:
         return None
     key = ("analysis", name.strip().lower())
@@ -59,6 +59,8 @@ def crime_sentences(data: ReportData, name: str) -> list[Sentence]:
     a = crime_analysis(data, name)
     if a is None:
         return []
+    if figures_withheld(data, name):
+        return [withheld_sentence(data, name)]
     return [
         Sentence(a.quarter_sentence, "narrative.quarter_sentence"),
         Sentence(a.r12_sentence, "narrative.r12_sentence"),
@@ -77,13 +79,34 @@ def crime_spc(data: ReportData, name: str) -> tuple[SpcResult, tuple[date, ...]]
 
 def _crime_pattern(data: ReportData, name: str) -> Pattern:
     first, end = spc_window(data.quarter)
-    series = data.series(name, first, add_months(end, -1))
+    series = data.series(name, first, add_months(end, -1), raw=True)
     return spc_of_counts(data.ws, dict(series.items()), first)
 
 
-def crime_spc_chart(data: ReportData, name: str, prefix: str) -> Chart | None:
+def figures_withheld(data: ReportData, name: str) -> bool:
+    """Whether disclosure control withholds any count of a category the report speaks of (its
+    windows or a month of its SPC chart)."""
+    return bool(data.withheld_windows(name)) or data.series_withheld(name)
+
+
+def withheld_sentence(data: ReportData, name: str) -> Sentence:
+    row = data.category(name) or {}
+    threshold = data.disclosure.threshold if data.disclosure else 0
+    return Sentence(
+        f"{row.get('category', name)}: some figures are below {threshold} (or would reveal one) "
+        "and are not published.",
+        "disclosure.withheld",
+    )
+
+
+#: Marks a category whose SPC chart disclosure control withholds whole (no month to draw).
+WITHHELD_CHART = "withheld"
+
+
+def crime_spc_chart(data: ReportData, name: str, prefix: str) -> Chart | Note | None:
     """The SPC chart of a category; None if the report has drawn it already (each chart is
-    drawn once per report) or the data have no such category."""
+    drawn once per report) or the data have no such category; a note instead of a chart with
+    no month to draw (every month withheld by disclosure control)."""
     row = data.category(name)
     if row is None or ("chart", name.strip().lower()) in data.cache:
         return None
@@ -93,6 +116,23 @@ def crime_spc_chart(data: ReportData, name: str, prefix: str) -> Chart | None:
     if not months:
         return None
     title = f"{category}: offences per month, {months[0]:%b %Y} to {months[-1]:%b %Y}"
+    if data.series_withheld(category):
+        hidden = data.withheld_months(category)
+        threshold = data.disclosure.threshold if data.disclosure else 0
+        if set(months) <= hidden:
+            data.cache[("chart", name.strip().lower())] = WITHHELD_CHART
+            return Note(
+                f"{category}: the monthly counts are below {threshold} (or would reveal one) "
+                "and are not published, so there is no SPC chart."
+            )
+        alt = (
+            f"Line chart of {category.lower()} offences per month from {months[0]:%B %Y} to "
+            f"{months[-1]:%B %Y}. Months below {threshold} (or that would reveal one) are "
+            "gaps, and the mean and process limits are not published."
+        )
+        return spc_chart(
+            f"{prefix}-{slug(category)}-spc", title, months, result, "Offences", alt, hidden
+        )
     latest = result.latest
     alt = (
         f"Line chart of {category.lower()} offences per month from {months[0]:%B %Y} to "
@@ -130,6 +170,11 @@ def crime_table(data: ReportData, names: Sequence[str], caption: str) -> Table |
         row = data.category(name) or {}
         spc = a.pattern.spc if a.pattern else None
         icon = spc.variation_icon.value if spc and spc.variation_icon else None
+        significant = a.comparison(Comparator.PREVIOUS_R12).significant_text
+        if data.series_withheld(name):
+            icon = None
+        if data.withheld_windows(name) & {"r12", "previous_r12"}:
+            significant = "–"
         rows.append(
             (
                 a.category,
@@ -139,7 +184,7 @@ def crime_table(data: ReportData, names: Sequence[str], caption: str) -> Table |
                 row.get("r12"),
                 row.get("change_previous_r12"),
                 row.get("change_baseline_r12"),
-                a.comparison(Comparator.PREVIOUS_R12).significant_text,
+                significant,
                 icon,
             )
         )
@@ -177,7 +222,7 @@ def crime_blocks(data: ReportData, names: Sequence[str], prefix: str, caption: s
         chart = crime_spc_chart(data, name, prefix)
         if chart is not None:
             blocks.append(chart)
-        elif ("chart", name.strip().lower()) in data.cache:
+        elif data.cache.get(("chart", name.strip().lower()), WITHHELD_CHART) != WITHHELD_CHART:
             blocks.append(Note(f"The SPC chart of {name} is in the data dashboard above."))
     if absent:
         blocks.append(missing_notice(absent))

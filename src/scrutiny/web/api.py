@@ -276,6 +276,8 @@ def sources_table(data: WebData) -> Rows:
 def _plain(value: Any) -> Any:
     if is_missing(value):
         return None
+    if getattr(value, "withheld", False):
+        return str(value)  # disclosure control's mark: ``<N`` or ``[c]``
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):

@@ -19,7 +19,7 @@ import ibis
 import pandas as pd
 
 from scrutiny.analysis.crime import SPC_MONTHS, spc_of_counts
-from scrutiny.analysis.disclosure import Disclosure, disclosure, withheld
+from scrutiny.analysis.disclosure import Disclosure, disclosure, load_areas, withheld
 from scrutiny.config.geography import GEO_LEVELS, Area
 from scrutiny.config.periods import Comparator, Quarter, add_months
 from scrutiny.config.workspace import Workspace
@@ -151,15 +151,7 @@ class WebData:
     # --- known values --------------------------------------------------------------------
 
     def _load_areas(self) -> dict[str, dict[str, Area]]:
-        rows = self.con.table("areas").to_pandas().sort_values(["geo_level", "area_name"])
-        found: dict[str, dict[str, Area]] = {level: {} for level in GEO_LEVELS}
-        for r in rows.itertuples(index=False):
-            parent = None if pd.isna(r.parent_code) else str(r.parent_code)
-            if r.geo_level in found:
-                found[r.geo_level][r.area_code] = Area(
-                    r.geo_level, r.area_code, r.area_name, parent
-                )
-        return found
+        return load_areas(self.con)
 
     def _quarters(self, level: str) -> list[Quarter]:
         """Quarters whose three months the data cover at ``level``, newest first."""
