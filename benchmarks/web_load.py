@@ -17,6 +17,7 @@ httpx`` runs the same load through httpx, one ``AsyncClient`` per client.
 
     python benchmarks/web_load.py --clients 50 --seconds 30
     python benchmarks/web_load.py --clients 50 --seconds 30 --http h11   # the old parser
+    python benchmarks/web_load.py --clients 50 --seconds 30 --no-freeze  # collector scans all
 """
 
 from __future__ import annotations
@@ -44,16 +45,20 @@ CATEGORIES = (
 )
 
 
-def _serve(workspace: str | None, port: int, http: str) -> None:  # pragma: no cover - child
+def _serve(
+    workspace: str | None, port: int, http: str, no_freeze: bool = False
+) -> None:  # pragma: no cover - child
     import uvicorn
 
     from scrutiny.config.workspace import open_workspace
     from scrutiny.sources.ingest import ensure_ingested
     from scrutiny.web.app import create_app
+    from scrutiny.web.data import freeze_cached
     from scrutiny.web.server import server_options
 
     ws = open_workspace(workspace)
     ensure_ingested(ws)
+    freeze_cached(not no_freeze)  # as `scrutiny serve` does
     uvicorn.run(create_app(ws), host="127.0.0.1", port=port, **server_options(http))
 
 
@@ -256,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         default="httptools",
         help="the server's HTTP parser (h11: the pure-Python stack served before)",
     )
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave cached values in the garbage collector's scans (as served before)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS or not 0 < args.seconds <= MAX_SECONDS:
         parser.error(f"--clients must be 1..{MAX_CLIENTS} and --seconds 1..{MAX_SECONDS}")
@@ -267,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         child = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(args.workspace, port, args.http), daemon=True
+            target=_serve, args=(args.workspace, port, args.http, args.no_freeze), daemon=True
         )
         child.start()
     try:
@@ -280,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
             child.join(10)
     print(
         f"{args.mix} mix, {args.clients} {args.client} clients, {args.seconds:.0f} s, "
-        f"server {args.http if child is not None else args.url}, "
+        f"server {args.http if child is not None else args.url}"
+        f"{' (no freeze)' if args.no_freeze and child is not None else ''}, "
         f"{result['urls']:.0f} pages (warmed in {result['warm_s']:.1f} s)\n"
         f"requests {result['requests']:.0f}  {result['rps']:.0f} req/s  "
         f"p50 {result['p50_ms']:.1f} ms  p95 {result['p95_ms']:.1f} ms  "

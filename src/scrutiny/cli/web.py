@@ -48,7 +48,9 @@ def serve(
 
     def build() -> ASGIApp:
         from scrutiny.web.app import create_app
+        from scrutiny.web.data import freeze_cached
 
+        freeze_cached()  # a long-lived process: short garbage-collector pauses
         return create_app(ws, warm=True)
 
     # Listens at once; the dashboard is built in the background (web/starting.py).
