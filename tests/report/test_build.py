@@ -105,7 +105,7 @@ def test_ratings_are_letters_with_a_rating_column(current_report: Report) -> Non
 def test_a_quarter_without_returns_says_so(demo_ws: Workspace) -> None:
     report = build_content(demo_ws, "2022-23Q1", "current", "2026-11-23")
     notices = [b.text for b in report.blocks() if isinstance(b, EmptyNotice)]
-    assert any("No MPS revenue return loaded for Q1 2022-23" in n for n in notices)
+    assert any("No revenue return loaded for Q1 2022-23" in n for n in notices)
     assert any("No commissioned services returned" in n for n in notices)
     assert titles(report, 1) == CURRENT_CHAPTERS
 

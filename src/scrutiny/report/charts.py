@@ -136,7 +136,14 @@ def bar_chart(
     df["sign"] = ["below" if (v or 0) < 0 else "at or above" for v in df["value"]]
     order = list(labels)
     cat = alt.Y("label:N", title=None, sort=order) if horizontal else None
-    val = alt.X("value:Q", title=value_title) if horizontal else None
+    # Room beyond the longest bars for their labels (they sit outside the bar's end).
+    known = [float(v) for v in values if v is not None]
+    lo, hi = min([0.0, *known]), max([0.0, *known])
+    pad = max((hi - lo) * 0.12, 1.0)
+    domain = [lo - pad if lo < 0 else lo, hi + pad if hi > 0 else hi]
+    val = (
+        alt.X("value:Q", title=value_title, scale=alt.Scale(domain=domain)) if horizontal else None
+    )
     base = alt.Chart(df)
     if horizontal:
         assert cat is not None and val is not None
@@ -162,11 +169,15 @@ def bar_chart(
         text = base.mark_text(align="left", dx=3, color=INK, fontSize=9).encode(
             y=cat, x=val, text=alt.Text("value:Q", format=("+" if diverging else "") + fmt)
         )
-        if diverging:  # labels outside the bar's end on both sides of zero
-            text = base.transform_filter("datum.value >= 0").mark_text(
-                align="left", dx=3, color=INK, fontSize=9
-            ).encode(y=cat, x=val, text=alt.Text("value:Q", format="+" + fmt)) + (
-                base.transform_filter("datum.value < 0")
+        if diverging:  # labels outside the bar's end on both sides of zero; a zero unsigned
+            text = (
+                base.transform_filter("datum.value > 0")
+                .mark_text(align="left", dx=3, color=INK, fontSize=9)
+                .encode(y=cat, x=val, text=alt.Text("value:Q", format="+" + fmt))
+                + base.transform_filter("datum.value == 0")
+                .mark_text(align="left", dx=3, color=INK, fontSize=9)
+                .encode(y=cat, x=val, text=alt.Text("value:Q", format=fmt))
+                + base.transform_filter("datum.value < 0")
                 .mark_text(align="right", dx=-3, color=INK, fontSize=9)
                 .encode(y=cat, x=val, text=alt.Text("value:Q", format=fmt))
             )

@@ -609,6 +609,12 @@ def crime_outcomes(data: ReportData) -> Section:
     return Section("crime-outcomes", "Crime outcomes", 1, tuple(blocks), page_break=True)
 
 
+def _lower_first(name: str) -> str:
+    """ "The commissioner's office" inside a sentence; names such as "MOPAC" stay as written."""
+    first = name.split(" ", 1)[0]
+    return name[0].lower() + name[1:] if first.istitle() and first.lower() == "the" else name
+
+
 def finance_chapter(data: ReportData) -> Section:
     return Section(
         "finances",
@@ -616,8 +622,8 @@ def finance_chapter(data: ReportData) -> Section:
         1,
         (
             Paragraph(
-                "Revenue and capital of the force, the budget of the commissioner's office "
-                "and violence reduction unit by plan outcome, and group reserves."
+                "Revenue and capital of the force, the budget of "
+                f"{_lower_first(data.definition.wording.office)} by plan outcome, and reserves."
             ),
         ),
         children=(

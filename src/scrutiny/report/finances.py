@@ -43,7 +43,7 @@ def _none(what: str, data: ReportData) -> EmptyNotice:
 def revenue_blocks(data: ReportData) -> list[Block]:
     rows = data.rows("revenue")
     if not rows:
-        return [_none(f"{data.force_short} revenue", data)]
+        return [_none("revenue", data)]
     blocks: list[Block] = []
     lines = data.definition.finance
     gross = _line(rows, lines.gross_expenditure)
@@ -209,7 +209,7 @@ def printed_variance(row: dict[str, Any]) -> float:
 def office_blocks(data: ReportData) -> list[Block]:
     rows = data.rows("office_finance")
     if not rows:
-        return [_none(f"{data.definition.wording.office} finance", data)]
+        return [_none("office finance", data)]
     blocks: list[Block] = []
     bodies = list(dict.fromkeys(str(r["body"]) for r in rows))
     combined = bodies[-1]

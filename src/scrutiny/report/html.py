@@ -44,9 +44,10 @@ LONG_TEXT = 18
 
 
 def _header_em(col: Column) -> float:
-    """Headers wrap between words; their longest word (bold) sets their width."""
+    """Headers wrap between words; their longest word (bold) sets their width. DejaVu Sans
+    Bold letters run up to about 0.78 em ("Row" broke as "Ro|w" at 0.68)."""
     longest = max((len(w) for w in header(col).split()), default=1)
-    return longest * 0.68 + 0.9
+    return longest * 0.78 + 0.9
 
 
 def _cell_chars(value: Any, col: Column) -> int:
@@ -147,8 +148,21 @@ def markdown(text: str) -> Markup:
     return Markup(_markdown().render(text))
 
 
+#: A word joiner: no line break between a minus sign and the currency symbol after it (Unicode
+#: allows one there, so "−£182.3m" could end a line with its sign alone).
+_KEEP_SIGN = ("\u2212£", "\u2212\u2060£")
+
+
+def _finalize(value: object) -> object:
+    """Every text a template prints, before escaping (markup it is given is left as it is)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and _KEEP_SIGN[0] in value:
+        return value.replace(*_KEEP_SIGN)
+    return value
+
+
 def environment() -> Environment:
     env = Environment(
+        finalize=_finalize,
         loader=PackageLoader("scrutiny.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
