@@ -610,7 +610,7 @@ def crime_outcomes(data: ReportData) -> Section:
 
 
 def _lower_first(name: str) -> str:
-    """ "The commissioner's office" inside a sentence; names such as "MOPAC" stay as written."""
+    """ "The commissioner's office" inside a sentence; an acronym stays as written."""
     first = name.split(" ", 1)[0]
     return name[0].lower() + name[1:] if first.istitle() and first.lower() == "the" else name
 

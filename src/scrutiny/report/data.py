@@ -132,7 +132,7 @@ class ReportData:
     @property
     def force_short(self) -> str:
         """The force's short name in headings: the report definition's, else its code when that
-        is an abbreviation ("MPS"), else its name (a code such as "city-of-london" is an id)."""
+        is an abbreviation ("ESX"), else its name (a code such as "essex" is an id)."""
         code = self.ws.config.force_code
         abbreviation = code.isupper() and " " not in code
         return self.definition.wording.force_short or (
