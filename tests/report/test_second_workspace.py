@@ -84,6 +84,9 @@ def test_the_second_workspace_has_its_own_report(
     assert publisher in text and f"About PAB and the {ws.config.force}" in text
     assert "Key theme 1: Acquisitive crime" in text
     assert "Theft from the person" in text and "Safer streets" in text
+    # its code is a data.police.uk id, so headings name the force; no unit it lacks is named
+    assert f"{ws.config.force} revenue" in text and "city-of-london revenue" not in text
+    assert "violence reduction unit" not in text.lower()
     for word in DEMO_WORDS:
         assert word not in text, word
     html = paths.html.read_text(encoding="utf-8")
