@@ -129,6 +129,11 @@ def test_objectives_format(demo_ws: Workspace) -> None:
     assert isinstance(indicators, Table)
     assert indicators.rows[0][:4] == ("1", "Overall victim satisfaction (USS)", "69%", "66%")
     assert indicators.rows[0][4] == "A"
+    # an objective with no goals says so under its ratings, with no "Goals" heading of its own
+    (hatred,) = [s for s in report.walk() if s.level == 1 and s.title.startswith("Standing")]
+    assert "Goals" not in [c.title for c in hatred.children]
+    notices = [b.text for b in hatred.blocks if isinstance(b, EmptyNotice)]
+    assert notices == ["No goals returned for Q1 2021-22."]
 
 
 def test_annual_format(demo_ws: Workspace) -> None:

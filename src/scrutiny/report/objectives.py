@@ -104,21 +104,27 @@ def objective_chapter(data: ReportData, p: Priority) -> Section:
         if grid
         else (EmptyNotice("No ratings returned for this objective."),)
     )
+    goal_blocks = tuple(goals(data, p))
+    # No goals: say so under the ratings, not in a section of its own (a heading and one line
+    # alone at the top of a page otherwise)
+    none = all(isinstance(b, EmptyNotice) for b in goal_blocks)
+    children: tuple[Section, ...] = (
+        Section(f"{p.id}-indicators", "Performance indicators", 2, tuple(indicators(data, p))),
+        Section(
+            f"{p.id}-risks",
+            "Top risks and issues",
+            2,
+            tuple(risks_and_issues(data, p.id, f"{p.title}: ")),
+        ),
+    )
+    if not none:
+        children += (Section(f"{p.id}-goals", "Goals", 2, goal_blocks),)
     return Section(
         p.id,
         p.title,
         1,
-        ratings,
-        children=(
-            Section(f"{p.id}-indicators", "Performance indicators", 2, tuple(indicators(data, p))),
-            Section(
-                f"{p.id}-risks",
-                "Top risks and issues",
-                2,
-                tuple(risks_and_issues(data, p.id, f"{p.title}: ")),
-            ),
-            Section(f"{p.id}-goals", "Goals", 2, tuple(goals(data, p))),
-        ),
+        ratings + (goal_blocks if none else ()),
+        children=children,
         page_break=True,
     )
 
