@@ -11,13 +11,18 @@ stop-and-search files (:data:`SOURCE_CASES`, :data:`POLICE_CASES`), each ingeste
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,6 +108,60 @@ def _workforce_with(value: str) -> Callable[[Workspace], list[str]]:
 
 DEEP = b"a: " + b"[" * 50_000 + b"]" * 50_000 + b"\n"
 
+SERVICES = "2023-24Q1-services.xlsx"
+
+
+def _services_xlsx(
+    edit: Callable[[Any, int], None], *, dimension: str | None = None, padding: int = 0
+) -> Callable[[Workspace], list[str]]:
+    """The demo's services return (real rows) as a workbook, ``edit(sheet, ytd_column)`` applied;
+    optionally with a false declared dimension, or its sheet padded with ``padding`` bytes of
+    blank space (compressing about 1,000:1, as a zip bomb does)."""
+
+    def make(ws: Workspace) -> list[str]:
+        from openpyxl import Workbook
+
+        text = (ws.root / "returns" / "2023-24Q1-services.csv").read_text(encoding="utf-8")
+        rows = list(csv.reader(io.StringIO(text)))
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        edit(sheet, rows[0].index("ytd_value") + 1)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+        ):
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename.startswith("xl/worksheets/sheet"):
+                    if dimension is not None:
+                        data = re.sub(rb'<dimension ref="[^"]+"', dimension.encode(), data)
+                    if padding:
+                        head, _, rest = data.partition(b"?>")
+                        data = head + b"?>" + b" " * padding + rest
+                dst.writestr(item, data)
+        return _return(ws, SERVICES, out.getvalue())
+
+    return make
+
+
+def _cell(row: int, value: object, number_format: str | None = None) -> Callable[[Any, int], None]:
+    def edit(sheet: Any, column: int) -> None:
+        cell = sheet.cell(row=row, column=column)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, even when it begins with "=" as a formula would
+        if number_format:
+            cell.number_format = number_format
+
+    return edit
+
+
 INPUT_CASES: dict[str, Case] = {
     "missing return (validate)": Case(
         lambda ws: ["validate", str(ws.root / "nope.csv"), "-w", str(ws.root)], "nope.csv"
@@ -154,6 +213,30 @@ INPUT_CASES: dict[str, Case] = {
     ),
     "a count of 5,000 digits": Case(
         _workforce_with("9" * 5000), "2023-24Q1-workforce.csv: row 2, column 'headcount'"
+    ),
+    # Excel returns, made from the demo's services return.
+    "XLSX: a bad row beyond the declared dimension A1:J5": Case(
+        _services_xlsx(_cell(30, "lots"), dimension='<dimension ref="A1:J5"'),
+        f"{SERVICES} [Sheet]: row 30, column 'ytd_value': 'lots': expected a number",
+    ),
+    "XLSX: formula text in a number column": Case(
+        _services_xlsx(_cell(3, '=HYPERLINK("http://x","1")')),
+        f"{SERVICES} [Sheet]: row 3, column 'ytd_value'",
+    ),
+    "XLSX: a percentage cell of 150%": Case(
+        _services_xlsx(_cell(3, 1.5, "0%")),
+        f"{SERVICES} [Sheet]: row 3, column 'ytd_value': '150': a % must be from 0 to 100",
+    ),
+    "XLSX: a number of 1e300": Case(
+        _services_xlsx(_cell(3, 1e300)),
+        f"{SERVICES} [Sheet]: row 3, column 'ytd_value'",
+    ),
+    "XLSX: an integer of 31 digits": Case(
+        _services_xlsx(_cell(3, 10**30)), "a figure of at most 1,000,000,000,000"
+    ),
+    "XLSX: a sheet expanding 1,000 times (zip bomb)": Case(
+        _services_xlsx(lambda sheet, column: None, padding=40 << 20),
+        "xl/worksheets/sheet1.xml' expands from",
     ),
 }
 

@@ -159,3 +159,46 @@ def test_a_mistyped_source_path_is_an_error(tmp_path: Path, absolute: bool) -> N
     )
     with pytest.raises(WorkspaceError, match=r"matches no file"):
         Workspace.load(root).check_sources()
+
+
+def test_an_xlsx_template_holds_text_never_a_formula(tmp_path: Path) -> None:
+    """openpyxl stores a text beginning with "=" as a formula: the template writer stores it as
+    text, so the spreadsheet shows it and runs nothing (an example row, a future kind)."""
+    from scrutiny.returns.kinds import kind
+    from scrutiny.returns.templates import _write_xlsx
+
+    services = kind("services")
+    header = [c.name for c in services.columns]
+    row = ['=HYPERLINK("http://example.org","x")', *("" for _ in header[1:])]
+    out = tmp_path / "template.xlsx"
+    _write_xlsx(out, services, header, [row])
+    with zipfile.ZipFile(out) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "HYPERLINK" in sheet + _shared_strings(out)
+    (read,) = read_xlsx(out)
+    assert read.rows[0][1][0] == row[0]
+
+
+def _shared_strings(path: Path) -> str:
+    with zipfile.ZipFile(path) as book:
+        names = book.namelist()
+        return book.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in names else ""
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["a", "b"])
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    padded = tmp_path / "padded.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, _, rest = data.partition(b"?>")
+                data = head + b"?>" + b" " * (20 << 20) + rest
+            dst.writestr(item, data)
+    with pytest.raises(ReturnError, match=r"padded.xlsx: part 'xl/worksheets/sheet1.xml' expands"):
+        read_xlsx(padded)

@@ -21,6 +21,10 @@ from scrutiny.store.warehouse import IngestError
 Raw = str | float | int | None
 
 
+#: The characters of a bad value an error line shows.
+SHOWN_VALUE = 60
+
+
 @dataclass(frozen=True)
 class CellError:
     """One bad cell (or row, or file): where it is, what it holds, and what was expected."""
@@ -38,7 +42,10 @@ class CellError:
             where += f": row {self.row}"
         if self.column is not None:
             where += f", column '{self.column}'"
-        got = f": {self.value!r}" if self.value is not None else ""
+        value = self.value
+        if value is not None and len(value) > SHOWN_VALUE:  # a 300-digit figure, a long text
+            value = f"{value[:SHOWN_VALUE]}… ({len(value):,} characters)"
+        got = f": {value!r}" if value is not None else ""
         return f"{where}{got}: {self.expected}"
 
 
@@ -110,6 +117,7 @@ def read_xlsx(path: Path) -> list[Sheet]:
     """
     from openpyxl import load_workbook  # imported here: only Excel returns need it
 
+    _check_expansion(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
@@ -140,6 +148,42 @@ def read_xlsx(path: Path) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+#: A part of a workbook may expand at most this many times its compressed size once it is over
+#: :data:`XLSX_SMALL_PART` (worksheet XML compresses about 10–30:1; a zip bomb far more).
+XLSX_MAX_RATIO = 200
+XLSX_SMALL_PART = 16 << 20
+#: Everything one workbook may expand to (a quarter's return is a few hundred kilobytes).
+XLSX_MAX_BYTES = 256 << 20
+
+
+def _check_expansion(path: Path) -> None:
+    """Refuse a workbook that would expand beyond reason before any parser reads it (the
+    sizes a zip declares bound what its reader yields)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReturnError(
+            [CellError(path.name, None, None, None, f"not a readable .xlsx workbook ({exc})")]
+        ) from None
+    total = 0
+    for info in parts:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (info.file_size > XLSX_SMALL_PART and ratio > XLSX_MAX_RATIO) or (
+            total > XLSX_MAX_BYTES
+        ):
+            message = (
+                f"part {info.filename[:80]!r} expands from {info.compress_size:,} to "
+                f"{info.file_size:,} bytes (at most {XLSX_MAX_RATIO}× over "
+                f"{XLSX_SMALL_PART >> 20} MiB, {XLSX_MAX_BYTES >> 20} MiB in all); "
+                "not a plausible return (a zip bomb?)"
+            )
+            raise ReturnError([CellError(path.name, None, None, None, message)])
 
 
 def _excel_value(cell: object) -> Raw:

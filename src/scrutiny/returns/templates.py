@@ -66,6 +66,11 @@ def _write_xlsx(out: Path, kind: Kind, header: list[str], examples: list[list[st
     sheet.append(header)
     for row in examples:
         sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            # openpyxl stores text beginning with "=" as a formula; a template holds text only.
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     for col, cell in zip(kind.columns, sheet[1], strict=True):
         cell.font = Font(bold=True)
         words = col.help or col.type
