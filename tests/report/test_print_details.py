@@ -53,3 +53,14 @@ def test_a_short_header_gets_the_width_of_its_bold_word() -> None:
     widths = [float(w.rstrip("%")) for w in col_widths(table)]
     # at 7.4 pt in a text width of 68 em the "Row" column must hold 3 bold letters and padding
     assert widths[1] / 100 * 68 >= 3 * 0.78 + 0.9 - 1e-6
+
+
+def test_annual_indicator_sentence_prints_a_count_alone_and_no_missing_target() -> None:
+    from scrutiny.report.annual import indicator_sentence
+
+    row = {"indicator": "No. of referrals", "ytd_value": 99.0, "unit": "count", "target": None}
+    sentence = indicator_sentence({**row, "target_text": "-", "published_rating": None})
+    assert sentence is not None and sentence.text == "No. of referrals: 99 in the year to date."
+    rated = indicator_sentence({**row, "target_text": "220", "published_rating": "G"})
+    assert rated is not None
+    assert rated.text == "No. of referrals: 99 in the year to date against a target of 220 (Green)."

@@ -132,8 +132,11 @@ def indicator_sentence(row: dict[str, Any]) -> Sentence | None:
     if row.get("ytd_value") is None:
         return None
     unit = str(row.get("unit") or "")
-    value = f"{row['ytd_value']:g}%" if unit == "%" else f"{row['ytd_value']:,.0f} {unit}".strip()
-    target = row.get("target_text") or (
+    # a count reads as the number alone ("99", not "99 count"); other units are named ("158 days")
+    named = "" if unit in ("count", "number") else unit
+    value = f"{row['ytd_value']:g}%" if unit == "%" else f"{row['ytd_value']:,.0f} {named}".strip()
+    text_target = str(row.get("target_text") or "").strip()
+    target = (text_target if text_target not in ("", "-", "–", "—") else None) or (
         f"{row['target']:g}%" if unit == "%" and row.get("target") is not None else None
     )
     rating = RATING_WORDS.get(str(row.get("published_rating") or ""), "")
@@ -364,9 +367,11 @@ def finance(data: ReportData) -> Section:
                 notes=(PRINTED,),
             )
         )
-    if not revenue and not office:
+    if not revenue and not office:  # one line: no page of its own
         blocks.append(EmptyNotice(f"No finance returns loaded for {fy_label(q.fy_start)}."))
-    return Section("annual-finances", "Finances", 1, tuple(blocks), page_break=True)
+    return Section(
+        "annual-finances", "Finances", 1, tuple(blocks), page_break=bool(revenue or office)
+    )
 
 
 def sections(data: ReportData) -> tuple[Section, ...]:
