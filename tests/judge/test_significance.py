@@ -219,3 +219,19 @@ def test_survey_gap_interval_is_newcombe() -> None:
 def test_survey_rejects_bad_input(pct: float, base: float) -> None:
     with pytest.raises(ValueError):
         wilson_interval(pct, base)
+
+
+def test_many_tests_at_once_agree_with_one_at_a_time() -> None:
+    """significant_many is rate_ratio's verdict for equal windows: the score test, the exact
+    test where a count is zero, False where both are, None where a count is missing."""
+    from scrutiny.judge.significance import significant_many
+
+    pairs = [(a, b) for a in (*range(0, 40), 98, 120, 1001, 5000) for b in range(0, 45, 3)]
+    pairs += [(10000, 9800), (345, 300), (5000, 5300), (3553, 3494), (None, 4), (7, None)]
+    found = significant_many([a for a, _ in pairs], [b for _, b in pairs])
+    for (a, b), verdict in zip(pairs, found, strict=True):
+        if a is None or b is None:
+            assert verdict is None
+        else:
+            assert verdict is rate_ratio(a, b, interval=False).significant, (a, b)
+    assert True in found and False in found

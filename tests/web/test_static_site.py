@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -124,3 +125,48 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_site(
     with pytest.raises(OutputError, match="not written by scrutiny"):
         build_site(web_ws, tmp_path, [CATEGORY])
     assert (tmp_path / "precious.txt").exists()
+
+
+def test_archive_holds_every_quarter(site: SiteReport, web_ws: Workspace) -> None:
+    """A page and a file per level for every quarter the data cover, the latest quarter's
+    figures the same as the open-data measures file of that quarter."""
+    from scrutiny.web.data import WebData
+
+    data = WebData(web_ws)
+    try:
+        quarters, ward_quarters = data.quarters["force"], data.quarters["ward"]
+    finally:
+        data.close()
+    assert len(quarters) > 40
+    for q in quarters:
+        assert (site.out / "quarters" / f"{q}.html").is_file(), q
+        for level in ("force", "bcu", "borough"):
+            assert (site.out / "data" / "quarters" / str(q) / f"{level}.csv").is_file()
+    for q in ward_quarters:
+        assert (site.out / "data" / "quarters" / str(q) / "ward.json").is_file()
+    latest = quarters[0]
+    archive = site.out / "data" / "quarters" / str(latest) / "borough.csv"
+    rows = [
+        r for r in csv.DictReader(io.StringIO(archive.read_text())) if r["category"] == CATEGORY
+    ]
+    measures = site.out / "data" / "crime" / "borough" / "robbery-of-personal-property.csv"
+    expected = {r["area_code"]: r for r in csv.DictReader(io.StringIO(measures.read_text()))}
+    assert len(rows) == len(expected) > 30
+    for r in rows:
+        for column in ("offences_in_quarter", "offences_12_months", "significant_previous_r12"):
+            assert r[column] == expected[r["area_code"]][column], (r["area_code"], column)
+    json_rows = json.loads((archive.with_suffix(".json")).read_text())
+    assert json_rows["columns"][:3] == ["period", "category", "area_code"]
+    assert len(json_rows["rows"]) == sum(
+        1 for _ in csv.DictReader(io.StringIO(archive.read_text()))
+    )
+    page = (site.out / "quarters" / f"{quarters[-1]}.html").read_text(encoding="utf-8")
+    assert quarters[-1].label in page and "Robbery" in page
+
+
+def test_no_archive_where_small_counts_are_withheld(
+    suppressed_ws: Workspace, tmp_path: Path
+) -> None:
+    built = build_site(suppressed_ws, tmp_path / "site", [CATEGORY])
+    assert not (built.out / "quarters").exists()
+    assert not (built.out / "data" / "quarters").exists()

@@ -245,7 +245,11 @@ class CrimeAnalysis:
 
 
 def _int(value: Any) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    # A count withheld by disclosure control is no count to test or print (an area page of a
+    # workspace that suppresses small counts raised TypeError here).
+    if value is None or getattr(value, "withheld", False) or pd.isna(value):
+        return None
+    return int(value)
 
 
 def _float(value: Any) -> float | None:

@@ -176,6 +176,58 @@ def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -
     )
 
 
+#: The archive's columns (:func:`scrutiny.analysis.history.history` rows), named as in
+#: :func:`measures_table`.
+HISTORY_COLUMNS = [
+    "category",
+    "area_code",
+    "area_name",
+    "quarter",
+    "previous_quarter",
+    "same_quarter_last_year",
+    "same_quarter_baseline",
+    "r12",
+    "previous_r12",
+    "baseline_r12",
+    *(f"change_{c.value}" for c in Comparator),
+    "population",
+    "r12_rate_per_1000",
+    *(f"significant_{c.value}" for c in Comparator),
+]
+
+
+def history_table(
+    data: WebData, level: str, quarter: Quarter, history_rows: Sequence[dict[str, Any]]
+) -> Rows:
+    """Every category for every area of ``level`` in one quarter of the static site's archive:
+    the open-data measures without the SPC verdict (a 36-month chart per area and quarter is
+    the live API's, one area at a time). Blank where a window is not published."""
+    rows = []
+    for r in history_rows:
+        row: dict[str, Any] = {"period": str(quarter)}
+        for key in HISTORY_COLUMNS:
+            value = r[key]
+            if key.startswith("change_"):
+                value = None if value is None else round(value, 2)
+            elif key == "r12_rate_per_1000":
+                value = None if value is None else round(value, 3)
+            row[PUBLIC_COLUMNS.get(key, key)] = value
+        if level == "ward":
+            ward = data.areas["ward"].get(str(r["area_code"]))
+            borough = data.borough_of(ward) if ward else None
+            row["borough"] = borough.name if borough else None
+        rows.append(row)
+    columns = ["period", *(PUBLIC_COLUMNS.get(c, c) for c in HISTORY_COLUMNS)]
+    if level == "ward":
+        columns.append("borough")
+    return Rows(
+        title=f"Recorded crime by {level}, {quarter.label}",
+        columns=columns,
+        rows=rows,
+        notes=["blank: not published for every month of the window"],
+    )
+
+
 def series_table(data: WebData, category: str, level: str, area: str, quarter: Quarter) -> Rows:
     """The monthly series behind the explorer's chart, with its SPC mean, limits and reading."""
     sel = data.category(category)
@@ -308,6 +360,14 @@ def to_json(rows: Rows) -> bytes:
         out.append(plain)
     body = rows.model_dump() | {"rows": out}
     return json.dumps(body, ensure_ascii=False, sort_keys=False, indent=1).encode("utf-8")
+
+
+def to_json_table(rows: Rows) -> bytes:
+    """Compact JSON with each row a list in the order of ``columns`` (the static site's archive:
+    tens of thousands of rows, a sixth of the size of rows keyed by name). No counts are
+    suppressed in it (see :func:`scrutiny.web.site.build_site`)."""
+    body = rows.model_dump() | {"rows": [[r.get(c) for c in rows.columns] for r in rows.rows]}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def to_csv(rows: Rows) -> bytes:

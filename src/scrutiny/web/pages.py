@@ -494,6 +494,7 @@ class Pages:
             chart_hidden=chart_hidden,
             spec_json=charts.spec_json,
             site=self.site,
+            site_archive=False,  # the static site's archive of every quarter (site.py)
         )
 
     def render(self, template: str, links: Links, **context: Any) -> str:
@@ -821,6 +822,35 @@ class Pages:
             unavailable=self.content.unavailable,
         )
 
+    def quarter_archive(
+        self,
+        links: Links,
+        quarter: Quarter,
+        rows: list[dict[str, Any]],
+        levels: list[str],
+        newer: Quarter | None = None,
+        older: Quarter | None = None,
+    ) -> str:
+        """One quarter of the static site's archive: every category at force level (``rows``
+        from :func:`scrutiny.analysis.history.history`), with files for every level."""
+        return self.render(
+            "quarter.html",
+            links,
+            title=f"Recorded crime, {quarter.label}",
+            section="data",
+            page_quarter=quarter,
+            quarter=quarter,
+            rows=[_archive_row(r) for r in rows],
+            levels=levels,
+            newer=newer,
+            older=older,
+        )
+
+    def quarter_index(self, links: Links, quarters: list[Quarter]) -> str:
+        return self.render(
+            "quarters.html", links, title="Every quarter", section="data", quarters=quarters
+        )
+
     def api_docs(self, links: Links, openapi: dict[str, Any]) -> str:
         """Interactive API documentation from the OpenAPI document: every GET route with its
         parameters as a form that sends the request (no CDN, no JavaScript needed except to
@@ -1039,3 +1069,26 @@ def router(pages: Pages) -> APIRouter:
         return RedirectResponse("/static/favicon.svg", status_code=308)
 
     return r
+
+
+NOT_PUBLISHED = "not published"
+_REAL = {True: "yes", False: "no", None: "not tested"}
+
+
+def _archive_row(r: dict[str, Any]) -> dict[str, str]:
+    """A history row as the archive page shows it: "not published" for a blank count."""
+
+    def change(key: str) -> str:
+        if r["quarter"] is None or r[key] is None:
+            return NOT_PUBLISHED
+        return pct_text(r[f"change_{key}"])
+
+    return {
+        "category": str(r["category"]),
+        "offences": NOT_PUBLISHED if r["quarter"] is None else f"{r['quarter']:,}",
+        "change_previous": change("previous_quarter"),
+        "change_year": change("same_quarter_last_year"),
+        "real_year": _REAL[r["significant_same_quarter_last_year"]],
+        "r12": NOT_PUBLISHED if r["r12"] is None else f"{r['r12']:,}",
+        "rate": rate_text(r["r12_rate_per_1000"]) if r["r12"] is not None else NOT_PUBLISHED,
+    }

@@ -5,7 +5,10 @@ The pages are the app's own render functions called with :class:`StaticLinks`; t
 are the API's own row builders, so a file here is byte-for-byte the API's answer. The static
 site covers the workspace's current quarter: an explorer page for every headline category in
 every area at force, BCU and borough level, every area comparison, the plan's priorities,
-registers, finance, outcomes, sources and the open-data index.
+registers, finance, outcomes, sources and the open-data index. Beside it, the archive holds
+every quarter the data cover (``quarters/``: every category at force level, and CSV/JSON of every
+category in every area of each level), worked out in one pass per level by
+:mod:`scrutiny.analysis.history`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from scrutiny.analysis.history import History, history
+from scrutiny.config.geography import GEO_LEVELS
 from scrutiny.config.periods import Comparator, Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.content.format import slug
@@ -80,6 +86,7 @@ def build_site(
         pages = Pages(data, content)
         pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
         pages.env.globals["area_levels"] = STATIC_AREA_LEVELS
+        pages.env.globals["site_archive"] = not ws.config.settings.suppress_below
         writer = _Writer(folder, SiteReport(folder), frozenset(c.name for c in data.headline))
         jobs = _jobs(data, content, pages, writer)
         planned = [name for name, _ in jobs] + _asset_names()
@@ -203,10 +210,82 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
         table = partial(api.return_table, data, name)
         file(f"data/tables/{name}.csv", _csv(table))
         file(f"data/tables/{name}.json", _json(table))
+    if not data.ws.config.settings.suppress_below:
+        _archive(data, pages, page, file)
     for d in content.all_downloads():
         file(f"data/report/{d.section_id}-{d.index}.csv", _csv(partial(api.content_table, d.table)))
     file("data/sources.csv", _csv(partial(api.sources_table, data)))
     return jobs
+
+
+def _archive(
+    data: WebData,
+    pages: Pages,
+    page: Callable[[str, Callable[[StaticLinks], str]], None],
+    file: Callable[[str, Callable[[], bytes]], None],
+) -> None:
+    """Every quarter the data cover: a page of every category at force level and a CSV and
+    JSON file of every category in every area of each level, from one pass over each level's
+    monthly series (:mod:`scrutiny.analysis.history`), not a query per quarter.
+
+    Left out where small counts are withheld: disclosure control is decided per quarter over
+    every published sum, and the archive would publish thousands of sums unchecked."""
+    quarters = data.quarters["force"]
+    if not quarters:
+        return
+    archive = _History(data)
+    page("quarters/index.html", partial(pages.quarter_index, quarters=quarters))
+    for i, q in enumerate(quarters):
+        newer = quarters[i - 1] if i else None
+        older = quarters[i + 1] if i + 1 < len(quarters) else None
+        levels = [lv for lv in GEO_LEVELS if q in data.quarters[lv]]
+        render = partial(_quarter_page, pages, archive, q, levels, newer, older)
+        page(f"quarters/{q}.html", render)
+    # Level by level, so one level's rows are in memory at a time.
+    for level in GEO_LEVELS:
+        for q in data.quarters[level]:
+            rows = partial(archive.table, level, q)
+            file(f"data/quarters/{q}/{level}.csv", _csv(rows))
+            file(f"data/quarters/{q}/{level}.json", _json_table(rows))
+
+
+class _History:
+    """The archive's figures, one level at a time (a level's rows for every quarter come from
+    one computation; the force's stay for the quarter pages)."""
+
+    def __init__(self, data: WebData):
+        self.data = data
+        self.levels: dict[str, History] = {}
+
+    def rows(self, level: str, q: Quarter) -> list[dict[str, Any]]:
+        if level not in self.levels:
+            for other in [lv for lv in self.levels if lv != "force"]:
+                del self.levels[other]
+            d = self.data
+            self.levels[level] = history(
+                d.con,
+                list(d.categories.values()),
+                level,
+                d.quarters[level],
+                d.ws.baseline,
+                d.ws.config.settings.population_year,
+            )
+        return self.levels[level].quarters.get(q, [])
+
+    def table(self, level: str, q: Quarter) -> api.Rows:
+        return api.history_table(self.data, level, q, self.rows(level, q))
+
+
+def _quarter_page(
+    pages: Pages,
+    archive: _History,
+    q: Quarter,
+    levels: list[str],
+    newer: Quarter | None,
+    older: Quarter | None,
+    links: StaticLinks,
+) -> str:
+    return pages.quarter_archive(links, q, archive.rows("force", q), levels, newer, older)
 
 
 def _measures(
@@ -232,6 +311,10 @@ def _csv(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
 
 def _json(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
     return lambda: api.to_json(rows())
+
+
+def _json_table(rows: Callable[[], api.Rows]) -> Callable[[], bytes]:
+    return lambda: api.to_json_table(rows())
 
 
 def _asset_names() -> list[str]:
