@@ -466,3 +466,15 @@ def test_map_colours_boroughs_and_links_each_shape(client: TestClient) -> None:
     assert 'id="map-table"' in html  # the text alternative
     ward = client.get("/map?category=robbery&level=ward").text
     assert "ships no boundaries for wards" in ward and ward.count("<tr><th") > 600
+
+
+def test_home_says_not_published_for_a_category_with_no_figure(client: TestClient) -> None:
+    """Domestic Burglary is not published after the category scheme changed: its home row reads
+    "not published", never a dash or a zero."""
+    html = client.get("/").text
+    row = re.search(r"<tr><th scope=\"row\"><a [^>]*>Domestic Burglary</a></th>(.*?)</tr>", html)
+    assert row, "no Domestic Burglary row on the home page"
+    cells = re.findall(r"<td class=\"num\">(.*?)</td>", row.group(1))
+    assert cells == ["not published"] * 4
+    robbery = re.search(r">Robbery of Personal Property</a></th>(.*?)</tr>", html)
+    assert robbery and "not published" not in robbery.group(1)

@@ -170,3 +170,27 @@ def test_no_archive_where_small_counts_are_withheld(
     built = build_site(suppressed_ws, tmp_path / "site", [CATEGORY])
     assert not (built.out / "quarters").exists()
     assert not (built.out / "data" / "quarters").exists()
+
+
+def test_report_csvs_keep_numbers_numeric(site: SiteReport) -> None:
+    """No column of a report table's CSV mixes numbers with printed text ("£760k", "90%",
+    "–"): figures are numbers, what the report printed instead is in a ``_note`` column."""
+    printed = re.compile(r"^[−\-+]?£?\d[\d,]*(\.\d+)?\s*(k|m|bn)?\s*(%|pp)?(\s*\(.*\))?$")
+    plain = re.compile(r"^-?\d+(\.\d+)?$")
+    files = sorted((site.out / "data" / "report").glob("*.csv"))
+    assert len(files) > 20
+    checked = 0
+    for path in files:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        for column in rows[0].keys() if rows else ():
+            if column.endswith(("_note", "_unit")):
+                continue
+            values = [r[column] for r in rows if r[column] != ""]
+            numbers = [v for v in values if plain.match(v)]
+            if numbers:
+                assert len(numbers) == len(values), (path.name, column, values[:5])
+                checked += 1
+            else:
+                mixed = [v for v in values if printed.match(v) or v == "–"]
+                assert not mixed, (path.name, column, mixed[:5])
+    assert checked > 20

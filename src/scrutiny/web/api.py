@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from scrutiny.analysis.crime import Comparison, comparator_labels, compare
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.content.disclosure import Count, Suppressor
+from scrutiny.content.export import numeric_table
 from scrutiny.content.format import is_missing, number, slug
 from scrutiny.content.model import Table, to_dict
 from scrutiny.content.safe_csv import safe_row
@@ -313,8 +314,10 @@ def return_table(data: WebData, name: str, quarter: str | None = None) -> Rows:
 
 
 def content_table(table: Table) -> Rows:
-    columns = [c.key for c in table.columns]
-    rows = [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in table.rows]
+    """A report table as open data: number columns hold numbers, with a ``_note`` column for
+    what the report printed instead (:mod:`scrutiny.content.export`)."""
+    columns, found = numeric_table(table)
+    rows = [{k: _plain(v) for k, v in r.items()} for r in found]
     return Rows(title=table.caption, columns=columns, rows=rows, notes=list(table.notes))
 
 

@@ -65,17 +65,23 @@ def comparison_spec(
         "title": None,
         "axis": {"labelLimit": 260},
     }
+    x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": x_title}
+    room = _label_room(values)
+    if room is not None:
+        x["scale"] = {"domainMax": room}
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "bar", "height": {"band": 0.75}},
             "encoding": {
                 "y": y,
-                "x": {"field": "value", "type": "quantitative", "title": x_title},
+                "x": x,
                 "color": {
                     "field": "status",
                     "type": "nominal",
                     "title": spc_chart.READING_TITLE,
                     "scale": spc_chart.reading_colours(),
+                    # Two columns of whole labels: one row cut "Special cause: improve…".
+                    "legend": {"columns": 2, "labelLimit": 420},
                 },
                 "tooltip": [
                     {"field": "area", "type": "nominal", "title": "Area"},
@@ -107,12 +113,30 @@ def comparison_spec(
     return _finish(
         {
             "description": description,
-            "width": 560,
+            "width": _WIDTH,
             "height": max(120, 18 * len(values)),
             "data": {"values": values},
             "layer": layers,
         }
     )
+
+
+_WIDTH = 560
+_CHAR_PX = 6.4  # a generous average width of an 11 px Arial character
+
+
+def _label_room(values: list[dict[str, Any]]) -> float | None:
+    """The x-axis maximum that leaves room right of every bar for its label ("13.11 (special
+    cause: improvement)" ran off the chart's edge at 1366 px), or None when the bars' own
+    maximum leaves room already. Only positive bars are measured (labels sit right of them)."""
+    needed = 0.0
+    for v in values:
+        value = float(v["value"])
+        free = _WIDTH - len(str(v["label"])) * _CHAR_PX - 8
+        if value > 0:
+            needed = max(needed, value * _WIDTH / max(free, _WIDTH * 0.4))
+    top = max((float(v["value"]) for v in values), default=0.0)
+    return needed if needed > top else None
 
 
 def _finish(spec: dict[str, Any]) -> dict[str, Any]:
