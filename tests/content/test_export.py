@@ -71,8 +71,9 @@ def test_a_column_of_labels_stays_text() -> None:
     table = Table(
         "Measures",
         (Column("measure", "Measure"), Column("status", "Status")),
-        (("Trust in the police", "Tracked"), ("Fair treatment", "within ±5%")),
+        (("Trust in the police", "Tracked"), ("Fair treatment", "within ±5%"), ("Stops", "–")),
     )
     columns, rows = numeric_table(table)
     assert columns == ["measure", "status"]
     assert rows[1]["status"] == "within ±5%"
+    assert rows[2]["status"] is None  # a printed dash is an empty cell

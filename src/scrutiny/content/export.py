@@ -104,7 +104,9 @@ def numeric_table(table: Table) -> tuple[list[str], list[dict[str, Any]]]:
         out: dict[str, Any] = {}
         for p, cell in zip(plans, row, strict=True):
             if not p.numeric:
-                out[p.key] = cell
+                # "–" is how the report prints a missing value; in a file it is empty.
+                blank = isinstance(cell, str) and cell.strip() in NO_FIGURE
+                out[p.key] = None if blank else cell
                 continue
             fig = figure_of(cell)
             out[p.name] = None if fig is None else fig.value
