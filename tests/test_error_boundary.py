@@ -214,6 +214,16 @@ INPUT_CASES: dict[str, Case] = {
     "a count of 5,000 digits": Case(
         _workforce_with("9" * 5000), "2023-24Q1-workforce.csv: row 2, column 'headcount'"
     ),
+    "a NUL byte in a service's name": Case(
+        lambda ws: _return(
+            ws,
+            "2023-24Q1-services.csv",
+            (ws.root / "returns" / "2023-24Q1-services.csv")
+            .read_bytes()
+            .replace(b"London Victim and", b"London Victim\x00 and", 1),
+        ),
+        "2023-24Q1-services.csv: row 2, column 'service'",
+    ),
     # Excel returns, made from the demo's services return.
     "XLSX: a bad row beyond the declared dimension A1:J5": Case(
         _services_xlsx(_cell(30, "lots"), dimension='<dimension ref="A1:J5"'),

@@ -26,8 +26,16 @@ def is_missing(raw: Raw) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip().casefold() in MISSING)
 
 
+#: C0 control characters but tab and line ends, and DEL: a NUL byte in a cell means a damaged
+#: file, never a service's or milestone's name.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def text(raw: Raw) -> str:
-    return "" if raw is None else str(raw).strip()
+    found = "" if raw is None else str(raw).strip()
+    if _CONTROL.search(found):
+        raise ValueError("text without control characters (a NUL byte…: is the file damaged?)")
+    return found
 
 
 def number(raw: Raw) -> float:
