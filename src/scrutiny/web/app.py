@@ -23,6 +23,7 @@ from scrutiny.web import api, limits, pages, security
 from scrutiny.web.content import ReportContent
 from scrutiny.web.data import WebData
 from scrutiny.web.links import Links
+from scrutiny.web.replay import ReplayCache
 
 STATIC = Path(__file__).parent / "static"
 _bundle_lock = threading.RLock()
@@ -122,6 +123,7 @@ def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
     security.install(app, lambda status, message: site_pages.error(Links(), status, message))
     # Compresses what is not compressed already (pages and vega.js come gzipped from caches).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(ReplayCache)  # an answer already given, replayed before routing
     app.add_middleware(limits.RequestLimits)  # outermost: oversized requests, HEAD
     if warm:
         threading.Thread(target=_warm, args=(site_pages,), daemon=True).start()
