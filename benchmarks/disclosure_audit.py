@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.analysis.disclosure import _window_sums
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace, demo_root
 from scrutiny.judge.disclosure import derivable
 from scrutiny.measures.crime import CrimeQuery
 from scrutiny.sources.ingest import ingest_workspace
-from scrutiny.web.data import WebData
 
 
 def main() -> None:
@@ -47,7 +47,7 @@ def main() -> None:
         t = time.perf_counter()
         ingest_workspace(ws)
         print(f"ingest: {time.perf_counter() - t:.1f} s")
-        data = WebData(ws)
+        data = WorkspaceData(ws)
         quarter = Quarter.parse(args.quarter) if args.quarter else ws.quarter
         t = time.perf_counter()
         found = data.disclosure(quarter)

@@ -50,10 +50,10 @@ def _serve(
 ) -> None:  # pragma: no cover - child
     import uvicorn
 
+    from scrutiny.analysis.data import freeze_cached
     from scrutiny.config.workspace import open_workspace
     from scrutiny.sources.ingest import ensure_ingested
     from scrutiny.web.app import create_app
-    from scrutiny.web.data import freeze_cached
     from scrutiny.web.server import server_options
 
     ws = open_workspace(workspace)

@@ -10,12 +10,12 @@ import ibis
 import pandas as pd
 import pytest
 
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.analysis.history import WINDOWS, history
 from scrutiny.config.periods import Comparator
 from scrutiny.config.workspace import Workspace
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
 from scrutiny.measures.summary import groups_of
-from scrutiny.web.data import WebData
 
 CHECKED = [*WINDOWS, *(f"change_{c.value}" for c in Comparator), "population", "r12_rate_per_1000"]
 
@@ -32,7 +32,7 @@ def test_every_quarter_matches_the_measures_of_that_quarter(
 ) -> None:
     sels = list(available_selections(demo_con, groups_of(demo_ws)).values())
     pop_year = demo_ws.config.settings.population_year
-    data = WebData(demo_ws)
+    data = WorkspaceData(demo_ws)
     try:
         quarters = data.quarters[level]
     finally:

@@ -20,13 +20,13 @@ from scipy.stats import binomtest
 from typer.testing import CliRunner
 
 from scrutiny.analysis.crime import Comparison, CrimeAnalysis
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.cli import app
 from scrutiny.config.periods import Comparator, Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.report.data import load_report_data
 from scrutiny.report.parts import crime_analysis, crime_sentences, crime_table
 from scrutiny.web import views
-from scrutiny.web.data import WebData
 
 QUARTER = "2023-24Q1"
 MOVES = {"increased", "decreased"}
@@ -35,7 +35,7 @@ SIDES = {"above", "below"}
 
 @pytest.fixture(scope="module")
 def explorers(demo_ws: Workspace) -> Iterator[list[views.Explorer]]:
-    data = WebData(demo_ws)
+    data = WorkspaceData(demo_ws)
     q = Quarter.parse(QUARTER)
     try:
         yield [

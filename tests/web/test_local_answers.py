@@ -16,12 +16,12 @@ from fastapi.testclient import TestClient
 from scipy.stats import binomtest
 
 from scrutiny.analysis.crime import Pattern, analyse
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.config.geography import Area
 from scrutiny.config.periods import Comparator, Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.web import views
 from scrutiny.web.app import create_app
-from scrutiny.web.data import WebData
 
 CAMDEN = "E09000007"
 QUARTER = "2023-24Q1"
@@ -83,7 +83,7 @@ def test_knife_crime_is_not_published_by_ward(client: TestClient) -> None:
 def test_area_answers_are_the_analysis_layers(web_ws: Workspace) -> None:
     """The page's significance and change are those of ``analysis.crime.analyse`` on the same
     measures row (the web layer runs no test of its own)."""
-    data = WebData(web_ws)
+    data = WorkspaceData(web_ws)
     try:
         q = Quarter.parse(QUARTER)
         area = data.areas["borough"][CAMDEN]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from scrutiny.web.data import LruCache, freeze_cached
+from scrutiny.analysis.data import LruCache, freeze_cached
 
 
 @pytest.fixture()

@@ -11,9 +11,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.config.workspace import Workspace
 from scrutiny.web.app import create_app
-from scrutiny.web.data import WebData
 from scrutiny.web.security import CSP
 
 from .conftest import SUPPRESS_BELOW
@@ -204,7 +204,7 @@ def test_explorer_moves_up_and_down_the_hierarchy_when_the_level_changes(
 ) -> None:
     """A form sent after changing the geography keeps the place: Camden → its BCU → its first
     ward (not the first area of the list)."""
-    areas = WebData(web_ws).areas
+    areas = WorkspaceData(web_ws).areas
     bcu = areas["bcu"][areas["borough"][CAMDEN].parent_code or ""]
     html = client.get(f"/crime?category=robbery&level=bcu&area={CAMDEN}").text
     assert f"Robbery in {bcu.name}," in html

@@ -7,8 +7,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.config.workspace import Workspace
-from scrutiny.web.data import WebData
 from scrutiny.web.sorting import Sort, sort_rows
 
 CAMDEN = "E09000007"
@@ -85,7 +85,7 @@ def test_missing_values_stay_last_whichever_the_order() -> None:
 def test_wards_compare_within_a_borough_and_across_the_force(
     client: TestClient, web_ws: Workspace
 ) -> None:
-    data = WebData(web_ws)
+    data = WorkspaceData(web_ws)
     try:
         camden_wards = {a.code for a in data.areas["ward"].values() if a.parent_code == CAMDEN}
         all_wards = len(data.areas["ward"])

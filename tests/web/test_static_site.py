@@ -130,9 +130,9 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_site(
 def test_archive_holds_every_quarter(site: SiteReport, web_ws: Workspace) -> None:
     """A page and a file per level for every quarter the data cover, the latest quarter's
     figures the same as the open-data measures file of that quarter."""
-    from scrutiny.web.data import WebData
+    from scrutiny.analysis.data import WorkspaceData
 
-    data = WebData(web_ws)
+    data = WorkspaceData(web_ws)
     try:
         quarters, ward_quarters = data.quarters["force"], data.quarters["ward"]
     finally:

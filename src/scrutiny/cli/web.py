@@ -47,8 +47,8 @@ def serve(
     ws = _prepared(workspace)
 
     def build() -> ASGIApp:
+        from scrutiny.analysis.data import freeze_cached
         from scrutiny.web.app import create_app
-        from scrutiny.web.data import freeze_cached
 
         freeze_cached()  # a long-lived process: short garbage-collector pauses
         return create_app(ws, warm=True)

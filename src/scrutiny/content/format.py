@@ -10,10 +10,10 @@ open data and the command line: a dash for no figure, thousands separators, true
 from __future__ import annotations
 
 import math
-import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from scrutiny.config.names import slug as slug  # the one rule, defined below every layer
 from scrutiny.judge.narrative import format_pct_change
 
 if TYPE_CHECKING:
@@ -134,8 +134,3 @@ def measure_cell(key: str, value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def slug(text: str) -> str:
-    """``Theft from the Person`` → ``theft-from-the-person``: for URLs, file names and anchors."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"

@@ -21,11 +21,7 @@ from scrutiny.content.model import Column, Report, Section, Table
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.report import annual, current, objectives
 from scrutiny.report.commentary import Commentary, place_commentary
-from scrutiny.report.data import (
-    ReportData,
-    latest_returns_quarter,
-    load_report_data,
-)
+from scrutiny.report.data import ReportData, load_report_data
 
 Format = Literal["current", "objectives", "annual"]
 Edition = Literal["public", "internal"]
@@ -124,7 +120,7 @@ def build_content(
         q,
         list(dict.fromkeys(names)),
         edition=edition,
-        returns_quarter=latest_returns_quarter(ws, q) if fmt == "annual" else None,
+        year_returns=fmt == "annual",
         latest=latest,
     )
     stamp = stamp or default_stamp(data)

@@ -1,12 +1,12 @@
-"""Everything a report needs from a workspace, read once: crime measures and monthly series, the
-plan, the quarter's returns with their ratings and derived tables, and the loaded sources.
+"""Everything a report needs from a workspace, read once through the one read facade
+(:class:`scrutiny.analysis.data.WorkspaceData`): crime measures and monthly series, the plan, the
+quarter's returns with their ratings and derived tables, and the loaded sources.
 
 The sections (:mod:`scrutiny.report.current` and the other formats) only arrange what is here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,69 +15,21 @@ from typing import Any
 import pandas as pd
 
 from scrutiny.analysis.crime import spc_window
-from scrutiny.analysis.disclosure import Disclosure, disclosure, load_areas, withheld
-from scrutiny.analysis.series import SeriesAnalysis, analyse_series
-from scrutiny.analysis.stop_search import StopSearchSummary, summarise
+from scrutiny.analysis.data import LoadedSource, WorkspaceData, clean
+from scrutiny.analysis.disclosure import Disclosure, withheld
+from scrutiny.analysis.series import SeriesAnalysis
+from scrutiny.analysis.stop_search import StopSearchSummary
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Plan, load_plans, plan_for
 from scrutiny.config.report import ReportDefinition, load_definition
 from scrutiny.config.workspace import Workspace
-from scrutiny.content.format import slug
 from scrutiny.content.model import Source
 from scrutiny.measures.categories import Selection, resolve
-from scrutiny.measures.crime import (
-    CrimeQuery,
-    available_selections,
-    crime_measures,
-    monthly_series,
-    months_covered,
-)
-from scrutiny.measures.summary import connect, groups_of
 from scrutiny.returns.actions import workspace_plans
-from scrutiny.returns.derived import (
-    Gap,
-    OutcomeChange,
-    PointChange,
-    Variance,
-    call_point_changes,
-    finance_variances,
-    outcome_changes,
-    survey_gaps,
-)
-from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
-from scrutiny.returns.schema import readable_returns
+from scrutiny.returns.derived import Gap, OutcomeChange, PointChange, Variance
+from scrutiny.returns.ratings import RatedRow, TrendRow
 from scrutiny.store.crime import POSITIVE_OUTCOMES
-from scrutiny.store.engine import Connection
-from scrutiny.store.frozen import Freeze, frozen_sources, read_freeze, use_frozen
-
-#: Return tables a report reads, with the columns it orders them by.
-RETURN_TABLES = (
-    "services",
-    "indicators",
-    "milestones",
-    "risks",
-    "issues",
-    "objectives",
-    "revenue",
-    "capital",
-    "office_finance",
-    "reserves",
-    "calls",
-    "surveys",
-    "outcomes",
-    "workforce",
-    "standards",
-    "commentary",
-)
-
-
-def clean(value: Any) -> Any:
-    """NaN / NA → None; numpy scalars → Python ones."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
+from scrutiny.store.frozen import Freeze
 
 
 @dataclass
@@ -236,60 +188,16 @@ class ReportData:
         ]
 
 
-def _read_returns(con: Connection, quarter: Quarter) -> dict[str, list[dict]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for kind in RETURN_TABLES:
-        cur = con.execute(
-            f"SELECT * FROM ret_{kind} WHERE quarter = ? ORDER BY row_number", [str(quarter)]
-        )
-        names = [d[0] for d in cur.description]
-        out[kind] = [dict(zip(names, map(clean, row), strict=True)) for row in cur.fetchall()]
-    return out
-
-
-def _read_sources(
-    con: Connection, freeze: Freeze | None = None
-) -> tuple[list[Source], datetime | None]:
-    if freeze is not None:  # exactly the publications the frozen quarter used
-        rows = frozen_sources(con, freeze)
-    else:
-        rows = con.execute(
-            "SELECT path, kind, sha256, row_count, vintage, loaded_at FROM sources "
-            "ORDER BY source_id"
-        ).fetchall()
-    sources = [
-        Source(
-            name=str(path).replace("\\", "/").rsplit("/", 1)[-1],
-            kind=str(kind),
-            sha256=str(sha),
-            rows=int(n),
-            vintage=str(vintage),
-            loaded_at=loaded.strftime("%Y-%m-%d %H:%M:%S UTC"),
-        )
-        for path, kind, sha, n, vintage, loaded in rows
-    ]
-    last = max((r[5] for r in rows), default=None)
-    return sources, last
-
-
-def latest_returns_quarter(ws: Workspace, quarter: Quarter) -> Quarter:
-    """The latest quarter of ``quarter``'s financial year, up to it, with any return loaded
-    (the annual format reads the year's returns as last filed); ``quarter`` if none."""
-    wanted = [str(Quarter(quarter.fy_start, q)) for q in range(quarter.q, 0, -1)]
-    con = connect(ws)
-    try:
-        raw: Connection = con.con
-        readable_returns(raw)
-        for q in wanted:
-            for kind in RETURN_TABLES:
-                found = raw.execute(
-                    f"SELECT 1 FROM ret_{kind} WHERE quarter = ? LIMIT 1", [q]
-                ).fetchone()
-                if found:
-                    return Quarter.parse(q)
-    finally:
-        con.disconnect()
-    return quarter
+def source_of(loaded: LoadedSource) -> Source:
+    """A loaded file as the report's sources table lists it."""
+    return Source(
+        name=loaded.name,
+        kind=loaded.kind,
+        sha256=loaded.sha256,
+        rows=loaded.rows,
+        vintage=loaded.vintage,
+        loaded_at=loaded.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    )
 
 
 def workspace_definition(ws: Workspace, plans: Sequence[Plan] = ()) -> ReportDefinition:
@@ -311,48 +219,32 @@ def load_report_data(
     chart_categories: Sequence[str] = (),
     *,
     edition: str = "public",
-    returns_quarter: Quarter | None = None,
+    year_returns: bool = False,
     latest: bool = False,
 ) -> ReportData:
-    """Read everything for ``quarter`` in one connection (the warehouse must be loaded).
+    """Read everything for ``quarter`` through one read facade (the warehouse must be loaded).
 
-    A frozen quarter (``scrutiny freeze``) reads crime as of its frozen sources unless
-    ``latest``."""
+    ``year_returns``: the returns read are the latest of the quarter's financial year (the
+    annual format). A frozen quarter (``scrutiny freeze``) reads crime as of its frozen sources
+    unless ``latest``."""
     plans = workspace_plans(ws) if ws.config.plan else []
     definition = workspace_definition(ws, plans)
-    frozen_path = ws.frozen_path(quarter)
-    freeze = None if latest or not frozen_path.is_file() else read_freeze(frozen_path)
-    notes: list[str] = []
-    con = connect(ws)
+    data = WorkspaceData(ws, frozen=None if latest else quarter)
     try:
-        raw: Connection = con.con
-        readable_returns(raw)
-        if freeze is not None:
-            use_frozen(raw, freeze, frozen_path)
-        available = available_selections(con, groups_of(ws))
-        query = CrimeQuery(quarter, ws.baseline, "force", (), ws.config.settings.population_year)
-        frame = crime_measures(con, query, list(available.values()))
+        available = data.selections
+        frame = data.force_measures(quarter)
         crime = {
             str(r["category"]): {k: clean(v) for k, v in r.items()}
             for r in frame.to_dict("records")
         }
-        threshold = ws.config.settings.suppress_below
-        found = None
-        areas = load_areas(con)
-        if threshold and edition == "public":
-            # The dashboard's selections (one per slug) and areas: the same decision.
-            published: dict[str, Selection] = {}
-            for s in available.values():
-                published.setdefault(slug(s.name), s)
-            found = disclosure(
-                con, quarter, ws.baseline, list(published.values()), areas, threshold
-            )
+        # The public edition withholds what the dashboard withholds: one decision.
+        found = data.disclosure(quarter) if edition == "public" else None
         names = dict.fromkeys([*definition.chart_categories(), *chart_categories])
         wanted = [c for c in names if c.strip().lower() in available]
         chosen = resolve(available, wanted) if wanted else []
         end = add_months(quarter.last_month, 1)
         monthly = (
-            monthly_series(con, chosen, "force", date(2000, 1, 1), end)
+            data.monthly(chosen, "force", date(2000, 1, 1), end)
             if chosen
             else pd.DataFrame(columns=["category", "area_code", "area_name", "month", "count"])
         )
@@ -370,45 +262,18 @@ def load_report_data(
             and (crime.get(s.name) or {}).get("positive_outcomes_r12") is not None
         ]
         monthly_outcomes = (
-            monthly_series(con, with_outcomes, "force", date(2000, 1, 1), end, POSITIVE_OUTCOMES)
+            data.monthly(with_outcomes, "force", date(2000, 1, 1), end, POSITIVE_OUTCOMES)
             if with_outcomes
             else monthly.iloc[0:0]
         )
-        last_month = max(months_covered(con, "borough"), default=None)  # recorded crime
+        last_month = max(data.months_covered("borough"), default=None)  # recorded crime
         # The returns read: the quarter's, or (annual format) the latest of its year.
-        rq = returns_quarter or quarter
-        returns = _read_returns(raw, rq)
-        rated = rate_returns(raw, plans, str(rq))
-        trends = risk_trends(raw, str(rq))
-        variances = finance_variances(raw, rq)
-        gaps = survey_gaps(raw, rq)
-        calls = call_point_changes(raw, rq)
-        outcomes = outcome_changes(raw, rq)
-        sources, last_load = _read_sources(raw, freeze)
-        boroughs = [
-            str(r[0])
-            for r in raw.execute(
-                "SELECT area_code FROM areas WHERE geo_level = 'borough'"
-            ).fetchall()
-        ]
-        cur = raw.execute("SELECT * FROM ret_series WHERE quarter <= ?", [str(rq)])
-        columns = [d[0] for d in cur.description]
-        series = analyse_series(
-            [dict(zip(columns, map(clean, row), strict=True)) for row in cur.fetchall()], rq
-        )
-        stop_search = (
-            summarise(con, quarter, boroughs, ws.config.settings.population_year)
-            if "stop_search" in parts
-            else None
-        )
-        known = raw.execute(
-            """SELECT file, row_number, coalesce(column_name, ''), message,
-                      coalesce(known_issue, '')
-               FROM ret_warnings WHERE quarter = ? ORDER BY file, row_number, column_name""",
-            [str(rq)],
-        ).fetchall()
+        rq = data.latest_returns_quarter(quarter) if year_returns else quarter
+        returns = data.quarter_returns(plans, rq)
+        loaded = data.loaded_sources()
+        stop_search = data.stop_search_summary(quarter) if "stop_search" in parts else None
     finally:
-        con.disconnect()
+        data.close()
     return ReportData(
         ws=ws,
         quarter=quarter,
@@ -420,25 +285,24 @@ def load_report_data(
         monthly_outcomes=monthly_outcomes,
         incomplete_windows=list(frame.attrs.get("incomplete_windows", [])),
         population_year=frame.attrs.get("population_year"),
-        returns=returns,
-        rated=rated,
-        risk_trends=trends,
-        variances=variances,
-        gaps=gaps,
-        calls=calls,
-        outcomes=outcomes,
-        sources=sources,
-        last_load=last_load,
-        known_issues=[(str(f), r, str(c), str(m), str(k)) for f, r, c, m, k in known],
+        returns=returns.rows,
+        rated=returns.rated,
+        risk_trends=returns.risk_trends,
+        variances=returns.variances,
+        gaps=returns.gaps,
+        calls=returns.calls,
+        outcomes=returns.outcomes,
+        sources=[source_of(s) for s in loaded],
+        last_load=max((s.loaded_at for s in loaded), default=None),
+        known_issues=returns.known_issues,
         data_end=last_month,
         definition=definition,
         edition=edition,
-        notes=notes,
-        freeze=freeze,
+        freeze=data.freeze,
         stop_search=stop_search,
-        indicators=series,
+        indicators=returns.indicators,
         disclosure=found,
-        force_code=next(iter(areas.get("force", {})), ""),
+        force_code=next(iter(data.areas["force"]), ""),
     )
 
 

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from scrutiny.analysis.crime import Comparison, comparator_labels, compare
+from scrutiny.analysis.data import LruCache, NotFound, WorkspaceData
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.content.disclosure import Count, Suppressor
 from scrutiny.content.export import numeric_table
@@ -30,7 +31,6 @@ from scrutiny.content.model import Table, to_dict
 from scrutiny.content.safe_csv import safe_row
 from scrutiny.web import views
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import LruCache, NotFound, WebData
 
 #: The verdict of an area with no offence in any month of the SPC window.
 NO_SERIES = "not enough data"
@@ -115,7 +115,7 @@ def _significant(comparison: Comparison, now: Count, then: Count) -> bool | None
     return comparison.significant
 
 
-def measures_table(data: WebData, category: str, level: str, quarter: Quarter) -> Rows:
+def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quarter) -> Rows:
     """Volumes of every window, % changes and R12 rates of one category for every area."""
     sel = data.category(category)
     frame = data.measures(sel, level, quarter)
@@ -198,7 +198,7 @@ HISTORY_COLUMNS = [
 
 
 def history_table(
-    data: WebData, level: str, quarter: Quarter, history_rows: Sequence[dict[str, Any]]
+    data: WorkspaceData, level: str, quarter: Quarter, history_rows: Sequence[dict[str, Any]]
 ) -> Rows:
     """Every category for every area of ``level`` in one quarter of the static site's archive:
     the open-data measures without the SPC verdict (a 36-month chart per area and quarter is
@@ -229,7 +229,9 @@ def history_table(
     )
 
 
-def series_table(data: WebData, category: str, level: str, area: str, quarter: Quarter) -> Rows:
+def series_table(
+    data: WorkspaceData, category: str, level: str, area: str, quarter: Quarter
+) -> Rows:
     """The monthly series behind the explorer's chart, with its SPC mean, limits and reading."""
     sel = data.category(category)
     chosen = data.area(level, area)
@@ -256,7 +258,7 @@ def series_table(data: WebData, category: str, level: str, area: str, quarter: Q
 
 
 def comparison_table(
-    data: WebData,
+    data: WorkspaceData,
     category: str,
     level: str,
     quarter: Quarter,
@@ -307,7 +309,7 @@ def comparison_table(
     )
 
 
-def return_table(data: WebData, name: str, quarter: str | None = None) -> Rows:
+def return_table(data: WorkspaceData, name: str, quarter: str | None = None) -> Rows:
     df = data.return_rows(data.table(name), quarter)
     rows = [{k: _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
     return Rows(title=name, columns=[str(c) for c in df.columns], rows=rows)
@@ -321,7 +323,7 @@ def content_table(table: Table) -> Rows:
     return Rows(title=table.caption, columns=columns, rows=rows, notes=list(table.notes))
 
 
-def sources_table(data: WebData) -> Rows:
+def sources_table(data: WorkspaceData) -> Rows:
     df = data.sources()
     df = df.assign(path=[str(p).replace("\\", "/").rsplit("/", 1)[-1] for p in df["path"]])
     rows = [{k: _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
@@ -392,7 +394,7 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def meta(data: WebData, content: ReportContent) -> Meta:
+def meta(data: WorkspaceData, content: ReportContent) -> Meta:
     return Meta(
         force=data.ws.config.force,
         current_quarter=str(data.default_quarter),
@@ -440,7 +442,7 @@ def _json_response(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-def router(data: WebData, content: ReportContent) -> APIRouter:
+def router(data: WorkspaceData, content: ReportContent) -> APIRouter:
     """The ``/api/`` routes; every response is cached per URL."""
     r = APIRouter(prefix="/api", tags=["open data"])
     cache = LruCache(4096)

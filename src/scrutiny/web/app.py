@@ -18,10 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from scrutiny import __version__
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.config.workspace import Workspace
 from scrutiny.web import api, limits, pages, security
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import WebData
 from scrutiny.web.links import Links
 from scrutiny.web.replay import ReplayCache
 
@@ -78,7 +78,7 @@ def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
     With ``warm`` the report content and the home page are built in the background at once,
     so the first visitor does not wait for them.
     """
-    data = WebData(ws)
+    data = WorkspaceData(ws)
     content = ReportContent(ws, ws.quarter, ws.config.settings.suppress_below)
     site_pages = pages.Pages(data, content)
     site_pages.env.globals["site_suppress"] = ws.config.settings.suppress_below

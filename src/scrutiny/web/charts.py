@@ -19,9 +19,9 @@ from typing import Any
 
 import vl_convert as vlc
 
+from scrutiny.analysis.data import LruCache
 from scrutiny.content import spc_chart
 from scrutiny.content.spc_chart import Band, SeriesPoint
-from scrutiny.web.data import LruCache
 
 _FONT = "Arial, Helvetica, sans-serif"
 _CONFIG: dict[str, Any] = {

@@ -11,11 +11,11 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from scrutiny.analysis.data import NotFound
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.content.disclosure import Suppressor, suppress_report
 from scrutiny.content.model import Chart, Report, Section, Table
-from scrutiny.web.data import NotFound
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from scrutiny import __version__
-from scrutiny.config.geography import GEO_LEVELS, name_key
+from scrutiny.analysis.data import LruCache, NotFound, WorkspaceData
+from scrutiny.config.geography import GEO_LEVELS, Area, name_key
 from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
 from scrutiny.content.format import cell_text, pct_text, rate_text, slug
 from scrutiny.content.model import RATING_WORDS, Chart, Column, Section
@@ -29,9 +30,8 @@ from scrutiny.judge.spc import VariationIcon
 from scrutiny.measures.categories import Selection
 from scrutiny.web import charts, views
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import Area, LruCache, NotFound, WebData
 from scrutiny.web.links import Links
-from scrutiny.web.postcodes import normalise, places_of
+from scrutiny.web.postcodes import normalise, places_of, postcodes
 from scrutiny.web.sorting import Sort, SortColumn, headers, resolve_sort, sort_rows
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -105,14 +105,14 @@ class CompareParams:
     sort: Sort | None = None
 
 
-def _default_area(data: WebData, level: str) -> Area:
+def _default_area(data: WorkspaceData, level: str) -> Area:
     areas = data.areas[level]
     if not areas:
         raise NotFound(f"the data hold no {level} areas")
     return next(iter(areas.values()))
 
 
-def _related_area(data: WebData, area: Area, level: str) -> Area:
+def _related_area(data: WorkspaceData, area: Area, level: str) -> Area:
     """The area of ``level`` nearest to ``area`` in the hierarchy (a form sent after changing
     the geography keeps the place: a borough → its BCU, or its first ward)."""
     order = list(views.LEVEL_NAMES)
@@ -127,7 +127,7 @@ def _related_area(data: WebData, area: Area, level: str) -> Area:
     return current
 
 
-def _page_quarter(data: WebData, level: str, text: str | None, notices: list[str]) -> Quarter:
+def _page_quarter(data: WorkspaceData, level: str, text: str | None, notices: list[str]) -> Quarter:
     """The quarter asked for; a real quarter the level does not cover falls back, with a note."""
     try:
         return data.quarter(level, text)
@@ -148,7 +148,7 @@ def _not_a_quarter(text: str) -> bool:
 
 
 def resolve_crime(
-    data: WebData,
+    data: WorkspaceData,
     category: str | None,
     level: str | None,
     area: str | None,
@@ -175,7 +175,7 @@ def resolve_crime(
 
 
 def resolve_compare(
-    data: WebData,
+    data: WorkspaceData,
     category: str | None,
     level: str | None,
     quarter: str | None,
@@ -195,7 +195,7 @@ def resolve_compare(
 
 
 def _ranked_params(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     lvl: str,
     quarter: str | None,
@@ -275,7 +275,7 @@ def area_value(a: views.Answer, key: str) -> Any:
 
 
 def resolve_area(
-    data: WebData,
+    data: WorkspaceData,
     level: str | None,
     area: str | None,
     quarter: str | None,
@@ -297,7 +297,7 @@ def map_value(a: views.MapArea, key: str) -> Any:
 
 
 def resolve_map(
-    data: WebData,
+    data: WorkspaceData,
     category: str | None,
     level: str | None,
     quarter: str | None,
@@ -321,7 +321,7 @@ class PointsParams:
     notices: tuple[str, ...] = ()
 
 
-def resolve_points(data: WebData, category: str | None, quarter: str | None) -> PointsParams:
+def resolve_points(data: WorkspaceData, category: str | None, quarter: str | None) -> PointsParams:
     """The point-density map's selection: only where street-level records are loaded."""
     if not data.has_street_records():
         raise NotFound("no street-level records with coordinates are loaded in this workspace")
@@ -340,7 +340,7 @@ class Found:
     postcode: str = ""  # the postcode (or outward code) the area was found by
 
 
-def search_areas(data: WebData, text: str, limit: int = 50) -> list[Found]:
+def search_areas(data: WorkspaceData, text: str, limit: int = 50) -> list[Found]:
     """Areas whose name contains the words typed (any level; wards with their borough), and,
     where the workspace supplies a postcode lookup, the ward and borough of a postcode."""
     found = _by_postcode(data, text)
@@ -359,12 +359,12 @@ def search_areas(data: WebData, text: str, limit: int = 50) -> list[Found]:
     return (found + [f for f in named if f not in found])[:limit]
 
 
-def _by_postcode(data: WebData, text: str) -> list[Found]:
+def _by_postcode(data: WorkspaceData, text: str) -> list[Found]:
     code = normalise(text)
     if code is None:
         return []
     found: list[Found] = []
-    for place in places_of(data.postcodes(), code):
+    for place in places_of(postcodes(data), code):
         for level, area_code in (("ward", place.ward), ("borough", place.borough)):
             area = data.areas[level].get(area_code or "")
             if area is None:
@@ -378,7 +378,7 @@ def _by_postcode(data: WebData, text: str) -> list[Found]:
     return found
 
 
-def category_options(data: WebData) -> list[tuple[str, list[tuple[str, str]]]]:
+def category_options(data: WorkspaceData) -> list[tuple[str, list[tuple[str, str]]]]:
     groups = {
         "Totals and groups": ("total", "group"),
         "Major categories": ("major",),
@@ -457,7 +457,7 @@ def chart_hidden(chart: Chart) -> bool:
 class Pages:
     """Renders every page from the warehouse (crime) and the report content (the plan)."""
 
-    def __init__(self, data: WebData, content: ReportContent):
+    def __init__(self, data: WorkspaceData, content: ReportContent):
         self.data = data
         self.content = content
         self.env = Environment(
@@ -706,7 +706,7 @@ class Pages:
             links,
             title=f"Find an area: {text}" if text else "Find an area",
             section="search",
-            has_postcodes=bool(self.data.postcodes()) and not links.static,
+            has_postcodes=bool(postcodes(self.data)) and not links.static,
             q=text,
             results=results,
             groups=groups,

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.config.workspace import Workspace
 from scrutiny.sources.ons_lookup import read_ons_lookup
 
@@ -65,6 +66,11 @@ def lookup_file(root: Path) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def postcodes(data: WorkspaceData) -> dict[str, Place]:
+    """The workspace's postcode lookup ({} when it supplies none), read once per facade."""
+    return data.cache.get(("postcodes",), lambda: read_postcodes(data.ws))
 
 
 def read_postcodes(ws: Workspace) -> dict[str, Place]:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from scrutiny.web.data import NotFound
+from scrutiny.analysis.data import NotFound
 
 log = logging.getLogger(__name__)
 

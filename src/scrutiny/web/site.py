@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.analysis.history import History, history
 from scrutiny.config.geography import GEO_LEVELS
 from scrutiny.config.periods import Comparator, Quarter
@@ -30,7 +31,6 @@ from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.web import api, views
 from scrutiny.web.app import STATIC, gzipped_vega_runtime, vega_runtime
 from scrutiny.web.content import ReportContent
-from scrutiny.web.data import WebData
 from scrutiny.web.links import (
     StaticLinks,
     area_file,
@@ -78,7 +78,7 @@ def build_site(
     ``categories`` limits the crime pages (default: the workspace's headline categories).
     """
     folder = Path(out)
-    data = WebData(ws)
+    data = WorkspaceData(ws)
     try:
         if categories:
             data.headline = [data.category(c) for c in categories]
@@ -127,7 +127,7 @@ class _Writer:
 Job = tuple[str, Callable[[], None]]
 
 
-def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> list[Job]:
+def _jobs(data: WorkspaceData, content: ReportContent, pages: Pages, w: _Writer) -> list[Job]:
     """Every file of the site as (name, write) pairs, in a stable order."""
     q = data.default_quarter
     comparator = Comparator.SAME_QUARTER_LAST_YEAR
@@ -219,7 +219,7 @@ def _jobs(data: WebData, content: ReportContent, pages: Pages, w: _Writer) -> li
 
 
 def _archive(
-    data: WebData,
+    data: WorkspaceData,
     pages: Pages,
     page: Callable[[str, Callable[[StaticLinks], str]], None],
     file: Callable[[str, Callable[[], bytes]], None],
@@ -253,7 +253,7 @@ class _History:
     """The archive's figures, one level at a time (a level's rows for every quarter come from
     one computation; the force's stay for the quarter pages)."""
 
-    def __init__(self, data: WebData):
+    def __init__(self, data: WorkspaceData):
         self.data = data
         self.levels: dict[str, History] = {}
 
@@ -289,7 +289,7 @@ def _quarter_page(
 
 
 def _measures(
-    data: WebData, every: list[Selection], category: str, level: str, q: Quarter
+    data: WorkspaceData, every: list[Selection], category: str, level: str, q: Quarter
 ) -> api.Rows:
     """One category's open-data table, after one batched query for every category's measures
     and series at ``level`` (a no-op once cached): not two queries per category."""

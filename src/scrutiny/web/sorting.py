@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from scrutiny.web.data import NotFound
+from scrutiny.analysis.data import NotFound
 from scrutiny.web.links import Links
 
 T = TypeVar("T")

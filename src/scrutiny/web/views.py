@@ -15,8 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse
+from scrutiny.analysis.crime import CrimeAnalysis
+from scrutiny.analysis.data import WorkspaceData, row_of
 from scrutiny.analysis.disclosure import Withheld
+from scrutiny.config.geography import Area
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     Comparator,
@@ -33,7 +35,6 @@ from scrutiny.judge.spc import SpcResult, VariationIcon
 from scrutiny.measures.categories import Selection
 from scrutiny.measures.summary import CAVEAT
 from scrutiny.web import charts, geo
-from scrutiny.web.data import Area, WebData
 
 #: Comparators as the explorer's menu words them.
 COMPARATOR_NAMES = {
@@ -119,25 +120,8 @@ class Explorer:
         return rate_text(self.rate)
 
 
-def _row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
-    """The measures row of an area; an area with no offences in any window reads zero."""
-    by_area = frame.attrs.get("_by_area")
-    if by_area is None:  # indexed once per frame: pages look up hundreds of areas in one
-        by_area = {str(r["area_code"]): r for r in frame.to_dict("records")}
-        frame.attrs["_by_area"] = by_area
-    if area_code in by_area:
-        return dict(by_area[area_code])
-    missing = set(frame.attrs.get("incomplete_windows", []))
-    row: dict[str, Any] = {"r12_rate_per_1000": None}
-    for name in ("quarter", "r12", *(c.value for c in Comparator)):
-        row[name] = None if name in missing else 0
-    for c in Comparator:
-        row[f"change_{c.value}"] = None
-    return row
-
-
 def comparisons(
-    data: WebData,
+    data: WorkspaceData,
     analysis: CrimeAnalysis,
     quarter: Quarter,
     hide: Suppressor,
@@ -182,7 +166,7 @@ def comparisons(
 
 
 def _sentences(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     area: Area,
     analysis: CrimeAnalysis,
@@ -201,7 +185,7 @@ def _sentences(
 
 
 def withheld_months(
-    data: WebData, sel: Selection, level: str, area: Area, quarter: Quarter
+    data: WorkspaceData, sel: Selection, level: str, area: Area, quarter: Quarter
 ) -> dict[date, Withheld]:
     """The months of an area's SPC chart that disclosure control withholds (none when the
     workspace publishes every count; months the data do not cover are blank, not withheld).
@@ -260,7 +244,7 @@ def spc_icon(spc: SpcResult) -> tuple[str, str]:
 
 
 def explorer(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     area: Area,
@@ -277,7 +261,7 @@ def explorer(
 
 
 def _explorer(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     area: Area,
@@ -286,11 +270,9 @@ def _explorer(
     with_chart: bool,
 ) -> Explorer:
     hide = Suppressor(data.ws.config.settings.suppress_below)
-    raw = data.raw_measures(sel, level, quarter)
-    row = {**_row_of(raw, area.code), "category": sel.name, "area_name": area.name}
-    published = _row_of(data.measures(sel, level, quarter), area.code)
+    published = row_of(data.measures(sel, level, quarter), area.code)
     spc, months = data.spc(sel, level, area.code, quarter)
-    analysis = analyse(data.ws, quarter, row, Pattern(spc, months), level=area.level)
+    analysis = data.judgment(sel, level, area, quarter, published=False)
     rows = comparisons(data, analysis, quarter, hide, published)
     window = comparator_window(quarter, comparator, data.ws.baseline)
     withheld = withheld_months(data, sel, level, area, quarter)
@@ -298,7 +280,7 @@ def _explorer(
     r12 = hide.count(published["r12"])
     rate = number(published.get("r12_rate_per_1000")) if r12.value is not None else None
     icon_svg, icon_text = ("", WITHHELD_READING) if withheld else spc_icon(spc)
-    frame = raw
+    frame = data.raw_measures(sel, level, quarter)
     spec = charts.spc_spec(
         [
             SeriesPoint(
@@ -411,7 +393,7 @@ class Comparison:
         )
 
 
-def has_rates(data: WebData, sel: Selection, level: str, quarter: Quarter) -> bool:
+def has_rates(data: WorkspaceData, sel: Selection, level: str, quarter: Quarter) -> bool:
     """Whether any area of ``level`` has a rate per 1,000 residents (a population)."""
     frame = data.measures(sel, level, quarter)
     return "r12_rate_per_1000" in frame.columns and bool(frame["r12_rate_per_1000"].notna().any())
@@ -436,7 +418,7 @@ def _value_text(measure: str, value: float | None) -> str:
 
 
 def _ranked(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     area: Area,
@@ -446,7 +428,7 @@ def _ranked(
     measure: str,
     hide: Suppressor,
 ) -> RankedArea:
-    row = _row_of(frame, area.code)
+    row = row_of(frame, area.code)
     base = "quarter" if comparator in QUARTER_COMPARATORS else "r12"
     q, r12 = hide.count(row["quarter"]), hide.count(row["r12"])
     now, then = hide.count(row[base]), hide.count(row[comparator.value])
@@ -485,7 +467,7 @@ def _bar_text(r: RankedArea) -> str:
 
 
 def comparison(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     quarter: Quarter,
@@ -502,7 +484,7 @@ def comparison(
 
 
 def _comparison(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     quarter: Quarter,
@@ -592,7 +574,7 @@ class Headline:
     explorer: Explorer
 
 
-def headlines(data: WebData, quarter: Quarter) -> list[Headline]:
+def headlines(data: WorkspaceData, quarter: Quarter) -> list[Headline]:
     """The workspace's headline categories at force level (the home page's crime panel)."""
     comparator = Comparator.SAME_QUARTER_LAST_YEAR
     data.prefetch(data.headline, "force", quarter)  # two queries for all, not two each
@@ -607,7 +589,7 @@ def headlines(data: WebData, quarter: Quarter) -> list[Headline]:
 # --- local answers: "is crime X up or down here, and is it a real change?" --------------------
 
 
-def is_published(data: WebData, sel: Selection, level: str, quarter: Quarter) -> bool:
+def is_published(data: WorkspaceData, sel: Selection, level: str, quarter: Quarter) -> bool:
     """Whether the data hold the category at ``level`` in ``quarter`` at all: a category that a
     publication does not carry (at this level, or since a change of category scheme) has no
     offence in any area, which is "not published", not zero."""
@@ -649,7 +631,7 @@ PLAIN_PATTERN = {
 
 
 def area_analysis(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     area: Area,
@@ -658,15 +640,8 @@ def area_analysis(
 ) -> CrimeAnalysis:
     """The analysis layer's judgment of one category in one area (cached): the figures, each
     comparison's Poisson test and, with ``pattern``, the SPC verdict of the monthly series."""
-
-    def compute() -> CrimeAnalysis:
-        frame = data.measures(sel, level, quarter)
-        row = {**_row_of(frame, area.code), "category": sel.name, "area_name": area.name}
-        found = Pattern(*data.spc(sel, level, area.code, quarter)) if pattern else None
-        # The area page and the rankings show verdicts, not intervals (the explorer does).
-        return analyse(data.ws, quarter, row, found, level=area.level, intervals=False)
-
-    return data.cache.get(("analysis", sel.name, level, area.code, quarter, pattern), compute)
+    # The area page and the rankings show verdicts, not intervals (the explorer does).
+    return data.judgment(sel, level, area, quarter, pattern=pattern, intervals=False)
 
 
 def _outcome_text(analysis: CrimeAnalysis, hide: Suppressor) -> tuple[float | None, str]:
@@ -680,7 +655,7 @@ def _outcome_text(analysis: CrimeAnalysis, hide: Suppressor) -> tuple[float | No
 
 
 def answer(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     area: Area,
@@ -764,7 +739,7 @@ def answer(
     )
 
 
-def local_categories(data: WebData) -> list[Selection]:
+def local_categories(data: WorkspaceData) -> list[Selection]:
     """What an area page answers first: the headline categories, then the workspace's own
     groups (e.g. knife crime from a dashboard extract) when they are not headline already."""
     found = list(data.headline)
@@ -772,7 +747,7 @@ def local_categories(data: WebData) -> list[Selection]:
     return found
 
 
-def answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
+def answers(data: WorkspaceData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
     """The headline categories' (and groups') answers for one area (cached)."""
     key = ("answers", level, area.code, quarter)
     chosen = local_categories(data)
@@ -784,7 +759,7 @@ def answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Ans
     return data.cache.get(key, compute)
 
 
-def major_answers(data: WebData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
+def major_answers(data: WorkspaceData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
     """Every major category's answer for one area (the area page's full table, cached)."""
     key = ("major-answers", level, area.code, quarter)
     majors = [s for s in data.categories.values() if s.kind in ("total", "major", "group")]
@@ -804,7 +779,7 @@ class SurveyResult:
     window: str
 
 
-def survey_results(data: WebData, area: Area) -> list[SurveyResult]:
+def survey_results(data: WorkspaceData, area: Area) -> list[SurveyResult]:
     """What residents told the workspace's surveys, for this area (its overall figures)."""
     return [
         SurveyResult(
@@ -817,7 +792,7 @@ def survey_results(data: WebData, area: Area) -> list[SurveyResult]:
     ]
 
 
-def has_surveys(data: WebData) -> bool:
+def has_surveys(data: WorkspaceData) -> bool:
     """Whether the workspace publishes any survey result (at any level)."""
     return "surveys" in data.tables and not data.return_rows("surveys").empty
 
@@ -828,7 +803,7 @@ class StopSearch:
     text: str
 
 
-def stop_search(data: WebData, area: Area, quarter: Quarter) -> StopSearch:
+def stop_search(data: WorkspaceData, area: Area, quarter: Quarter) -> StopSearch:
     """Stop and search in the quarter, in words: the searches and the share with a positive
     outcome (arrest, summons, caution, …). data.police.uk publishes them per force only."""
     if area.level != "force":
@@ -860,7 +835,7 @@ CHANGE_BREAKS = (-10.0, -2.5, 2.5, 10.0)
 NO_DATA = "#bdbdbd"
 
 
-def shapes(data: WebData, level: str) -> dict[str, geo.Shape]:
+def shapes(data: WorkspaceData, level: str) -> dict[str, geo.Shape]:
     """The workspace's boundaries of ``level`` by area code ({} when it ships none)."""
 
     def load() -> dict[str, geo.Shape]:
@@ -872,7 +847,7 @@ def shapes(data: WebData, level: str) -> dict[str, geo.Shape]:
     return data.cache.get(("shapes", level), load)
 
 
-def neighbours(data: WebData, area: Area) -> list[Area]:
+def neighbours(data: WorkspaceData, area: Area) -> list[Area]:
     """Areas sharing a boundary with ``area`` (from the shipped boundaries), else the other
     areas under the same parent."""
     found = shapes(data, area.level)
@@ -953,7 +928,7 @@ def _legend(cuts: list[float], palette: tuple[str, ...], measure: str) -> list[t
 
 
 def map_view(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     quarter: Quarter,
@@ -966,7 +941,7 @@ def map_view(
 
 
 def _map_view(
-    data: WebData,
+    data: WorkspaceData,
     sel: Selection,
     level: str,
     quarter: Quarter,
@@ -979,7 +954,7 @@ def _map_view(
     published = is_published(data, sel, level, quarter)
 
     def value_of(area: Area, frame: pd.DataFrame) -> float | None:
-        row = _row_of(frame, area.code)
+        row = row_of(frame, area.code)
         base = "quarter" if comparator in QUARTER_COMPARATORS else "r12"
         q, r12 = hide.count(row["quarter"]), hide.count(row["r12"])
         now, then = hide.count(row[base]), hide.count(row[comparator.value])
@@ -1075,7 +1050,7 @@ def count_classes(counts: list[int]) -> tuple[list[int], tuple[str, ...]]:
     return lows, SEQUENTIAL[len(SEQUENTIAL) - len(lows) :]
 
 
-def density_view(data: WebData, sel: Selection, quarter: Quarter) -> DensityView | None:
+def density_view(data: WorkspaceData, sel: Selection, quarter: Quarter) -> DensityView | None:
     """The street-level records of ``sel`` in ``quarter`` as a grid of coloured squares (None
     when no street records are loaded for it). Counts below the workspace's suppression
     threshold are drawn as the lowest class and listed as ``<N``."""

@@ -1,30 +1,39 @@
-"""The dashboard's view of a warehouse: opened read-only once, its known values, cached queries.
+"""The one read facade over a workspace's warehouse: opened read-only once, its known values,
+cached queries, and the judgments computed from them once per request.
 
-Every parameter a page or API route takes is checked here against what the warehouse holds
-(categories, geography levels, areas, quarters, comparators, published tables); an unknown value
-raises :class:`NotFound` naming it. The data are immutable while serving, so each query result is
-kept per parameter set in a small thread-safe LRU cache. Queries are Ibis expressions or fixed SQL
-with bound parameters: no SQL is ever built from a request's text.
+The dashboard, the static site and the report read the warehouse only through
+:class:`WorkspaceData`; they render what it returns. Every parameter a page or API route takes is
+checked here against what the warehouse holds (categories, geography levels, areas, quarters,
+comparators, published tables); an unknown value raises :class:`NotFound` naming it. The data
+are immutable while a facade is open, so each query result is kept per parameter set in a small
+thread-safe LRU cache. Queries are Ibis expressions or fixed SQL with bound parameters: no SQL
+is ever built from a request's text. A report of a frozen quarter opens the facade on that
+freeze (``frozen=``): every crime query then reads the figures as its frozen sources gave them.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from datetime import date
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import ibis
 import pandas as pd
 
-from scrutiny.analysis.crime import SPC_MONTHS, spc_of_counts
+from scrutiny.analysis.crime import SPC_MONTHS, CrimeAnalysis, Pattern, analyse, spc_of_counts
 from scrutiny.analysis.disclosure import Disclosure, disclosure, load_areas, withheld
+from scrutiny.analysis.series import SeriesAnalysis, analyse_series
+from scrutiny.analysis.stop_search import StopSearchSummary, summarise
 from scrutiny.config.geography import GEO_LEVELS, Area
+from scrutiny.config.names import slug
 from scrutiny.config.periods import Comparator, Quarter, add_months
+from scrutiny.config.plan import Plan
 from scrutiny.config.workspace import Workspace
-from scrutiny.content.format import slug
 from scrutiny.judge.spc import SpcResult
 from scrutiny.measures.categories import Selection, default_names
 from scrutiny.measures.crime import (
@@ -37,9 +46,22 @@ from scrutiny.measures.crime import (
 from scrutiny.measures.stop_search import positive_share
 from scrutiny.measures.street_points import Cell, Grid, density, grid_of, located
 from scrutiny.measures.summary import groups_of
+from scrutiny.returns.derived import (
+    Gap,
+    OutcomeChange,
+    PointChange,
+    Variance,
+    call_point_changes,
+    finance_variances,
+    outcome_changes,
+    survey_gaps,
+)
+from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
 from scrutiny.returns.schema import readable_returns
 from scrutiny.sources.police_uk_counts import SCHEME as POLICE_UK_SCHEME
-from scrutiny.web.postcodes import Place, read_postcodes
+from scrutiny.store.crime import OFFENCES
+from scrutiny.store.engine import Connection
+from scrutiny.store.frozen import Freeze, frozen_sources, read_freeze, use_frozen
 
 T = TypeVar("T")
 
@@ -144,27 +166,103 @@ class LruCache:
         return len(self._items)
 
 
-class WebData:
-    """One workspace's warehouse as the dashboard reads it."""
+#: Return tables a report reads (each ordered by its row number).
+RETURN_TABLES = (
+    "services",
+    "indicators",
+    "milestones",
+    "risks",
+    "issues",
+    "objectives",
+    "revenue",
+    "capital",
+    "office_finance",
+    "reserves",
+    "calls",
+    "surveys",
+    "outcomes",
+    "workforce",
+    "standards",
+    "commentary",
+)
 
-    def __init__(self, ws: Workspace, cache_size: int = 2048):
+
+def clean(value: Any) -> Any:
+    """NaN / NA → None; numpy scalars → Python ones."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+@dataclass(frozen=True)
+class LoadedSource:
+    """A loaded file as the outputs list it (its name, not its path)."""
+
+    name: str
+    kind: str
+    sha256: str
+    rows: int
+    vintage: str
+    loaded_at: datetime
+
+
+@dataclass(frozen=True)
+class QuarterReturns:
+    """One quarter's returns as read and judged: the rows of each kind, their ratings by the
+    plan's rules, the derived tables, the acknowledged known issues and the indicator series."""
+
+    quarter: Quarter
+    rows: dict[str, list[dict[str, Any]]]
+    rated: list[RatedRow]
+    risk_trends: list[TrendRow]
+    variances: list[Variance]
+    gaps: list[Gap]
+    calls: list[PointChange]
+    outcomes: list[OutcomeChange]
+    #: (file, row, column, check, reason) of each acknowledged known issue.
+    known_issues: list[tuple[str, int | None, str, str, str]]
+    indicators: list[SeriesAnalysis]
+
+
+class WorkspaceData:
+    """One workspace's warehouse as every output reads it.
+
+    ``frozen``: a quarter whose freeze (``scrutiny freeze``) every table is read as of, when the
+    workspace holds one (:attr:`freeze`)."""
+
+    def __init__(self, ws: Workspace, cache_size: int = 2048, *, frozen: Quarter | None = None):
         self.ws = ws
         self.con = ibis.duckdb.connect(str(ws.warehouse_path), read_only=True)
         readable_returns(self.con.con)
+        self.freeze: Freeze | None = None
+        path = ws.frozen_path(frozen) if frozen is not None else None
+        if path is not None and path.is_file():
+            self.freeze = read_freeze(path)
+            use_frozen(self.con.con, self.freeze, path)
         self.cache = LruCache(cache_size)
         self._lock = threading.RLock()
-        selections = available_selections(self.con, groups_of(ws))
+        #: Every selection of categories the data cover, by lower-case name.
+        self.selections = available_selections(self.con, groups_of(ws))
         self.categories: dict[str, Selection] = {}
-        for sel in selections.values():
+        for sel in self.selections.values():
             self.categories.setdefault(slug(sel.name), sel)
         self._by_name = {s.name.lower(): s for s in self.categories.values()}
-        headline = default_names(ws.config.settings.headline_categories, selections)
+        headline = default_names(ws.config.settings.headline_categories, self.selections)
         names = [n.lower() for n in headline]
         self.headline = [self._by_name[n] for n in names if n in self._by_name]
         self.areas = self._load_areas()
-        self.quarters = {level: self._quarters(level) for level in GEO_LEVELS}
         self._all_tables: set[str] = set()
         self.tables = self._published_tables()
+
+    @property
+    def quarters(self) -> dict[str, list[Quarter]]:
+        """Quarters whose three months the data cover, per level, newest first (read on first
+        use: a report needs none of them)."""
+        return self.cache.get(
+            ("quarters",), lambda: {level: self._quarters(level) for level in GEO_LEVELS}
+        )
 
     def close(self) -> None:
         self.con.disconnect()
@@ -523,10 +621,6 @@ class WebData:
 
         return self._run(("has-street-records",), compute)
 
-    def postcodes(self) -> dict[str, Place]:
-        """The workspace's postcode lookup ({} when it supplies none), read once."""
-        return self.cache.get(("postcodes",), lambda: read_postcodes(self.ws))
-
     def survey_results(self, area: Area) -> list[dict[str, Any]]:
         """The latest survey return's overall results (not its breakdowns) for ``area``: the
         force's own rows have no area; an area's rows name it."""
@@ -547,6 +641,171 @@ class WebData:
             return t.order_by("source_id").to_pandas()
 
         return self._run(("sources",), compute)
+
+    # --- what a report reads ------------------------------------------------------------
+
+    def force_measures(self, quarter: Quarter) -> pd.DataFrame:
+        """Every category's measures at force level, in one query (before disclosure control:
+        the report is force-level)."""
+
+        def compute() -> pd.DataFrame:
+            query = CrimeQuery(
+                quarter, self.ws.baseline, "force", (), self.ws.config.settings.population_year
+            )
+            return crime_measures(self.con, query, list(self.selections.values()))
+
+        return self._run(("force-measures", quarter), compute)
+
+    def monthly(
+        self,
+        sels: Sequence[Selection],
+        level: str,
+        first: date,
+        end: date,
+        measure: str = OFFENCES,
+    ) -> pd.DataFrame:
+        """Monthly counts of ``measure`` for ``sels`` in every area of ``level`` from ``first``
+        up to (not including) ``end``, in one query."""
+        key = ("monthly", tuple(s.name for s in sels), level, first, end, measure)
+        return self._run(
+            key, lambda: monthly_series(self.con, list(sels), level, first, end, measure)
+        )
+
+    def loaded_sources(self) -> list[LoadedSource]:
+        """The loaded files, in load order; under a freeze, exactly the publications the frozen
+        quarter used."""
+
+        def compute() -> list[LoadedSource]:
+            raw = self.con.con
+            if self.freeze is not None:
+                rows = frozen_sources(raw, self.freeze)
+            else:
+                rows = raw.execute(
+                    "SELECT path, kind, sha256, row_count, vintage, loaded_at "
+                    "FROM sources ORDER BY source_id"
+                ).fetchall()
+            return [
+                LoadedSource(
+                    name=str(path).replace("\\", "/").rsplit("/", 1)[-1],
+                    kind=str(kind),
+                    sha256=str(sha),
+                    rows=int(n),
+                    vintage=str(vintage),
+                    loaded_at=loaded,
+                )
+                for path, kind, sha, n, vintage, loaded in rows
+            ]
+
+        return self._run(("loaded-sources",), compute)
+
+    def latest_returns_quarter(self, quarter: Quarter) -> Quarter:
+        """The latest quarter of ``quarter``'s financial year, up to it, with any return loaded
+        (the annual format reads the year's returns as last filed); ``quarter`` if none."""
+        for q in (Quarter(quarter.fy_start, n) for n in range(quarter.q, 0, -1)):
+            for kind in RETURN_TABLES:
+                found = self.con.con.execute(
+                    f"SELECT 1 FROM ret_{kind} WHERE quarter = ? LIMIT 1", [str(q)]
+                ).fetchone()
+                if found:
+                    return q
+        return quarter
+
+    def quarter_returns(self, plans: list[Plan], quarter: Quarter) -> QuarterReturns:
+        """``quarter``'s returns, rated by ``plans``, with their derived tables (read once per
+        report, so not cached)."""
+
+        def compute() -> QuarterReturns:
+            raw: Connection = self.con.con
+            rows: dict[str, list[dict[str, Any]]] = {}
+            for kind in RETURN_TABLES:
+                cur = raw.execute(
+                    f"SELECT * FROM ret_{kind} WHERE quarter = ? ORDER BY row_number",
+                    [str(quarter)],
+                )
+                names = [d[0] for d in cur.description]
+                rows[kind] = [
+                    dict(zip(names, map(clean, row), strict=True)) for row in cur.fetchall()
+                ]
+            cur = raw.execute("SELECT * FROM ret_series WHERE quarter <= ?", [str(quarter)])
+            columns = [d[0] for d in cur.description]
+            series = [dict(zip(columns, map(clean, row), strict=True)) for row in cur.fetchall()]
+            known = raw.execute(
+                """SELECT file, row_number, coalesce(column_name, ''), message,
+                          coalesce(known_issue, '')
+                   FROM ret_warnings WHERE quarter = ? ORDER BY file, row_number, column_name""",
+                [str(quarter)],
+            ).fetchall()
+            return QuarterReturns(
+                quarter=quarter,
+                rows=rows,
+                rated=rate_returns(raw, plans, str(quarter)),
+                risk_trends=risk_trends(raw, str(quarter)),
+                variances=finance_variances(raw, quarter),
+                gaps=survey_gaps(raw, quarter),
+                calls=call_point_changes(raw, quarter),
+                outcomes=outcome_changes(raw, quarter),
+                known_issues=[(str(f), r, str(c), str(m), str(k)) for f, r, c, m, k in known],
+                indicators=analyse_series(series, quarter),
+            )
+
+        with self._lock:
+            return compute()
+
+    def stop_search_summary(self, quarter: Quarter) -> StopSearchSummary | None:
+        """Stop and search of the quarter (or the latest months loaded), None without records."""
+        return self._run(
+            ("stop-search-summary", quarter),
+            lambda: summarise(
+                self.con,
+                quarter,
+                list(self.areas["borough"]),
+                self.ws.config.settings.population_year,
+            ),
+        )
+
+    # --- judgments -------------------------------------------------------------------------
+
+    def judgment(
+        self,
+        sel: Selection,
+        level: str,
+        area: Area,
+        quarter: Quarter,
+        *,
+        pattern: bool = True,
+        intervals: bool = True,
+        published: bool = True,
+    ) -> CrimeAnalysis:
+        """The analysis layer's judgment of one category in one area, computed once per
+        facade: the figures, each comparison's Poisson test and, with ``pattern``, the SPC
+        verdict of the monthly series; of the measures as published (after disclosure
+        control) or, not ``published``, as counted (``intervals=False``: verdicts only)."""
+
+        def compute() -> CrimeAnalysis:
+            frame = (self.measures if published else self.raw_measures)(sel, level, quarter)
+            row = {**row_of(frame, area.code), "category": sel.name, "area_name": area.name}
+            found = Pattern(*self.spc(sel, level, area.code, quarter)) if pattern else None
+            return analyse(self.ws, quarter, row, found, level=area.level, intervals=intervals)
+
+        key = ("judgment", sel.name, level, area.code, quarter, pattern, intervals, published)
+        return self.cache.get(key, compute)
+
+
+def row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
+    """The measures row of an area; an area with no offences in any window reads zero."""
+    by_area = frame.attrs.get("_by_area")
+    if by_area is None:  # indexed once per frame: pages look up hundreds of areas in one
+        by_area = {str(r["area_code"]): r for r in frame.to_dict("records")}
+        frame.attrs["_by_area"] = by_area
+    if area_code in by_area:
+        return dict(by_area[area_code])
+    missing = set(frame.attrs.get("incomplete_windows", []))
+    row: dict[str, Any] = {"r12_rate_per_1000": None}
+    for name in ("quarter", "r12", *(c.value for c in Comparator)):
+        row[name] = None if name in missing else 0
+    for c in Comparator:
+        row[f"change_{c.value}"] = None
+    return row
 
 
 PUBLISHED_TABLES_BY_PUBLIC = {public: table for table, public in PUBLISHED_TABLES.items()}
