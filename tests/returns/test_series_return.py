@@ -50,7 +50,8 @@ def test_a_repeated_row_is_refused(tmp_path: Path) -> None:
 
 def _row(measure: str, period: str, value: float, num=None, den=None, unit="%", filed="2023-24Q1"):
     return {
-        "quarter": filed, "measure": measure, "area": "", "period": period, "value": value,
+        "quarter": Quarter.parse(filed), "measure": measure, "area": "",
+        "period": Quarter.parse(period), "value": value,
         "numerator": num, "denominator": den, "target": None, "unit": unit, "polarity": "up",
     }  # fmt: skip
 
@@ -92,10 +93,10 @@ def test_spc_once_the_series_is_long_enough_and_revisions_win() -> None:
     rows = [_row("C", str(p), 50.0 + (i % 3), filed=filed) for i, p in enumerate(periods[:-1])]
     rows.append(_row("C", str(Q), 51.0))
     rows.append(_row("C", filed, 40.0))  # the quarter's return revises last quarter's figure
-    kept = [r["value"] for r in latest_rows(rows, Q) if r["period"] == filed]
+    kept = [r["value"] for r in latest_rows(rows, Q) if str(r["period"]) == filed]
     assert kept == [40.0]
     (a,) = analyse_series(rows, Q)
     assert a.spc is not None and len(a.points) == 14
-    early = [r | {"quarter": str(periods[2])} for r in rows[:3]]
+    early = [r | {"quarter": periods[2]} for r in rows[:3]]
     (short,) = analyse_series(early, periods[2])
     assert short.spc is None  # three points give no SPC verdict

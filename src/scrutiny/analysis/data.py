@@ -57,7 +57,7 @@ from scrutiny.returns.derived import (
     survey_gaps,
 )
 from scrutiny.returns.ratings import RatedRow, TrendRow, rate_returns, risk_trends
-from scrutiny.returns.schema import readable_returns
+from scrutiny.returns.schema import read_rows, readable_returns
 from scrutiny.sources.police_uk_counts import SCHEME as POLICE_UK_SCHEME
 from scrutiny.store.crime import OFFENCES
 from scrutiny.store.engine import Connection
@@ -716,19 +716,19 @@ class WorkspaceData:
 
         def compute() -> QuarterReturns:
             raw: Connection = self.con.con
-            rows: dict[str, list[dict[str, Any]]] = {}
-            for kind in RETURN_TABLES:
-                cur = raw.execute(
-                    f"SELECT * FROM ret_{kind} WHERE quarter = ? ORDER BY row_number",
-                    [str(quarter)],
-                )
-                names = [d[0] for d in cur.description]
-                rows[kind] = [
-                    dict(zip(names, map(clean, row), strict=True)) for row in cur.fetchall()
+            rows = {
+                kind: [
+                    {k: clean(v) for k, v in r.items()}
+                    for r in read_rows(
+                        raw, f"ret_{kind}", "WHERE quarter = ? ORDER BY row_number", [str(quarter)]
+                    )
                 ]
-            cur = raw.execute("SELECT * FROM ret_series WHERE quarter <= ?", [str(quarter)])
-            columns = [d[0] for d in cur.description]
-            series = [dict(zip(columns, map(clean, row), strict=True)) for row in cur.fetchall()]
+                for kind in RETURN_TABLES
+            }
+            series = [
+                {k: clean(v) for k, v in r.items()}
+                for r in read_rows(raw, "ret_series", "WHERE quarter <= ?", [str(quarter)])
+            ]
             known = raw.execute(
                 """SELECT file, row_number, coalesce(column_name, ''), message,
                           coalesce(known_issue, '')

@@ -55,10 +55,11 @@ class SeriesAnalysis:
 
 def latest_rows(rows: Iterable[Mapping[str, Any]], quarter: Quarter) -> list[Mapping[str, Any]]:
     """Rows of returns up to ``quarter`` for periods up to it; where returns repeat a (measure,
-    area, period), the latest return's figure stands (a revision)."""
+    area, period), the latest return's figure stands (a revision). The rows' ``quarter`` (filed)
+    and ``period`` are typed quarters, as the store's reader returns them."""
     best: dict[tuple[str, str, str], tuple[Quarter, Mapping[str, Any]]] = {}
     for r in rows:
-        filed, period = Quarter.parse(str(r["quarter"])), Quarter.parse(str(r["period"]))
+        filed, period = r["quarter"], r["period"]
         if filed > quarter or period > quarter:
             continue
         key = (str(r["measure"]), str(r.get("area") or ""), str(period))
@@ -117,10 +118,10 @@ def analyse_series(rows: Iterable[Mapping[str, Any]], quarter: Quarter) -> list[
         grouped.setdefault((str(r["measure"]), str(r.get("area") or "")), []).append(r)
     out = []
     for (measure, area), found in grouped.items():
-        found.sort(key=lambda r: Quarter.parse(str(r["period"])))
+        found.sort(key=lambda r: r["period"])
         points = tuple(
             Point(
-                Quarter.parse(str(r["period"])),
+                r["period"],
                 float(r["value"]),
                 r.get("numerator"),
                 r.get("denominator"),

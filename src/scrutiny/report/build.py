@@ -90,6 +90,13 @@ def with_commentary(sections: tuple[Section, ...], data: ReportData) -> tuple[Se
     )
 
 
+def _quarter(ws: Workspace, quarter: str | Quarter | None) -> Quarter:
+    """The quarter asked for (text from the command line is parsed here), else the workspace's."""
+    if isinstance(quarter, Quarter):
+        return quarter
+    return Quarter.parse(quarter) if quarter else ws.quarter
+
+
 def build_content(
     ws: Workspace,
     quarter: str | Quarter | None = None,
@@ -107,13 +114,7 @@ def build_content(
         raise ValueError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if edition not in EDITIONS:
         raise ValueError(f"edition {edition!r}: expected one of {', '.join(EDITIONS)}")
-    q = (
-        quarter
-        if isinstance(quarter, Quarter)
-        else Quarter.parse(quarter)
-        if quarter
-        else ws.quarter
-    )
+    q = _quarter(ws, quarter)
     names = [*ws.config.settings.headline_categories, *annual.CATEGORIES]
     data = load_report_data(
         ws,
@@ -203,8 +204,8 @@ def build_report(
 def commentary_places(ws: Workspace, quarter: str | Quarter | None = None) -> list[dict[str, str]]:
     """Every section of the quarter's report (current format) with the state of its
     commentary: ``empty``, ``draft`` or ``approved``; then any block naming no section."""
-    report = build_content(ws, quarter, "current", "-", edition="internal")
-    q = Quarter.parse(report.quarter)
+    q = _quarter(ws, quarter)
+    report = build_content(ws, q, "current", "-", edition="internal")
     data = load_report_data(ws, q)
     blocks = {c.place: c for c in map(Commentary.from_row, data.rows("commentary"))}
     out = []

@@ -19,7 +19,6 @@ from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
     Comparator,
-    Quarter,
     add_months,
 )
 from scrutiny.content.format import slug
@@ -239,8 +238,8 @@ def milestones_table(
     none was). The internal edition adds the rule's rating beside the published one."""
     out: list[tuple[Cell, ...]] = []
     for r in rows:
-        base, _, fc = r.detail.removeprefix("baseline ").partition(", forecast ")
-        row: tuple[Cell, ...] = (r.ref or "", r.title, _label(base), _label(fc), r.final)
+        base, fc = (q.label if q else None for q in (r.baseline, r.forecast))
+        row: tuple[Cell, ...] = (r.ref or "", r.title, base, fc, r.final)
         out.append((*row, r.computed) if internal else row)
     columns: tuple[Column, ...] = (
         Column("ref", "No."),
@@ -261,16 +260,6 @@ def milestones_table(
             "CG / CA completed on time / late.",
         ),
     )
-
-
-def _label(quarter: str) -> str | None:
-    """``2023-24Q2`` → ``Q2 2023-24`` (as the reports print quarters)."""
-    if not quarter:
-        return None
-    try:
-        return Quarter.parse(quarter).label
-    except ValueError:
-        return quarter
 
 
 def overrides_table(rows: Sequence[RatedRow], caption: str) -> Table:

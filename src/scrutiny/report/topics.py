@@ -34,24 +34,17 @@ def outcome_change(c: OutcomeChange | None) -> tuple[int | None, float | None]:
     )
 
 
-def _quarter_label(text: str) -> str:
-    try:
-        return Quarter.parse(text).label
-    except ValueError:
-        return text
-
-
 def calls_blocks(data: ReportData) -> list[Block]:
     rows = data.rows("calls")
     if not rows:
         return [EmptyNotice(f"No emergency response return loaded for {data.quarter.label}.")]
     blocks: list[Block] = []
-    periods = sorted({str(r["period"]) for r in rows}, key=lambda p: Quarter.parse(p))
+    periods: list[Quarter] = sorted({r["period"] for r in rows})
     changes = {(c.call_type, c.borough): c for c in data.calls}
     for call_type in sorted({str(r["call_type"]) for r in rows}):
         mine = [r for r in rows if r["call_type"] == call_type]
         boroughs = list(dict.fromkeys((r["bcu"], r["borough"]) for r in mine))
-        value = {(r["borough"], str(r["period"])): r["within_target_pct"] for r in mine}
+        value = {(r["borough"], r["period"]): r["within_target_pct"] for r in mine}
         out: list[tuple[Cell, ...]] = []
         for bcu, borough in boroughs:
             c = changes.get((call_type, borough))
@@ -68,7 +61,7 @@ def calls_blocks(data: ReportData) -> list[Block]:
             falls = [c for c in ch if (call_change(c) or 0.0) < 0]
             worst = min(ch, key=lambda c: call_change(c) or 0.0)
             best = max(ch, key=lambda c: call_change(c) or 0.0)
-            year_ago = Quarter.parse(periods[-1]).shift(-4).label if periods else ""
+            year_ago = periods[-1].shift(-4).label if periods else ""
             blocks.append(
                 Sentence(
                     f"{call_type} calls: {len(falls)} of {len(ch)} boroughs attended a smaller "
@@ -86,7 +79,7 @@ def calls_blocks(data: ReportData) -> list[Block]:
                 (
                     Column("bcu", "BCU"),
                     Column("borough", "Borough"),
-                    *(Column(p, _quarter_label(p), "number", "%", 0) for p in periods),
+                    *(Column(str(p), p.label, "number", "%", 0) for p in periods),
                     Column("change", "Change on a year earlier", "number", "pp", 1, True),
                 ),
                 tuple(out),
@@ -125,15 +118,15 @@ def standards_blocks(data: ReportData) -> list[Block]:
     rows = data.rows("standards")
     if not rows:
         return [EmptyNotice(f"No standards return loaded for {data.quarter.label}.")]
-    periods = sorted({str(r["period"]) for r in rows}, key=lambda p: Quarter.parse(p))
-    keyed: dict[tuple[str, str], dict[str, Any]] = {}
+    periods: list[Quarter] = sorted({r["period"] for r in rows})
+    keyed: dict[tuple[str, str], dict[Quarter, Any]] = {}
     units: dict[tuple[str, str], str] = {}
     for r in rows:
         key = (str(r["measure"]), str(r["group"] or ""))
-        keyed.setdefault(key, {})[str(r["period"])] = r["value"]
+        keyed.setdefault(key, {})[r["period"]] = r["value"]
         units[key] = str(r["unit"])
     blocks: list[Block] = []
-    now, prev, year = str(data.quarter), str(data.quarter.shift(-1)), str(data.quarter.shift(-4))
+    now, prev, year = data.quarter, data.quarter.shift(-1), data.quarter.shift(-4)
     for (measure, group), values in keyed.items():
         if now not in values:
             continue
@@ -142,7 +135,7 @@ def standards_blocks(data: ReportData) -> list[Block]:
         for p in (prev, year):
             if p in values and values[p] is not None:
                 diff = values[now] - values[p]
-                parts.append(f"{by_unit(diff, unit, signed=True)} on {_quarter_label(p)}")
+                parts.append(f"{by_unit(diff, unit, signed=True)} on {p.label}")
         who = f" ({group})" if group else ""
         blocks.append(
             Sentence(
@@ -159,7 +152,7 @@ def standards_blocks(data: ReportData) -> list[Block]:
                 Column("measure", "Measure"),
                 Column("group", "Group"),
                 Column("unit", "Unit"),
-                *(Column(p, _quarter_label(p), "number") for p in periods),
+                *(Column(str(p), p.label, "number") for p in periods),
             ),
             tuple(
                 (

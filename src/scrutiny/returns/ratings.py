@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from scrutiny.config.periods import Quarter
 from scrutiny.config.plan import Plan, plan_for
 from scrutiny.judge.rag import DEFAULT_RULES, Rag, RatingRules, rate_kpi, rate_milestone, risk_trend
+from scrutiny.returns.schema import read_rows, stored_quarter
 from scrutiny.store.engine import Connection
 
 RATED_KINDS = ("services", "indicators", "milestones")
@@ -31,6 +32,9 @@ class RatedRow:
     override_reason: str | None
     source_id: int
     row_number: int
+    #: A milestone's baseline and forecast quarters (None for other kinds).
+    baseline: Quarter | None = None
+    forecast: Quarter | None = None
 
     @property
     def comparable(self) -> bool:
@@ -76,7 +80,7 @@ def _kpis(con: Connection, plans: list[Plan], quarter: str | None) -> list[Rated
     for kind, q, prio, ref, title, detail, unit, target, value, pub, why, sid, rn in con.execute(
         sql, params * 2
     ).fetchall():
-        quarter_ = Quarter.parse(q)
+        quarter_ = stored_quarter(q)
         rating = rate_kpi(unit, value, target, quarter_.fraction_of_year, _rules(plans, quarter_))
         out.append(
             RatedRow(
@@ -99,34 +103,29 @@ def _kpis(con: Connection, plans: list[Plan], quarter: str | None) -> list[Rated
 
 def _milestones(con: Connection, plans: list[Plan], quarter: str | None) -> list[RatedRow]:
     where, params = _where(quarter)
-    sql = f"""SELECT quarter, priority, ref, description, baseline, forecast, status, rating_reason,
-                     source_id, row_number FROM ret_milestones {where}"""
+    rows = read_rows(con, "ret_milestones", where, params)
     out = []
-    for q, prio, ref, desc, base, fc, status, why, sid, rn in con.execute(sql, params).fetchall():
-        current = Quarter.parse(q)
-        complete = Rag(status).complete
-        rating = rate_milestone(
-            Quarter.parse(base),
-            Quarter.parse(fc) if fc else None,
-            current,
-            complete,
-            _rules(plans, current),
-        )
+    for r in rows:
+        current, base, fc = r["quarter"], r["baseline"], r["forecast"]
+        complete = Rag(r["status"]).complete
+        rating = rate_milestone(base, fc, current, complete, _rules(plans, current))
         detail = f"baseline {base}" + (f", forecast {fc}" if fc else "")
         out.append(
             RatedRow(
                 "milestones",
-                q,
-                prio,
-                ref,
-                desc,
+                str(current),
+                r["priority"],
+                r["ref"],
+                r["description"],
                 detail,
-                status,
+                r["status"],
                 rating.letter,
                 rating.reason,
-                why,
-                sid,
-                rn,
+                r["rating_reason"],
+                r["source_id"],
+                r["row_number"],
+                baseline=base,
+                forecast=fc,
             )
         )
     return out
@@ -193,7 +192,7 @@ def risk_trends(con: Connection, quarter: str | None = None) -> list[TrendRow]:
     for q, prio, ref, desc, score, trend in rows:
         if quarter and q != quarter:
             continue
-        prev = scores.get((str(Quarter.parse(q).shift(-1)), prio, desc.casefold()))
+        prev = scores.get((str(stored_quarter(q).shift(-1)), prio, desc.casefold()))
         computed = risk_trend(score, prev)
         out.append(
             TrendRow(q, prio, ref, desc, score, prev, trend, computed.value if computed else None)

@@ -7,6 +7,10 @@ row of the file it came from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from scrutiny.config.periods import Quarter
 from scrutiny.returns.kinds import FORMER_NAMES, KINDS
 from scrutiny.returns.spec import KNOWN_ISSUE, Kind
 from scrutiny.store.engine import Connection
@@ -99,3 +103,35 @@ def readable_returns(con: Connection) -> None:
 
 def return_tables() -> list[str]:
     return [k.table for k in KINDS.values()]
+
+
+#: Columns holding a quarter, per return table (the provenance quarter and the kind's own).
+QUARTER_COLUMNS: dict[str, frozenset[str]] = {
+    kind.table: frozenset({"quarter", *(c.name for c in kind.columns if c.type == "quarter")})
+    for kind in KINDS.values()
+}
+
+
+def stored_quarter(text: str) -> Quarter:
+    """A quarter as the warehouse holds it (written canonical by the loader) as a typed value:
+    the one place a stored quarter is read back."""
+    return Quarter.parse(text)
+
+
+def read_rows(
+    con: Connection, table: str, where: str = "", params: Sequence[object] = ()
+) -> list[dict[str, Any]]:
+    """Rows of a return table (one of :data:`QUARTER_COLUMNS`, never a request's text) as
+    dicts, with every quarter column typed (:class:`Quarter`)."""
+    if table not in QUARTER_COLUMNS:
+        raise ValueError(f"{table!r} is not a return table")
+    cur = con.execute(f"SELECT * FROM {table} {where}", list(params))
+    names = [d[0] for d in cur.description]
+    typed = QUARTER_COLUMNS[table]
+    return [
+        {
+            n: (stored_quarter(v) if v else None) if n in typed else v
+            for n, v in zip(names, row, strict=True)
+        }
+        for row in cur.fetchall()
+    ]
