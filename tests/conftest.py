@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +10,10 @@ import ibis
 import pytest
 
 from realdata import REALDATA
-from scrutiny.config.workspace import Workspace, demo_root
+from scrutiny.config.workspace import Workspace
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
+from workspaces import copy_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,11 +40,7 @@ def realdata() -> Path:
 @pytest.fixture(scope="session")
 def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """A copy of the shipped demo workspace, ingested once for the session."""
-    root = tmp_path_factory.mktemp("demo") / "ws"
-    shutil.copytree(demo_root(), root, ignore=shutil.ignore_patterns("*.duckdb*"))
-    ws = Workspace.load(root)
-    ingest_workspace(ws)
-    return ws
+    return copy_demo(tmp_path_factory.mktemp("demo") / "ws", ingest=True)
 
 
 def _read_only(ws: Workspace) -> Iterator[ibis.BaseBackend]:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from scrutiny.config.workspace import Workspace, demo_root
+from scrutiny.config.workspace import Workspace
 from scrutiny.measures.summary import crime_summary
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
+from workspaces import copy_demo
 
 RECENT = "MPS Borough Level Crime (most recent 24 months) 202202-202401.csv"
 WARD = "MPS Ward Level Crime (most recent 24 months) 202401-202512.csv"
@@ -29,8 +30,7 @@ def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
 def camden_left_out(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """The demo's borough files, with every Camden row removed from the 2022-02 … 2024-01
     publication (the ward file is left out, so Camden is unpublished from 2022-02 on)."""
-    root = tmp_path_factory.mktemp("coverage") / "ws"
-    shutil.copytree(demo_root(), root, ignore=shutil.ignore_patterns("*.duckdb*"))
+    root = copy_demo(tmp_path_factory.mktemp("coverage") / "ws").root
     (root / "data" / "crime" / WARD).unlink()
     path = root / "data" / "crime" / RECENT
     header, rows = _rows(path)

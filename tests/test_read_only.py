@@ -23,8 +23,9 @@ from typer.testing import CliRunner
 
 import scrutiny
 from scrutiny.cli import app
-from scrutiny.config.workspace import Workspace, demo_root
+from scrutiny.config.workspace import Workspace
 from scrutiny.store.inputs import inputs_path
+from workspaces import copy_demo
 
 SRC = Path(scrutiny.__file__).resolve().parents[1]
 runner = CliRunner()
@@ -81,9 +82,7 @@ def test_changed_return_is_noticed_too(demo_copy: Workspace) -> None:
 
 
 def test_first_read_of_a_new_workspace_ingests_once_and_says_so(tmp_path: Path) -> None:
-    root = tmp_path / "fresh"
-    shutil.copytree(demo_root(), root, ignore=shutil.ignore_patterns("*.duckdb*", "*.inputs.json"))
-    ws = Workspace.load(root)
+    ws = copy_demo(tmp_path / "fresh")
     assert not ws.warehouse_path.exists()
     rows, warning = crime_csv(ws)
     assert "No warehouse yet" in warning and "scrutiny ingest" in warning

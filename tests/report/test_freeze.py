@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,12 @@ from typer.testing import CliRunner
 
 from scrutiny.cli.main import app
 from scrutiny.config.periods import Quarter
-from scrutiny.config.workspace import Workspace, demo_root
+from scrutiny.config.workspace import Workspace
 from scrutiny.report.build import build_report
 from scrutiny.report.data import load_report_data
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.store.frozen import FreezeError
+from workspaces import copy_demo
 
 from .conftest import STAMP
 
@@ -56,11 +56,7 @@ def _later_publication(source: Path, target: Path) -> int:
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """A copy of the demo of its own (this test loads a new publication into it)."""
-    root = tmp_path_factory.mktemp("frozen") / "ws"
-    shutil.copytree(demo_root(), root, ignore=shutil.ignore_patterns("*.duckdb*"))
-    workspace = Workspace.load(root)
-    ingest_workspace(workspace)
-    return workspace
+    return copy_demo(tmp_path_factory.mktemp("frozen") / "ws", ingest=True)
 
 
 def test_frozen_quarter_survives_a_revision(ws: Workspace, tmp_path: Path) -> None:

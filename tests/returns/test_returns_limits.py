@@ -18,6 +18,7 @@ from scrutiny.returns.base import ReturnError, read_xlsx
 from scrutiny.returns.load import load_file, read_return
 from scrutiny.store.warehouse import Warehouse
 from warehouse_state import every_row
+from workspaces import copy_demo
 
 RETURNS = demo_root() / "returns"
 SERVICES = RETURNS / "2023-24Q1-services.csv"
@@ -142,8 +143,7 @@ def test_a_duplicate_sources_key_is_refused(demo_ws: Workspace, tmp_path: Path) 
 @pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
 def test_a_mistyped_source_path_is_an_error(tmp_path: Path, absolute: bool) -> None:
     """Relative to the workspace or absolute (a shared data folder), with or without a glob."""
-    root = tmp_path / "ws"
-    shutil.copytree(demo_root(), root, ignore=shutil.ignore_patterns("*.duckdb*"))
+    root = copy_demo(tmp_path / "ws").root
     config = root / "scrutiny.yaml"
     typo = f"{root}/data/krime" if absolute else "data/krime"
     config.write_text(
