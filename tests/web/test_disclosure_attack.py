@@ -18,21 +18,12 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from scrutiny.config.periods import Quarter, add_months
+from scrutiny.config.periods import WINDOWS, Quarter, add_months
 from scrutiny.web.api import PUBLIC_COLUMNS
 
 from .conftest import SUPPRESS_BELOW
 
 LEVELS = ("force", "bcu", "borough", "ward")
-WINDOWS = (
-    "quarter",
-    "previous_quarter",
-    "same_quarter_last_year",
-    "same_quarter_baseline",
-    "r12",
-    "previous_r12",
-    "baseline_r12",
-)
 Cell = tuple[str, str, str, str]  # (level, area code, category slug, window)
 
 

@@ -13,6 +13,7 @@ freeze (``frozen=``): every crime query then reads the figures as its frozen sou
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import threading
@@ -20,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import ibis
 import pandas as pd
@@ -31,7 +32,7 @@ from scrutiny.analysis.series import SeriesAnalysis, analyse_series
 from scrutiny.analysis.stop_search import StopSearchSummary, summarise
 from scrutiny.config.geography import GEO_LEVELS, Area
 from scrutiny.config.names import slug
-from scrutiny.config.periods import Comparator, Quarter, add_months
+from scrutiny.config.periods import WINDOWS, Comparator, Quarter, add_months
 from scrutiny.config.plan import Plan
 from scrutiny.config.workspace import Workspace
 from scrutiny.judge.spc import SpcResult
@@ -64,6 +65,7 @@ from scrutiny.store.engine import Connection
 from scrutiny.store.frozen import Freeze, frozen_sources, read_freeze, use_frozen
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 #: Published return tables (warehouse table → public name), in the order pages list them.
 PUBLISHED_TABLES: dict[str, str] = {
@@ -791,6 +793,20 @@ class WorkspaceData:
         return self.cache.get(key, compute)
 
 
+def per_facade(
+    view: Callable[Concatenate[WorkspaceData, P], T],
+) -> Callable[Concatenate[WorkspaceData, P], T]:
+    """Compute ``view`` once per facade and arguments (each of them hashable), in the facade's
+    cache: the data do not change while a facade is open."""
+
+    @functools.wraps(view)
+    def cached(data: WorkspaceData, *args: P.args, **kwargs: P.kwargs) -> T:
+        key = (view.__module__, view.__qualname__, args, tuple(sorted(kwargs.items())))
+        return data.cache.get(key, lambda: view(data, *args, **kwargs))
+
+    return cached
+
+
 def row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
     """The measures row of an area; an area with no offences in any window reads zero."""
     by_area = frame.attrs.get("_by_area")
@@ -801,7 +817,7 @@ def row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
         return dict(by_area[area_code])
     missing = set(frame.attrs.get("incomplete_windows", []))
     row: dict[str, Any] = {"r12_rate_per_1000": None}
-    for name in ("quarter", "r12", *(c.value for c in Comparator)):
+    for name in WINDOWS:
         row[name] = None if name in missing else 0
     for c in Comparator:
         row[f"change_{c.value}"] = None

@@ -127,6 +127,14 @@ QUARTER_COMPARATORS = (
     Comparator.SAME_QUARTER_BASELINE,
 )
 R12_COMPARATORS = (Comparator.PREVIOUS_R12, Comparator.BASELINE_R12)
+#: A quarter's windows as the measures name them: the quarter and its comparators, then the 12
+#: months and theirs.
+WINDOWS = (
+    "quarter",
+    *(c.value for c in QUARTER_COMPARATORS),
+    "r12",
+    *(c.value for c in R12_COMPARATORS),
+)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from scrutiny.analysis.crime import Comparison, comparator_labels, compare
 from scrutiny.analysis.data import LruCache, NotFound, WorkspaceData
-from scrutiny.config.periods import QUARTER_COMPARATORS, Comparator, Quarter
+from scrutiny.config.periods import QUARTER_COMPARATORS, WINDOWS, Comparator, Quarter
 from scrutiny.content.disclosure import Count, Suppressor
 from scrutiny.content.export import numeric_table
 from scrutiny.content.format import is_missing, number, slug
@@ -124,13 +124,7 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
         "category",
         "area_code",
         "area_name",
-        "quarter",
-        "previous_quarter",
-        "same_quarter_last_year",
-        "same_quarter_baseline",
-        "r12",
-        "previous_r12",
-        "baseline_r12",
+        *WINDOWS,
         *(f"change_{c.value}" for c in Comparator),
         "population",
         "r12_rate_per_1000",
@@ -143,7 +137,7 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
     for r in frame.to_dict("records"):
         row: dict[str, Any] = {"category": sel.name, "area_code": r["area_code"]}
         row["area_name"] = r["area_name"]
-        for name in ("quarter", "r12", *(c.value for c in Comparator)):
+        for name in WINDOWS:
             row[name] = hide.count(r[name])
         for c in Comparator:
             base = row["quarter" if c.value in COUNT_WINDOWS else "r12"]
@@ -152,7 +146,7 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
         row["population"] = None if is_missing(r["population"]) else int(r["population"])
         row["r12_rate_per_1000"] = _round(r["r12_rate_per_1000"], 3) if row["r12"].shown else None
         # Test the counts as published: a withheld or hidden count is None, never tested.
-        published = {n: row[n].value for n in ("quarter", "r12", *(c.value for c in Comparator))}
+        published = {n: row[n].value for n in WINDOWS}
         for test in compare({**r, **published}, labels, intervals=False):
             key = test.comparator.value
             base = row["quarter" if key in COUNT_WINDOWS else "r12"]

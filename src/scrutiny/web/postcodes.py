@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrutiny.analysis.data import WorkspaceData
+from scrutiny.analysis.data import WorkspaceData, per_facade
 from scrutiny.config.workspace import Workspace
 from scrutiny.sources.ons_lookup import read_ons_lookup
 
@@ -68,9 +68,10 @@ def lookup_file(root: Path) -> Path | None:
     return None
 
 
+@per_facade
 def postcodes(data: WorkspaceData) -> dict[str, Place]:
     """The workspace's postcode lookup ({} when it supplies none), read once per facade."""
-    return data.cache.get(("postcodes",), lambda: read_postcodes(data.ws))
+    return read_postcodes(data.ws)
 
 
 def read_postcodes(ws: Workspace) -> dict[str, Place]:

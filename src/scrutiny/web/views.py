@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from scrutiny.analysis.crime import CrimeAnalysis
-from scrutiny.analysis.data import WorkspaceData, row_of
+from scrutiny.analysis.data import WorkspaceData, per_facade, row_of
 from scrutiny.analysis.disclosure import Withheld
 from scrutiny.config.geography import Area
 from scrutiny.config.periods import (
@@ -243,6 +243,7 @@ def spc_icon(spc: SpcResult) -> tuple[str, str]:
     return variation_icon_svg(icon, size=32), VARIATION_TEXT[icon]
 
 
+@per_facade
 def explorer(
     data: WorkspaceData,
     sel: Selection,
@@ -254,21 +255,6 @@ def explorer(
     with_chart: bool = True,
 ) -> Explorer:
     """Everything the crime explorer shows for one selection (cached per selection)."""
-    key = ("explorer", sel.name, level, area.code, quarter, comparator, with_chart)
-    return data.cache.get(
-        key, lambda: _explorer(data, sel, level, area, quarter, comparator, with_chart)
-    )
-
-
-def _explorer(
-    data: WorkspaceData,
-    sel: Selection,
-    level: str,
-    area: Area,
-    quarter: Quarter,
-    comparator: Comparator,
-    with_chart: bool,
-) -> Explorer:
     hide = Suppressor(data.ws.config.settings.suppress_below)
     published = row_of(data.measures(sel, level, quarter), area.code)
     spc, months = data.spc(sel, level, area.code, quarter)
@@ -466,6 +452,7 @@ def _bar_text(r: RankedArea) -> str:
     return r.value_text if r.status == reading_of(None) else f"{r.value_text} ({r.status.lower()})"
 
 
+@per_facade
 def comparison(
     data: WorkspaceData,
     sel: Selection,
@@ -476,23 +463,7 @@ def comparison(
     within: Area | None = None,
 ) -> Comparison:
     """Areas of ``level`` (in ``within``, when given) ranked highest first on ``measure``
-    (cached per selection)."""
-    key = ("comparison", sel.name, level, quarter, comparator, measure, within)
-    return data.cache.get(
-        key, lambda: _comparison(data, sel, level, quarter, comparator, measure, within)
-    )
-
-
-def _comparison(
-    data: WorkspaceData,
-    sel: Selection,
-    level: str,
-    quarter: Quarter,
-    comparator: Comparator,
-    measure: str,
-    within: Area | None = None,
-) -> Comparison:
-    """Areas of ``level`` ranked highest first on ``measure`` (rate, change or count)."""
+    (rate, change or count; cached per selection)."""
     hide = Suppressor(data.ws.config.settings.suppress_below)
     frame = data.measures(sel, level, quarter)
     force_frame = data.measures(sel, "force", quarter)
@@ -747,28 +718,20 @@ def local_categories(data: WorkspaceData) -> list[Selection]:
     return found
 
 
+@per_facade
 def answers(data: WorkspaceData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
     """The headline categories' (and groups') answers for one area (cached)."""
-    key = ("answers", level, area.code, quarter)
     chosen = local_categories(data)
-
-    def compute() -> list[Answer]:
-        data.prefetch(chosen, level, quarter)
-        return [answer(data, sel, level, area, quarter) for sel in chosen]
-
-    return data.cache.get(key, compute)
+    data.prefetch(chosen, level, quarter)
+    return [answer(data, sel, level, area, quarter) for sel in chosen]
 
 
+@per_facade
 def major_answers(data: WorkspaceData, level: str, area: Area, quarter: Quarter) -> list[Answer]:
     """Every major category's answer for one area (the area page's full table, cached)."""
-    key = ("major-answers", level, area.code, quarter)
     majors = [s for s in data.categories.values() if s.kind in ("total", "major", "group")]
-
-    def compute() -> list[Answer]:
-        data.prefetch([*majors, *data.headline], level, quarter)
-        return [answer(data, sel, level, area, quarter, pattern=False) for sel in majors]
-
-    return data.cache.get(key, compute)
+    data.prefetch([*majors, *data.headline], level, quarter)
+    return [answer(data, sel, level, area, quarter, pattern=False) for sel in majors]
 
 
 @dataclass(frozen=True)
@@ -835,16 +798,13 @@ CHANGE_BREAKS = (-10.0, -2.5, 2.5, 10.0)
 NO_DATA = "#bdbdbd"
 
 
+@per_facade
 def shapes(data: WorkspaceData, level: str) -> dict[str, geo.Shape]:
     """The workspace's boundaries of ``level`` by area code ({} when it ships none)."""
-
-    def load() -> dict[str, geo.Shape]:
-        path = geo.boundaries_file(data.ws.root, level)
-        if path is None:
-            return {}
-        return geo.load_boundaries(path).match(data.areas[level].values())
-
-    return data.cache.get(("shapes", level), load)
+    path = geo.boundaries_file(data.ws.root, level)
+    if path is None:
+        return {}
+    return geo.load_boundaries(path).match(data.areas[level].values())
 
 
 def neighbours(data: WorkspaceData, area: Area) -> list[Area]:
@@ -927,6 +887,7 @@ def _legend(cuts: list[float], palette: tuple[str, ...], measure: str) -> list[t
     return items
 
 
+@per_facade
 def map_view(
     data: WorkspaceData,
     sel: Selection,
@@ -936,18 +897,6 @@ def map_view(
     measure: str,
 ) -> MapView:
     """Areas of ``level`` coloured by ``measure`` (cached per selection)."""
-    key = ("map", sel.name, level, quarter, comparator, measure)
-    return data.cache.get(key, lambda: _map_view(data, sel, level, quarter, comparator, measure))
-
-
-def _map_view(
-    data: WorkspaceData,
-    sel: Selection,
-    level: str,
-    quarter: Quarter,
-    comparator: Comparator,
-    measure: str,
-) -> MapView:
     # Values straight from the measures (no SPC per area: the map has 679 wards to colour).
     hide = Suppressor(data.ws.config.settings.suppress_below)
     frame = data.measures(sel, level, quarter)
