@@ -7,6 +7,7 @@ Templates only ever call a :class:`Links` method, so the same template renders b
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from scrutiny.content.format import slug
@@ -49,6 +50,10 @@ class Links:
         """A page with no parameters: registers, finance, sources, data."""
         return self.to(f"/{name}")
 
+    def route(self, path: str, **params: str | None) -> str:
+        """The page or download at ``path`` of the server with ``params`` (a query string)."""
+        return _query(path, **params)
+
     def crime(
         self,
         category: str,
@@ -57,7 +62,7 @@ class Links:
         quarter: str | None = None,
         comparator: str | None = None,
     ) -> str:
-        return _query(
+        return self.route(
             "/crime",
             category=slug(category),
             level=level,
@@ -75,7 +80,7 @@ class Links:
         measure: str | None = None,
         within: str | None = None,
     ) -> str:
-        return _query(
+        return self.route(
             "/compare",
             category=slug(category),
             level=level,
@@ -86,7 +91,7 @@ class Links:
         )
 
     def area(self, level: str, area: str, quarter: str | None = None) -> str:
-        return _query("/area", level=level, area=area, quarter=quarter)
+        return self.route("/area", level=level, area=area, quarter=quarter)
 
     def map(
         self,
@@ -96,7 +101,7 @@ class Links:
         measure: str | None = None,
         comparator: str | None = None,
     ) -> str:
-        return _query(
+        return self.route(
             "/map",
             category=slug(category),
             level=level,
@@ -106,21 +111,23 @@ class Links:
         )
 
     def points(self, category: str, quarter: str | None = None) -> str:
-        return _query("/map/points", category=slug(category), quarter=quarter)
+        return self.route("/map/points", category=slug(category), quarter=quarter)
 
     def search(self, q: str | None = None) -> str:
-        return _query("/search", q=q)
+        return self.route("/search", q=q)
 
     def measures_csv(self, category: str, level: str, quarter: str) -> str:
-        return _query(
+        return self.route(
             "/api/crime/measures.csv", category=slug(category), level=level, quarter=quarter
         )
 
     def measures_json(self, category: str, level: str, quarter: str) -> str:
-        return _query("/api/crime/measures", category=slug(category), level=level, quarter=quarter)
+        return self.route(
+            "/api/crime/measures", category=slug(category), level=level, quarter=quarter
+        )
 
     def series_csv(self, category: str, level: str, area: str, quarter: str) -> str:
-        return _query(
+        return self.route(
             "/api/crime/series.csv",
             category=slug(category),
             level=level,
@@ -131,7 +138,7 @@ class Links:
     def comparison_csv(
         self, category: str, level: str, quarter: str, comparator: str, measure: str
     ) -> str:
-        return _query(
+        return self.route(
             "/api/crime/comparison.csv",
             category=slug(category),
             level=level,
@@ -190,59 +197,10 @@ class StaticLinks(Links):
     def page(self, name: str) -> str:
         return self.to(f"{name}.html")
 
-    def crime(
-        self,
-        category: str,
-        level: str,
-        area: str,
-        quarter: str | None = None,
-        comparator: str | None = None,
-    ) -> str:
-        return self.to(crime_file(category, level, area))
-
-    def compare(
-        self,
-        category: str,
-        level: str,
-        quarter: str | None = None,
-        comparator: str | None = None,
-        measure: str | None = None,
-        within: str | None = None,
-    ) -> str:
-        return self.to(compare_file(category, level, measure or "rate"))
-
-    def area(self, level: str, area: str, quarter: str | None = None) -> str:
-        return self.to(area_file(level, area))
-
-    def map(
-        self,
-        category: str,
-        level: str = "borough",
-        quarter: str | None = None,
-        measure: str | None = None,
-        comparator: str | None = None,
-    ) -> str:
-        return self.to(map_file(category, level, measure or "rate"))
-
-    def points(self, category: str, quarter: str | None = None) -> str:
-        return self.to(points_file(category))
-
-    def search(self, q: str | None = None) -> str:
-        return self.to("search.html")
-
-    def measures_csv(self, category: str, level: str, quarter: str) -> str:
-        return self.to(f"data/crime/{level}/{slug(category)}.csv")
-
-    def measures_json(self, category: str, level: str, quarter: str) -> str:
-        return self.to(f"data/crime/{level}/{slug(category)}.json")
-
-    def series_csv(self, category: str, level: str, area: str, quarter: str) -> str:
-        return self.to(f"data/series/{level}/{area}/{slug(category)}.csv")
-
-    def comparison_csv(
-        self, category: str, level: str, quarter: str, comparator: str, measure: str
-    ) -> str:
-        return self.to(f"data/compare/{level}/{slug(category)}-{measure}.csv")
+    def route(self, path: str, **params: str | None) -> str:
+        """The file the site writes for the page or download at ``path`` (one file per page,
+        whatever its quarter or comparator: the site shows the latest quarter)."""
+        return self.to(_STATIC_FILES[path]({k: v or "" for k, v in params.items()}))
 
     def table_csv(self, name: str) -> str:
         return self.to(f"data/tables/{name}.csv")
@@ -278,3 +236,20 @@ def area_file(level: str, area: str) -> str:
 
 def map_file(category: str, level: str, measure: str) -> str:
     return f"map/{level}/{slug(category)}-{measure}.html"
+
+
+#: The file of each server page or download the site writes, from the route's parameters.
+_STATIC_FILES: dict[str, Callable[[dict[str, str]], str]] = {
+    "/crime": lambda p: crime_file(p["category"], p["level"], p["area"]),
+    "/compare": lambda p: compare_file(p["category"], p["level"], p["measure"] or "rate"),
+    "/area": lambda p: area_file(p["level"], p["area"]),
+    "/map": lambda p: map_file(p["category"], p["level"], p["measure"] or "rate"),
+    "/map/points": lambda p: points_file(p["category"]),
+    "/search": lambda p: "search.html",
+    "/api/crime/measures.csv": lambda p: f"data/crime/{p['level']}/{p['category']}.csv",
+    "/api/crime/measures": lambda p: f"data/crime/{p['level']}/{p['category']}.json",
+    "/api/crime/series.csv": lambda p: f"data/series/{p['level']}/{p['area']}/{p['category']}.csv",
+    "/api/crime/comparison.csv": lambda p: (
+        f"data/compare/{p['level']}/{p['category']}-{p['measure']}.csv"
+    ),
+}
