@@ -11,13 +11,14 @@ import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+from pydantic import BaseModel, Field
 
 from scrutiny import __version__
 from scrutiny.analysis.data import LruCache, NotFound, WorkspaceData
@@ -939,6 +940,24 @@ def _fixed(x: float | None) -> str:
 # --- routes ----------------------------------------------------------------------------------
 
 
+class PageQuery(BaseModel):
+    """The query of the explorer, compare, area, map and points pages, declared once: each
+    page reads the parameters it uses; every value is bounded (a longer one is answered 422)."""
+
+    category: str | None = Field(None, max_length=120)
+    level: str | None = Field(None, max_length=20)
+    area: str | None = Field(None, max_length=120)
+    quarter: str | None = Field(None, max_length=20)
+    comparator: str | None = Field(None, max_length=40)
+    measure: str | None = Field(None, max_length=20)
+    within: str | None = Field(None, max_length=120)
+    sort: str | None = Field(None, max_length=20)
+    order: str | None = Field(None, max_length=4)
+
+
+PageParams = Annotated[PageQuery, Query()]
+
+
 def router(pages: Pages) -> APIRouter:
     """The HTML routes, each cached per URL."""
     r = APIRouter(include_in_schema=False)
@@ -971,35 +990,26 @@ def router(pages: Pages) -> APIRouter:
         return await cached(request, lambda: pages.priority(links, priority_id))
 
     @r.get("/crime", response_class=HTMLResponse)
-    async def crime(
-        request: Request,
-        category: str | None = Query(None, max_length=120),
-        level: str | None = Query(None, max_length=20),
-        area: str | None = Query(None, max_length=120),
-        quarter: str | None = Query(None, max_length=20),
-        comparator: str | None = Query(None, max_length=40),
-    ) -> Response:
+    async def crime(request: Request, q: PageParams) -> Response:
         def render() -> str:
-            p = resolve_crime(pages.data, category, level, area, quarter, comparator)
+            p = resolve_crime(pages.data, q.category, q.level, q.area, q.quarter, q.comparator)
             return pages.crime(links, p)
 
         return await cached(request, render)
 
     @r.get("/compare", response_class=HTMLResponse)
-    async def compare(
-        request: Request,
-        category: str | None = Query(None, max_length=120),
-        level: str | None = Query(None, max_length=20),
-        quarter: str | None = Query(None, max_length=20),
-        comparator: str | None = Query(None, max_length=40),
-        measure: str | None = Query(None, max_length=20),
-        within: str | None = Query(None, max_length=120),
-        sort: str | None = Query(None, max_length=20),
-        order: str | None = Query(None, max_length=4),
-    ) -> Response:
+    async def compare(request: Request, q: PageParams) -> Response:
         def render() -> str:
             p = resolve_compare(
-                pages.data, category, level, quarter, comparator, measure, within, sort, order
+                pages.data,
+                q.category,
+                q.level,
+                q.quarter,
+                q.comparator,
+                q.measure,
+                q.within,
+                q.sort,
+                q.order,
             )
             return pages.compare(links, p)
 
@@ -1017,44 +1027,27 @@ def router(pages: Pages) -> APIRouter:
         )
 
     @r.get("/area", response_class=HTMLResponse)
-    async def area(
-        request: Request,
-        level: str | None = Query(None, max_length=20),
-        area: str | None = Query(None, max_length=120),
-        quarter: str | None = Query(None, max_length=20),
-        sort: str | None = Query(None, max_length=20),
-        order: str | None = Query(None, max_length=4),
-    ) -> Response:
+    async def area(request: Request, q: PageParams) -> Response:
         def render() -> str:
-            return pages.area(links, resolve_area(pages.data, level, area, quarter, sort, order))
+            p = resolve_area(pages.data, q.level, q.area, q.quarter, q.sort, q.order)
+            return pages.area(links, p)
 
         return await cached(request, render)
 
     @r.get("/map", response_class=HTMLResponse)
-    async def map_page(
-        request: Request,
-        category: str | None = Query(None, max_length=120),
-        level: str | None = Query(None, max_length=20),
-        quarter: str | None = Query(None, max_length=20),
-        comparator: str | None = Query(None, max_length=40),
-        measure: str | None = Query(None, max_length=20),
-        sort: str | None = Query(None, max_length=20),
-        order: str | None = Query(None, max_length=4),
-    ) -> Response:
+    async def map_page(request: Request, q: PageParams) -> Response:
         def render() -> str:
-            p = resolve_map(pages.data, category, level, quarter, comparator, measure, sort, order)
+            p = resolve_map(
+                pages.data, q.category, q.level, q.quarter, q.comparator, q.measure, q.sort, q.order
+            )
             return pages.map_page(links, p)
 
         return await cached(request, render)
 
     @r.get("/map/points", response_class=HTMLResponse)
-    async def points(
-        request: Request,
-        category: str | None = Query(None, max_length=120),
-        quarter: str | None = Query(None, max_length=20),
-    ) -> Response:
+    async def points(request: Request, q: PageParams) -> Response:
         def render() -> str:
-            return pages.points(links, resolve_points(pages.data, category, quarter))
+            return pages.points(links, resolve_points(pages.data, q.category, q.quarter))
 
         return await cached(request, render)
 
