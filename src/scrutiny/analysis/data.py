@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -46,7 +45,7 @@ from scrutiny.measures.crime import (
 )
 from scrutiny.measures.stop_search import positive_share
 from scrutiny.measures.street_points import Cell, Grid, density, grid_of, located
-from scrutiny.measures.summary import groups_of
+from scrutiny.measures.summary import clean, groups_of
 from scrutiny.returns.derived import (
     Gap,
     OutcomeChange,
@@ -187,15 +186,6 @@ RETURN_TABLES = (
     "standards",
     "commentary",
 )
-
-
-def clean(value: Any) -> Any:
-    """NaN / NA → None; numpy scalars → Python ones."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 @dataclass(frozen=True)

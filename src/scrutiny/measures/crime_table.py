@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from scrutiny.config.periods import Quarter
 from scrutiny.measures.categories import (
     GroupSpec,
+    Selection,
     SeriesBreak,
     default_names,
     resolve,
@@ -98,6 +99,34 @@ def groups_of(ws: Workspace) -> list[GroupSpec]:
         for j in ws.config.category_joins
     ]
     return groups + joins
+
+
+def chosen_selections(
+    ws: Workspace, available: dict[str, Selection], categories: Sequence[str]
+) -> list[Selection]:
+    """The selections asked for by name (default: the workspace's headline ones; 'all': every
+    one), in the order asked."""
+    names = list(categories) or default_names(ws.config.settings.headline_categories, available)
+    if [n.lower() for n in names] == ["all"]:
+        return list(available.values())
+    return resolve(available, names)
+
+
+def check_found(ws: Workspace, query: CrimeQuery, chosen: Sequence[Selection], found: bool) -> None:
+    """A clear error when a query found no row: no area of that name, or a level the data do
+    not hold."""
+    if query.areas and not found:
+        raise ValueError(f"no {query.level} called {', '.join(query.areas)} in the data")
+    if not found and query.level != "force":
+        names = [s.name for s in chosen]
+        raise ValueError(empty_level_error(query.level, bool(ws.config.bcus), names, query.quarter))
+
+
+def shown_columns(columns: Sequence[str], has_outcomes: bool) -> list[str]:
+    """The table's columns in print order: the measures, the outcome ones when any is
+    published, then the rest."""
+    shown = [*COLUMNS, *(c for c in OUTCOME_COLUMNS if has_outcomes)]
+    return [*shown, *(c for c in columns if c not in shown)]
 
 
 def summary_notes(
@@ -205,12 +234,7 @@ def _table(
     sql = _Compiled(ws, con)
     reads = sql.sql("reads", {"level": query.level})
     available = selections(compiled.fetch(con, reads["members"])[1], groups_of(ws))
-    names = list(categories) or default_names(ws.config.settings.headline_categories, available)
-    chosen = (
-        list(available.values())
-        if [n.lower() for n in names] == ["all"]
-        else resolve(available, names)
-    )
+    chosen = chosen_selections(ws, available, categories)
     years = [int(y) for (y,) in compiled.fetch(con, reads["population_years"])[1]]
     year = query.population_year or population_year(years, query.quarter) or 0
     windows = query.windows()
@@ -219,11 +243,7 @@ def _table(
     members = [(s.name, s.kind, *m) for s in chosen for m in sorted(s.members)]
     compiled.temp_table(con, MEMBERS_TABLE, MEMBER_COLUMNS, members)
     columns, rows = compiled.fetch(con, measures)
-    if query.areas and not rows:
-        raise ValueError(f"no {query.level} called {', '.join(query.areas)} in the data")
-    if not rows and query.level != "force":
-        names = [s.name for s in chosen]
-        raise ValueError(empty_level_error(query.level, bool(ws.config.bcus), names, query.quarter))
+    check_found(ws, query, chosen, bool(rows))
     published: Published = {}
     for measure, scheme, group, category, month in compiled.fetch(con, reads["published"])[1]:
         published.setdefault((measure, (scheme, group, category)), set()).add(month)
@@ -255,8 +275,7 @@ def _table(
     has_outcomes = any(r[c] is not None for r in records for c in outcomes)
     if not has_outcomes:
         columns = [c for c in columns if c not in outcomes]
-    shown = [*COLUMNS, *(c for c in OUTCOME_COLUMNS if has_outcomes)]
-    columns = [*shown, *(c for c in columns if c not in shown)]
+    columns = shown_columns(columns, has_outcomes)
     records = [{c: r[c] for c in columns} for r in records]
     every = [set(cov.gaps) for cov in coverage.category.values()]
     incomplete = sorted(set.intersection(*every), key=list(windows).index) if every else []

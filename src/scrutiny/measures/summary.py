@@ -12,12 +12,25 @@ import pandas as pd
 
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
-from scrutiny.measures.categories import default_names, resolve
+from scrutiny.measures.categories import default_names
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
 from scrutiny.measures.crime_table import CAVEAT as CAVEAT
-from scrutiny.measures.crime_table import COLUMNS, OUTCOME_COLUMNS, summary_notes
+from scrutiny.measures.crime_table import (
+    check_found,
+    chosen_selections,
+    shown_columns,
+    summary_notes,
+)
 from scrutiny.measures.crime_table import groups_of as groups_of
-from scrutiny.measures.query import empty_level_error
+
+
+def clean(value: Any) -> Any:
+    """A frame's cell as a plain Python value: NaN / NA → None; numpy scalars → Python ones."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 @dataclass
@@ -27,11 +40,6 @@ class CrimeSummary:
     notes: list[str] = field(default_factory=list)
 
     def records(self) -> list[dict[str, Any]]:
-        def clean(v: Any) -> Any:
-            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-                return None
-            return v.item() if hasattr(v, "item") else v
-
         return [{k: clean(v) for k, v in row.items()} for row in self.frame.to_dict("records")]
 
 
@@ -65,22 +73,12 @@ def crime_summary(
     q = Quarter.parse(quarter) if quarter else ws.quarter
     con = connect(ws)
     try:
-        available = available_selections(con, groups_of(ws))
-        names = list(categories) or default_names(ws.config.settings.headline_categories, available)
-        chosen = (
-            list(available.values())
-            if [n.lower() for n in names] == ["all"]
-            else resolve(available, names)
-        )
+        chosen = chosen_selections(ws, available_selections(con, groups_of(ws)), categories)
         query = CrimeQuery(q, ws.baseline, level, tuple(areas), ws.config.settings.population_year)
         frame = crime_measures(con, query, chosen)
     finally:
         con.disconnect()
-    if areas and frame.empty:
-        raise ValueError(f"no {level} called {', '.join(areas)} in the data")
-    if frame.empty and level != "force":
-        names = [s.name for s in chosen]
-        raise ValueError(empty_level_error(level, bool(ws.config.bcus), names, q))
+    check_found(ws, query, chosen, not frame.empty)
     attrs = dict(frame.attrs)
     order = {s.name: i for i, s in enumerate(chosen)}
     frame = frame.sort_values(
@@ -98,7 +96,6 @@ def crime_summary(
         attrs.get("population_year"),
         has_outcomes,
     )
-    shown = [*COLUMNS, *(c for c in OUTCOME_COLUMNS if has_outcomes)]
-    frame = frame[[*shown, *[c for c in frame if c not in shown]]]
+    frame = frame[shown_columns(list(frame.columns), has_outcomes)]
     frame.attrs.update(attrs)
     return CrimeSummary(query, frame, notes)

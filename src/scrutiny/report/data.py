@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from scrutiny.analysis.crime import spc_window
-from scrutiny.analysis.data import LoadedSource, WorkspaceData, clean
+from scrutiny.analysis.data import LoadedSource, WorkspaceData
 from scrutiny.analysis.disclosure import Disclosure, withheld
 from scrutiny.analysis.series import SeriesAnalysis
 from scrutiny.analysis.stop_search import StopSearchSummary
@@ -25,6 +25,7 @@ from scrutiny.config.report import ReportDefinition, load_definition
 from scrutiny.config.workspace import Workspace
 from scrutiny.content.model import Source
 from scrutiny.measures.categories import Selection, resolve
+from scrutiny.measures.summary import clean
 from scrutiny.returns.actions import workspace_plans
 from scrutiny.returns.derived import Gap, OutcomeChange, PointChange, Variance
 from scrutiny.returns.ratings import RatedRow, TrendRow
