@@ -211,17 +211,20 @@ def test_keyboard_reaches_everything_in_order(page: Any, live_url: str) -> None:
     ["/", EXPLORER, "/compare?category=robbery", "/priorities/trust", "/registers", "/finance"],
 )
 def test_axe_finds_no_serious_or_critical_violations(page: Any, live_url: str, path: str) -> None:
-    axe = axe_script()
-    page.goto(live_url + path)
-    page.evaluate(axe.read_text(encoding="utf-8"))  # evaluated over CDP: CSP does not apply
+    assert _serious_violations(page, live_url + path) == []
+    assert page.csp_errors == []
+
+
+def _serious_violations(page: Any, url: str) -> list[str]:
+    """axe-core's serious and critical violations on the page at ``url``."""
+    page.goto(url)
+    page.evaluate(axe_script().read_text(encoding="utf-8"))  # over CDP: CSP does not apply
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert bad == []
-    assert page.csp_errors == []
 
 
 def test_screenshots(page: Any, live_url: str, shots: Path) -> None:
@@ -340,16 +343,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live_url: str, name: 
 
 @pytest.mark.parametrize("name", ["area", "map", "search", "data", "docs", "ward", "compare-wards"])
 def test_axe_finds_nothing_serious_on_the_new_pages(page: Any, live_url: str, name: str) -> None:
-    axe = axe_script()
-    page.goto(live_url + PAGES[name])
-    page.evaluate(axe.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert _serious_violations(page, live_url + PAGES[name]) == []
     assert page.csp_errors == []
 
 
