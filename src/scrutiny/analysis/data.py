@@ -483,7 +483,7 @@ class WorkspaceData:
         )
         for sel in todo:
             part = measures[measures["category"] == sel.name].reset_index(drop=True)
-            part.attrs = dict(measures.attrs)
+            part.attrs = measures.attrs | measures.attrs["by_category"][sel.name]
             self.cache.put(("measures", sel.name, level, quarter), part)
             months = series[series["category"] == sel.name].reset_index(drop=True)
             self.cache.put(("series", sel.name, level, quarter), months)

@@ -354,6 +354,17 @@ def crime_measures(
     )
     df.attrs["coverage_notes"] = coverage.notes()
     df.attrs["series_breaks"] = [f"{s.name}: {b.note}" for s in chosen for b in s.breaks]
+    # The same three notes for each category alone, for callers that split a batch by category.
+    df.attrs["by_category"] = {
+        s.name: {
+            "incomplete_windows": sorted(coverage.category[s.name].gaps, key=list(windows).index),
+            "coverage_notes": [coverage.category[s.name].note]
+            * bool(coverage.category[s.name].note)
+            + [n for n in dict.fromkeys(coverage.area_notes) if n.startswith(f"{s.name} in ")],
+            "series_breaks": [f"{s.name}: {b.note}" for b in s.breaks],
+        }
+        for s in chosen
+    }
     return df.reset_index(drop=True)
 
 
