@@ -3,11 +3,11 @@ query and gzip; nothing but complete 200 answers to plain GETs is kept."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from asgi_run import run_apart
 from scrutiny.web.replay import ReplayCache
 
 
@@ -43,7 +43,7 @@ def _get(app: Any, path: str, query: bytes = b"", headers: list[Any] | None = No
         if message["type"] == "http.response.body":
             body.append(message["body"])
 
-    asyncio.run(app(scope, receive, send))
+    run_apart(app(scope, receive, send))
     return b"".join(body)
 
 

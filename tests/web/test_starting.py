@@ -4,7 +4,6 @@ recorded from."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import threading
@@ -15,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from asgi_run import run_apart
 from scrutiny.config.workspace import Workspace
 from scrutiny.web import snapshot
 from scrutiny.web.starting import StartingApp
@@ -52,7 +52,7 @@ def _get(app: Any, path: str, gzip: bool) -> tuple[int, dict[bytes, bytes], byte
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_apart(app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], dict(start["headers"]), body

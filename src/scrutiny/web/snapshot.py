@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,7 +162,9 @@ def record(app: ASGIApp) -> Snapshot | None:
     async def both() -> Snapshot:
         return Snapshot(await _ask(app, False), await _ask(app, True))
 
-    found = asyncio.run(both())
+    # A thread of its own: asyncio.run refuses to start inside a running event loop.
+    with ThreadPoolExecutor(1) as pool:
+        found = pool.submit(asyncio.run, both()).result()
     if found.plain.status != 200 or found.gzipped.status != 200:
         return None
     return found
