@@ -29,33 +29,8 @@ def own_ws(web_ws: Workspace, tmp_path: Path) -> Workspace:
 
 def _get(app: Any, path: str, gzip: bool) -> tuple[int, dict[bytes, bytes], bytes]:
     """One request straight to an ASGI app (no server), as (status, headers, body)."""
-    headers = [(b"host", b"localhost")] + ([(b"accept-encoding", b"gzip")] if gzip else [])
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": headers,
-        "client": ("127.0.0.1", 0),
-        "server": ("127.0.0.1", 80),
-    }
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    run_apart(app(scope, receive, send))
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], dict(start["headers"]), body
+    found = run_apart(snapshot.ask(app, gzip, path))
+    return found.status, dict(found.headers), found.body
 
 
 def test_the_recorded_home_page_is_the_apps_own_answer(own_ws: Workspace, web_app: FastAPI) -> None:

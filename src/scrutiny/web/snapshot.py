@@ -121,8 +121,8 @@ def save(found: str, snapshot: Snapshot) -> None:
         pass
 
 
-async def _ask(app: ASGIApp, accept_gzip: bool) -> Answer:
-    """One in-process GET of :data:`PATH` through the whole app (middleware included)."""
+async def ask(app: ASGIApp, accept_gzip: bool, path: str = PATH) -> Answer:
+    """One in-process GET of ``path`` through the whole app (middleware included)."""
     headers = [(b"host", b"localhost")]
     if accept_gzip:
         headers.append((b"accept-encoding", b"gzip"))
@@ -132,8 +132,8 @@ async def _ask(app: ASGIApp, accept_gzip: bool) -> Answer:
         "http_version": "1.1",
         "method": "GET",
         "scheme": "http",
-        "path": PATH,
-        "raw_path": PATH.encode(),
+        "path": path,
+        "raw_path": path.encode(),
         "root_path": "",
         "query_string": b"",
         "headers": headers,
@@ -160,7 +160,7 @@ def record(app: ASGIApp) -> Snapshot | None:
     """The app's home page as it answers now (None unless it answers 200)."""
 
     async def both() -> Snapshot:
-        return Snapshot(await _ask(app, False), await _ask(app, True))
+        return Snapshot(await ask(app, False), await ask(app, True))
 
     # A thread of its own: asyncio.run refuses to start inside a running event loop.
     with ThreadPoolExecutor(1) as pool:
