@@ -854,14 +854,16 @@ class MapView:
 
 
 def _classes(values: list[float], measure: str) -> tuple[list[float], tuple[str, ...]]:
-    """Upper bounds of the colour classes: fixed for change, quintiles otherwise."""
+    """Upper bounds of the colour classes: fixed for change, quintiles otherwise (repeated or
+    empty quintiles dropped, so a force of one or two areas gets no empty classes)."""
     if measure == "change":
         return list(CHANGE_BREAKS), DIVERGING
     ordered = sorted(values)
     if not ordered:
         return [], SEQUENTIAL
-    cuts = [ordered[min(len(ordered) - 1, int(len(ordered) * k / 5))] for k in range(1, 5)]
-    return cuts, SEQUENTIAL
+    quintiles = {ordered[min(len(ordered) - 1, int(len(ordered) * k / 5))] for k in range(1, 5)}
+    cuts = sorted(c for c in quintiles if c > ordered[0])
+    return cuts, SEQUENTIAL[len(SEQUENTIAL) - len(cuts) - 1 :]
 
 
 def _colour(value: float | None, cuts: list[float], palette: tuple[str, ...]) -> str:
@@ -873,17 +875,22 @@ def _colour(value: float | None, cuts: list[float], palette: tuple[str, ...]) ->
     return palette[len(cuts)]
 
 
-def _legend(cuts: list[float], palette: tuple[str, ...], measure: str) -> list[tuple[str, str]]:
+def _legend(
+    cuts: list[float], palette: tuple[str, ...], measure: str, values: list[float]
+) -> list[tuple[str, str]]:
     def fmt(x: float) -> str:
         return _value_text(measure, x)
 
-    if not cuts:
-        return [(NO_DATA, "No figure")]
+    no_figure = (NO_DATA, "No figure (not published or too few to publish)")
+    if not values and measure != "change":
+        return [no_figure]
+    if not cuts:  # every area has the same figure
+        return [(palette[0], fmt(values[0])), no_figure]
     items = [(palette[0], f"below {fmt(cuts[0])}")]
     for i in range(1, len(cuts)):
         items.append((palette[i], f"{fmt(cuts[i - 1])} to below {fmt(cuts[i])}"))
     items.append((palette[len(cuts)], f"{fmt(cuts[-1])} or more"))
-    items.append((NO_DATA, "No figure (not published or too few to publish)"))
+    items.append(no_figure)
     return items
 
 
@@ -944,7 +951,7 @@ def map_view(
         projected.width,
         projected.height,
         areas,
-        _legend(cuts, palette, measure),
+        _legend(cuts, palette, measure, values),
         [a.label for a in areas if not a.path] if found else [],
         f"{data.force.name}: {_value_text(measure, force_value)}",
     )

@@ -7,12 +7,15 @@ Three files, built from ONS publications by ``scripts/build_national_lookups.py`
   each with the local authorities it covers;
 * ``lsoa_ward_la.csv.gz``: every 2011 LSOA → 2019 ward → local authority (districts merged since
   2019 under the authority that absorbed them, so population estimates exist for every one);
-* ``population.csv.gz``: ONS mid-year estimates of residents by local authority, 1998-2022.
+* ``population.csv.gz``: ONS mid-year estimates of residents by local authority, 1998-2022;
+* ``la_boundaries.topojson.gz``: simplified outlines of those local authorities, dissolved from
+  the ONS 2011 LSOA boundaries by ``scripts/build_boundaries.py``.
 
 :func:`write_police_uk_workspace` writes a workspace for one force: its own local authorities as
 the areas below force, their residents, the national lookup (so records a force placed outside
-its area are told apart from records with no place), and data.police.uk street files as the crime
-source. Nothing of any other force, and nothing London-specific, goes in.
+its area are told apart from records with no place), the outlines of its local authorities for
+the map, and data.police.uk street files as the crime source. Nothing of any other force, and
+nothing London-specific, goes in.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -32,6 +36,7 @@ import yaml
 from scrutiny.config.periods import Quarter, add_months
 
 LOOKUP_FILE = "lsoa_ward_la.csv.gz"
+BOUNDARIES_FILE = "la_boundaries.topojson.gz"
 _STREET_FILE = re.compile(r"([0-9]{4}-[0-9]{2})-[a-z0-9-]+-street\.csv$")
 
 
@@ -79,6 +84,32 @@ def population_csv(codes: set[str]) -> str:
     return out.getvalue()
 
 
+def boundaries_topojson(codes: set[str]) -> dict[str, object]:
+    """The shipped TopoJSON cut down to the given local authorities (their arcs only, renumbered;
+    the quantisation is kept). Raises ValueError naming any authority it has no outline for."""
+    topo = json.loads(gzip.decompress(_data(BOUNDARIES_FILE)))
+    (name, collection), *_ = topo["objects"].items()
+    kept = [g for g in collection["geometries"] if g["id"] in codes]
+    missing = codes - {g["id"] for g in kept}
+    if missing:
+        raise ValueError(f"{BOUNDARIES_FILE}: no outline for {', '.join(sorted(missing))}")
+    renumber: dict[int, int] = {}
+    arcs: list[object] = []
+
+    def ref(i: int) -> int:
+        j = i if i >= 0 else ~i
+        if j not in renumber:
+            renumber[j] = len(arcs)
+            arcs.append(topo["arcs"][j])
+        return renumber[j] if i >= 0 else ~renumber[j]
+
+    for g in kept:
+        g["arcs"] = [[[ref(i) for i in ring] for ring in poly] for poly in g["arcs"]]
+    collection = {"type": "GeometryCollection", "geometries": kept}
+    return {"type": "Topology", "transform": topo["transform"], "objects": {name: collection},
+            "arcs": arcs}  # fmt: skip
+
+
 def latest_quarter(data: Path | None, today: date | None = None) -> Quarter:
     """The last financial quarter the street files under ``data`` cover in full; without files,
     the last quarter ended two months before ``today`` (data.police.uk's usual lag)."""
@@ -101,6 +132,9 @@ ATTRIBUTION = """# Data in this workspace
 - `data/lookups/lsoa_ward_la.csv.gz` — Office for National Statistics, LSOA (2011) to ward (2019)
   to local authority lookup, England and Wales; districts merged since 2019 carry the code of
   the unitary authority that absorbed them.
+- `boundaries/borough.topojson` — the force's local authorities' outlines, dissolved and
+  simplified from Office for National Statistics, LSOA (December 2011) Boundaries Super
+  Generalised Clipped (BSC) EW V3. Contains OS data © Crown copyright and database right.
 - The force's local authorities come from the ONS Local Authority District to Community Safety
   Partnership to Police Force Area lookup (December 2016), carried through later mergers.
 - Crime: data.police.uk street-level crime files (Home Office).
@@ -176,6 +210,11 @@ def write_police_uk_workspace(folder: Path, force_id: str, data: Path | None = N
     (folder / "data" / "lookups" / LOOKUP_FILE).write_bytes(_data(LOOKUP_FILE))
     (folder / "data" / "population" / "population.csv").write_text(
         population_csv(set(f.local_authorities)), encoding="utf-8"
+    )
+    (folder / "boundaries").mkdir()
+    (folder / "boundaries" / "borough.topojson").write_text(
+        json.dumps(boundaries_topojson(set(f.local_authorities)), separators=(",", ":")),
+        encoding="utf-8",
     )
     (folder / "LICENCE-DATA.md").write_text(ATTRIBUTION, encoding="utf-8")
     config = workspace_config(f, data_path, latest_quarter(data))
