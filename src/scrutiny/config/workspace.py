@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from scrutiny.config import yamlfile
+from scrutiny.config import parsed
 from scrutiny.config.periods import Baseline, Quarter
 
 WORKSPACE_FILE = "scrutiny.yaml"
@@ -62,7 +62,9 @@ def _check_month(value: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first validation, not on import: a command that finds the file
+    # validated in its cache (config/parsed.py) never builds them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -232,11 +234,11 @@ class WorkspaceConfig(_Strict):
         "default report.yaml when the workspace has one",
     )
     returns: list[str] = Field(default_factory=list, description="Globs of quarterly returns")
-    baseline: BaselineSettings = BaselineSettings()
+    baseline: BaselineSettings = BaselineSettings.model_construct()  # defaults, unvalidated
     change_points: list[ChangePoint] = Field(
         default_factory=list, description="Rebase points for SPC: pandemic, recording changes"
     )
-    settings: Settings = Settings()
+    settings: Settings = Settings.model_construct()
     warehouse: str = "warehouse.duckdb"
 
     @field_validator("current_quarter")
@@ -259,16 +261,17 @@ class Workspace:
         file = root / WORKSPACE_FILE if root.is_dir() else root
         if not file.exists():
             raise WorkspaceError(f"{file}: no workspace file (expected {WORKSPACE_FILE})")
-        try:
-            data = yamlfile.parse(yamlfile.read_text(file), str(file))
-        except yamlfile.YamlError as exc:
-            raise WorkspaceError(str(exc)) from None
-        if not isinstance(data, dict):
-            raise WorkspaceError(f"{file}: expected a mapping of settings at the top level")
-        try:
-            config = WorkspaceConfig.model_validate(data)
-        except ValidationError as exc:
-            raise WorkspaceError(yamlfile.validation_problems(file.name, exc)) from None
+        folder = data_home() / "cache" / "workspace"
+        found = parsed.key(file)
+        kept = None if found is None else parsed.read(folder, file, found)
+        if kept is not None:
+            try:
+                return cls(file.parent, parsed.construct(WorkspaceConfig, kept))
+            except (KeyError, TypeError, AttributeError):  # not what dump wrote: validate
+                pass
+        config = _validated(file)
+        if found is not None:
+            parsed.write(folder, file, found, parsed.dump(config))
         return cls(file.parent, config)
 
     @property
@@ -350,6 +353,22 @@ class Workspace:
 
     def sources_of(self, kind: str) -> list[Path]:
         return [p for s in self.config.sources if s.kind == kind for p in self.resolve(s.path)]
+
+
+def _validated(file: Path) -> WorkspaceConfig:
+    """The workspace file read strictly and validated; every problem one line."""
+    from scrutiny.config import yamlfile
+
+    try:
+        data = yamlfile.parse(yamlfile.read_text(file), str(file))
+    except yamlfile.YamlError as exc:
+        raise WorkspaceError(str(exc)) from None
+    if not isinstance(data, dict):
+        raise WorkspaceError(f"{file}: expected a mapping of settings at the top level")
+    try:
+        return WorkspaceConfig.model_validate(data)
+    except ValidationError as exc:
+        raise WorkspaceError(yamlfile.validation_problems(file.name, exc)) from None
 
 
 def data_home() -> Path:
