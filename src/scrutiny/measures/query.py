@@ -193,6 +193,15 @@ def area_months_of(
     return found
 
 
+def scheme_months(sel: Selection, published: Published, measure: str) -> dict[str, set[date]]:
+    """Months the selection's categories are published, per scheme of its members (the same for
+    every area)."""
+    by_scheme: dict[str, set[date]] = {}
+    for member in sel.members:
+        by_scheme.setdefault(member[0], set()).update(published.get((measure, member), set()))
+    return by_scheme
+
+
 def cell_months(
     sel: Selection,
     published: Published,
@@ -206,9 +215,17 @@ def cell_months(
     pairs ``areas`` has rows for (computed when not given)."""
     if with_areas is None:
         with_areas = {(s, m) for s, m, _ in areas}
-    by_scheme: dict[str, set[date]] = {}
-    for member in sel.members:
-        by_scheme.setdefault(member[0], set()).update(published.get((measure, member), set()))
+    return in_area(scheme_months(sel, published, measure), areas, area, measure, with_areas)
+
+
+def in_area(
+    by_scheme: dict[str, set[date]],
+    areas: AreaMonths,
+    area: str,
+    measure: str,
+    with_areas: set[tuple[str, str]],
+) -> set[date]:
+    """:func:`cell_months` from the selection's :func:`scheme_months`."""
     months: set[date] = set()
     for scheme, cat in by_scheme.items():
         if (scheme, measure) in with_areas:
@@ -234,6 +251,7 @@ class AreaCoverage:
         self.published, self.areas, self.windows = published, areas, windows
         self.with_areas = {(s, m) for s, m, _ in areas}
         self._seen: dict[tuple[str, frozenset[date], frozenset[date]], Coverage] = {}
+        self._schemes: dict[tuple[str, str], dict[str, set[date]]] = {}
         self.area_notes: list[str] = []
 
     def of(self, name: str, code: str, area_name: str) -> Coverage:
@@ -259,7 +277,11 @@ class AreaCoverage:
         return found
 
     def months(self, sel: Selection, code: str, measure: str = OFFENCES) -> set[date]:
-        return cell_months(sel, self.published, self.areas, code, measure, self.with_areas)
+        by_scheme = self._schemes.get((sel.name, measure))
+        if by_scheme is None:  # the same for every area: once per selection
+            by_scheme = scheme_months(sel, self.published, measure)
+            self._schemes[(sel.name, measure)] = by_scheme
+        return in_area(by_scheme, self.areas, code, measure, self.with_areas)
 
     def _coverage(
         self, name: str, offences: frozenset[date], outcomes: frozenset[date]
