@@ -33,7 +33,7 @@ from scrutiny.measures.query import (
     AreaCoverage,
     CrimeQuery,
     Published,
-    area_months_of,
+    area_months_by,
     empty_level_error,
     population_year,
 )
@@ -208,6 +208,14 @@ class _Compiled:
         return {"measures": crime.compiled_measures(backend, query, params["population_year"])}
 
 
+def _months_of(
+    con: Connection, sql: str, keys: str = "scheme, measure, area_code"
+) -> list[tuple[Any, ...]]:
+    """The rows of a read of published months, one per key with its months in a list: ten
+    thousand (key, month) rows cost a read command more to bring into Python than to group."""
+    return compiled.fetch(con, f"SELECT {keys}, list(month) FROM ({sql}) GROUP BY ALL")[1]
+
+
 def crime_table(
     ws: Workspace,
     quarter: str | None = None,
@@ -244,12 +252,14 @@ def _table(
     compiled.temp_table(con, MEMBERS_TABLE, MEMBER_COLUMNS, members)
     columns, rows = compiled.fetch(con, measures)
     check_found(ws, query, chosen, bool(rows))
-    published: Published = {}
-    for measure, scheme, group, category, month in compiled.fetch(con, reads["published"])[1]:
-        published.setdefault((measure, (scheme, group, category)), set()).add(month)
+    keys = "measure, scheme, category_group, category"
+    published: Published = {
+        (measure, (scheme, group, category)): set(months)
+        for measure, scheme, group, category, months in _months_of(con, reads["published"], keys)
+    }
     force = compiled.fetch(con, reads["force"])[1]
-    areas = area_months_of(
-        compiled.fetch(con, reads["published_areas"])[1],
+    areas = area_months_by(
+        {(s, m, a): set(months) for s, m, a, months in _months_of(con, reads["published_areas"])},
         query.level,
         compiled.fetch(con, reads["boroughs"])[1],
         str(force[0][0]) if force else "",

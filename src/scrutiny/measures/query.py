@@ -169,6 +169,16 @@ def area_months_of(
     by_area: dict[tuple[str, str, str], set[date]] = {}
     for scheme, measure, area, month in rows:
         by_area.setdefault((scheme, measure, area), set()).add(month)
+    return area_months_by(by_area, level, boroughs, force_code)
+
+
+def area_months_by(
+    by_area: dict[tuple[str, str, str], set[date]],
+    level: str,
+    boroughs: Iterable[tuple[str, str | None]] = (),
+    force_code: str = "",
+) -> AreaMonths:
+    """:func:`area_months_of` from the months of each (scheme, measure, area_code)."""
     if level in STORED_LEVELS:
         return {k: frozenset(v) for k, v in by_area.items()}
     from scrutiny.store.crime_names import FORCE_ONLY_PSEUDO_AREAS
