@@ -84,3 +84,23 @@ def test_frozen_police_uk_quarter_survives_a_republished_month(
         city, QUARTER, "current", tmp_path / "latest", STAMP, pdf=False, latest=True
     )
     assert unfrozen.html.read_bytes() != html.html.read_bytes()
+
+
+def test_the_dashboard_says_a_frozen_quarter_may_differ_from_its_report(city: Workspace) -> None:
+    """The dashboard reads the newest publications for every quarter (why: ``frozen_notice``);
+    a frozen quarter's pages say so, other quarters' pages do not."""
+    from fastapi.testclient import TestClient
+
+    from scrutiny.web.app import create_app
+
+    if not city.frozen_path(Quarter.parse(QUARTER)).is_file():
+        result = CliRunner().invoke(app, ["freeze", QUARTER, "-w", str(city.root)])
+        assert result.exit_code == 0, result.output
+    notice = "kept the figures published when it was produced"
+    with TestClient(create_app(city)) as client:
+        for path in ("/crime", "/compare", "/map"):
+            frozen = client.get(f"{path}?quarter={QUARTER}")
+            assert frozen.status_code == 200
+            assert f"The report for Q3 2021-22 {notice}" in frozen.text, path
+            other = client.get(f"{path}?quarter=2021-22Q2")
+            assert other.status_code == 200 and notice not in other.text, path

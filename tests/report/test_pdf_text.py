@@ -91,6 +91,9 @@ def test_every_page_carries_vintage_stamp_and_version(pages: list[str]) -> None:
     vintage = data_vintage()
     for i, text in enumerate(pages, start=1):
         t = flat(text)
-        assert f"crime data to {vintage}, as loaded on {STAMP}" in t, f"page {i}"
+        assert (
+            f"crime figures from the publication covering months to {vintage}, loaded on {STAMP}"
+            in t
+        ), f"page {i}"
         assert f"scrutiny {__version__}" in t, f"page {i}"
         assert f"Page {i} of {len(pages)}" in t

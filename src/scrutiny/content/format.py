@@ -114,6 +114,13 @@ def format_cell(value: Any, col: Column) -> str:
     return text + ("%" if col.unit == "%" else "")
 
 
+def grouped(text: str) -> str:
+    """A whole number a return gives as text (an annual count target, "2000") with thousands
+    separators ("2,000"), as the figures beside it are printed; other text unchanged."""
+    bare = text.strip()
+    return f"{int(bare):,}" if bare.isascii() and bare.isdigit() and len(bare) > 3 else text
+
+
 def is_flagged(value: Any, col: Column) -> bool:
     """A survey gap in a "flag" column that reaches the flag threshold."""
     return col.kind == "flag" and isinstance(value, int | float) and abs(value) >= FLAG_PP - 1e-9

@@ -247,9 +247,15 @@ class Report:
 
     @property
     def provenance(self) -> str:
-        """ "crime data to December 2025, as loaded on 2026-11-23" (never the build's clock)."""
-        head = f"crime data to {self.vintage}, " if self.vintage else "data "
-        return f"{head}as loaded on {self.stamp}"
+        """ "crime figures from the publication covering months to December 2025, loaded on
+        2026-11-23": the data's vintage, not the period reported (a 2023-24 Q1 report built on
+        later publications must not read as covering to December 2025), nor the build's clock."""
+        if not self.vintage:
+            return f"data loaded on {self.stamp}"
+        return (
+            f"crime figures from the publication covering months to {self.vintage}, "
+            f"loaded on {self.stamp}"
+        )
 
     @property
     def by(self) -> str:

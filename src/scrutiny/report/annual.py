@@ -14,7 +14,7 @@ from typing import Any
 
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Priority
-from scrutiny.content.format import count, money
+from scrutiny.content.format import count, grouped, money
 from scrutiny.content.model import (
     RATING_WORDS,
     Block,
@@ -135,7 +135,7 @@ def indicator_sentence(row: dict[str, Any]) -> Sentence | None:
     # a count reads as the number alone ("99", not "99 count"); other units are named ("158 days")
     named = "" if unit in ("count", "number") else unit
     value = f"{row['ytd_value']:g}%" if unit == "%" else f"{row['ytd_value']:,.0f} {named}".strip()
-    text_target = str(row.get("target_text") or "").strip()
+    text_target = grouped(str(row.get("target_text") or "").strip())
     target = (text_target if text_target not in ("", "-", "–", "—") else None) or (
         f"{row['target']:g}%" if unit == "%" and row.get("target") is not None else None
     )

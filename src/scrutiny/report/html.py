@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -153,10 +154,20 @@ def markdown(text: str) -> Markup:
 _KEEP_SIGN = ("\u2212£", "\u2212\u2060£")
 
 
+#: A slash between short capitalised abbreviations ("London NW/N", "H/M/L"): a word joiner
+#: after it, so a narrow column never ends a line with "NW/" (Unicode allows a break after a
+#: slash). Bounded on both sides so that base64 and paths are never touched.
+_SHORT_PAIR = re.compile(r"(?<![\w/+=.-])[A-Z]{1,3}(?:/[A-Z]{1,3})+(?![\w/+=])")
+
+
 def _finalize(value: object) -> object:
     """Every text a template prints, before escaping (markup it is given is left as it is)."""
-    if isinstance(value, str) and not isinstance(value, Markup) and _KEEP_SIGN[0] in value:
-        return value.replace(*_KEEP_SIGN)
+    if not isinstance(value, str) or isinstance(value, Markup) or value.startswith("data:"):
+        return value
+    if _KEEP_SIGN[0] in value:
+        value = value.replace(*_KEEP_SIGN)
+    if "/" in value:
+        value = _SHORT_PAIR.sub(lambda m: m.group(0).replace("/", "/\u2060"), value)
     return value
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from scrutiny.config.plan import Priority
+from scrutiny.content.format import grouped
 from scrutiny.content.model import (
     Block,
     Cell,
@@ -159,7 +160,7 @@ def indicators(data: ReportData, p: Priority) -> list[Block]:
                 r.ref or "",
                 # The indicator as returned: its group is in the target text already ("(O)").
                 raw.get("indicator") or r.title,
-                r.detail or "–",
+                grouped(r.detail) if r.detail else "–",
                 ytd,
                 r.published,
                 r.computed,

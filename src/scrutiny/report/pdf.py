@@ -20,18 +20,20 @@ def _css_string(text: str) -> str:
 
 def page_css(report: Report) -> str:
     """The @page rules: size, margins and the running footer."""
-    footer = (
-        f"{report.by} · {report.title}, {report.subtitle} · "
-        f"{report.provenance} · scrutiny {report.version}"
-    )
+    # Two lines by design (who and what; the data's vintage), and the page number in a box
+    # wide enough never to wrap: one long line used to break anywhere, "Page 1 of" included.
+    who = f"{report.by} · {report.title}, {report.subtitle}"
+    vintage = f"{report.provenance} · scrutiny {report.version}"
     return f"""
 @page {{
   size: A4;
   margin: 15mm 14mm 17mm 14mm;
-  @bottom-left {{ content: {_css_string(footer)}; font-size: 6.8pt; color: #505a5f;
+  @bottom-left {{ content: {_css_string(who)} "\\A" {_css_string(vintage)}; white-space: pre;
+                 width: 158mm; font-size: 6.8pt; color: #505a5f;
                  font-family: "DejaVu Sans", Arial, sans-serif; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 6.8pt;
-                  color: #505a5f; font-family: "DejaVu Sans", Arial, sans-serif; }}
+                  width: 24mm; white-space: nowrap; color: #505a5f;
+                  font-family: "DejaVu Sans", Arial, sans-serif; }}
 }}
 """
 

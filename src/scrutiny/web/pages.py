@@ -455,6 +455,18 @@ def chart_hidden(chart: Chart) -> bool:
     return any(isinstance(c, str) and c.startswith("<") for row in chart.data.rows for c in row)
 
 
+def frozen_notice(quarter: Quarter) -> str:
+    """What a page of a frozen quarter says. The dashboard reads the newest publications for
+    every quarter: one server answers for all quarters from one warehouse connection, and a
+    freeze holds for one quarter's report only (its as-of views would shadow the tables for
+    every other quarter too), so a frozen quarter's figures here may differ from its report."""
+    return (
+        f"The report for {quarter.label} kept the figures published when it was produced. "
+        "This page shows the latest published figures, so some may differ from that report "
+        "where figures have been revised since."
+    )
+
+
 class Pages:
     """Renders every page from the warehouse (crime) and the report content (the plan)."""
 
@@ -502,6 +514,9 @@ class Pages:
         context.setdefault("notices", ())
         context.setdefault("charts", False)
         context.setdefault("page_quarter", None)
+        quarter = context["page_quarter"]
+        if quarter is not None and self.data.ws.frozen_path(quarter).is_file():
+            context["notices"] = (*context["notices"], frozen_notice(quarter))
         return self.env.get_template(template).render(links=links, **context)
 
     @staticmethod
