@@ -75,8 +75,12 @@ class GuardedTyper(typer.Typer):
     """A Typer app whose every uncaught exception ends as :func:`report`'s one line."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from scrutiny.cli.only import for_command
+
+        argv = kwargs.get("args", args[0] if args else None)
+        app = for_command(self, sys.argv[1:] if argv is None else list(argv))
         try:
-            return super().__call__(*args, **kwargs)
+            return typer.Typer.__call__(app, *args, **kwargs)
         except (typer.Exit, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
