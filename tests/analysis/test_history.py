@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from scrutiny.analysis.data import WorkspaceData
-from scrutiny.analysis.history import WINDOWS, history
-from scrutiny.config.periods import Comparator
+from scrutiny.analysis.history import history
+from scrutiny.config.periods import WINDOWS, Comparator
 from scrutiny.config.workspace import Workspace
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
 from scrutiny.measures.summary import groups_of

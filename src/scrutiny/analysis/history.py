@@ -25,6 +25,7 @@ from scrutiny.analysis.crime import ALPHA
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
+    WINDOWS,
     Baseline,
     Quarter,
     Window,
@@ -36,8 +37,6 @@ from scrutiny.measures.crime import monthly_series, populations
 from scrutiny.measures.query import population_year
 
 COMPARATORS = (*QUARTER_COMPARATORS, *R12_COMPARATORS)
-#: The windows of a row, as :func:`crime_measures` names its columns.
-WINDOWS = ("quarter", "r12", *(c.value for c in COMPARATORS))
 
 
 @dataclass(frozen=True)
