@@ -115,22 +115,33 @@ def _significant(comparison: Comparison, now: Count, then: Count) -> bool | None
     return comparison.significant
 
 
+#: The figures of a measures row: the live API's measures (which add the SPC verdict) and the
+#: static site's archive name them alike.
+MEASURES_COLUMNS = [
+    "category",
+    "area_code",
+    "area_name",
+    *WINDOWS,
+    *(f"change_{c.value}" for c in Comparator),
+    "population",
+    "r12_rate_per_1000",
+    *(f"significant_{c.value}" for c in Comparator),
+]
+
+
+def borough_name(data: WorkspaceData, ward_code: str) -> str | None:
+    """The name of the borough a ward lies in (the ``borough`` column of a ward's row)."""
+    ward = data.areas["ward"].get(str(ward_code))
+    borough = data.borough_of(ward) if ward else None
+    return borough.name if borough else None
+
+
 def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quarter) -> Rows:
     """Volumes of every window, % changes and R12 rates of one category for every area."""
     sel = data.category(category)
     frame = data.measures(sel, level, quarter)
     hide = Suppressor(data.ws.config.settings.suppress_below)
-    columns = [
-        "category",
-        "area_code",
-        "area_name",
-        *WINDOWS,
-        *(f"change_{c.value}" for c in Comparator),
-        "population",
-        "r12_rate_per_1000",
-        *(f"significant_{c.value}" for c in Comparator),
-        "spc_verdict",
-    ]
+    columns = [*MEASURES_COLUMNS, "spc_verdict"]
     labels = comparator_labels(data.ws, quarter)
     verdicts = data.spc_verdicts(sel, level, quarter)
     rows = []
@@ -155,8 +166,7 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
         public = {PUBLIC_COLUMNS.get(k, k): row[k] for k in columns}
         public = {"period": str(quarter), **public}
         if level == "ward":
-            borough = data.borough_of(data.area("ward", r["area_code"]))
-            public["borough"] = borough.name if borough else None
+            public["borough"] = borough_name(data, r["area_code"])
         rows.append(public)
     notes = list(frame.attrs.get("incomplete_windows", []))
     named = ["period", *(PUBLIC_COLUMNS.get(c, c) for c in columns)]
@@ -171,20 +181,6 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
     )
 
 
-#: The archive's columns (:func:`scrutiny.analysis.history.history` rows), named as in
-#: :func:`measures_table`.
-HISTORY_COLUMNS = [
-    "category",
-    "area_code",
-    "area_name",
-    *WINDOWS,
-    *(f"change_{c.value}" for c in Comparator),
-    "population",
-    "r12_rate_per_1000",
-    *(f"significant_{c.value}" for c in Comparator),
-]
-
-
 def history_table(
     data: WorkspaceData, level: str, quarter: Quarter, history_rows: Sequence[dict[str, Any]]
 ) -> Rows:
@@ -194,7 +190,7 @@ def history_table(
     rows = []
     for r in history_rows:
         row: dict[str, Any] = {"period": str(quarter)}
-        for key in HISTORY_COLUMNS:
+        for key in MEASURES_COLUMNS:
             value = r[key]
             if key.startswith("change_"):
                 value = None if value is None else round(value, 2)
@@ -202,11 +198,9 @@ def history_table(
                 value = None if value is None else round(value, 3)
             row[PUBLIC_COLUMNS.get(key, key)] = value
         if level == "ward":
-            ward = data.areas["ward"].get(str(r["area_code"]))
-            borough = data.borough_of(ward) if ward else None
-            row["borough"] = borough.name if borough else None
+            row["borough"] = borough_name(data, r["area_code"])
         rows.append(row)
-    columns = ["period", *(PUBLIC_COLUMNS.get(c, c) for c in HISTORY_COLUMNS)]
+    columns = ["period", *(PUBLIC_COLUMNS.get(c, c) for c in MEASURES_COLUMNS)]
     if level == "ward":
         columns.append("borough")
     return Rows(
