@@ -25,7 +25,7 @@ from scrutiny.cli import app
 from scrutiny.config.periods import Comparator, Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.report.data import load_report_data
-from scrutiny.report.parts import crime_analysis, crime_sentences, crime_table
+from scrutiny.report.parts import crime_sentences, crime_table
 from scrutiny.web import views
 
 QUARTER = "2023-24Q1"
@@ -166,17 +166,23 @@ def test_explain_prints_the_dashboards_words(
 
 def test_report_uses_the_same_analysis(demo_ws: Workspace) -> None:
     names = list(demo_ws.config.settings.headline_categories)
-    data = load_report_data(demo_ws, Quarter.parse(QUARTER), names)
-    table = crime_table(data, names, "Headline measures")
-    assert table is not None
-    by_name = {row[0]: row for row in table.rows}
-    for name in names:
-        a = crime_analysis(data, name)
-        assert a is not None
-        assert [s.text for s in crime_sentences(data, name)] == list(a.sentences)
-        found = words(a)
-        for c in a.comparisons:
-            if found.get(c.comparator) in MOVES | SIDES:
-                assert c.significant is True, (name, c.describe())
-        significant = by_name[a.category][7]
-        assert significant == a.comparison(Comparator.PREVIOUS_R12).significant_text
+    q = Quarter.parse(QUARTER)
+    with load_report_data(demo_ws, q, names) as data:
+        table = crime_table(data, names, "Headline measures")
+        assert table is not None
+        by_name = {row[0]: row for row in table.rows}
+        facade = data.facade
+        for name in names:
+            a = data.judgment(name)
+            assert a is not None
+            # The report's judgment is the facade's, computed once: the very object the
+            # dashboard reads for the force.
+            sel = facade.category(name)
+            assert a is facade.judgment(sel, "force", facade.force, q, published=False)
+            assert [s.text for s in crime_sentences(data, name)] == list(a.sentences)
+            found = words(a)
+            for c in a.comparisons:
+                if found.get(c.comparator) in MOVES | SIDES:
+                    assert c.significant is True, (name, c.describe())
+            significant = by_name[a.category][7]
+            assert significant == a.comparison(Comparator.PREVIOUS_R12).significant_text

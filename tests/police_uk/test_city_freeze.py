@@ -16,7 +16,7 @@ from scrutiny.cli import app
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.report.build import build_report
-from scrutiny.report.data import load_report_data
+from scrutiny.report.data import ReportData, load_report_data
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.sources.national import write_police_uk_workspace
 
@@ -25,6 +25,12 @@ REPUBLISHED = "2021-12-city-of-london-street.csv"
 CRIME_TYPE = "Theft from the person"
 ADDED = 5
 STAMP = "2026-11-23"
+
+
+def figures(ws: Workspace, q: Quarter, **kw: bool) -> ReportData:
+    """The report's data, read and its facade closed (their figures stay)."""
+    with load_report_data(ws, q, **kw) as data:
+        return data
 
 
 def _republish(path: Path) -> int:
@@ -59,7 +65,7 @@ def test_frozen_police_uk_quarter_survives_a_republished_month(
     city: Workspace, tmp_path: Path
 ) -> None:
     q = Quarter.parse(QUARTER)
-    before = load_report_data(city, q).crime
+    before = figures(city, q).crime
     result = CliRunner().invoke(app, ["freeze", QUARTER, "-w", str(city.root)])
     assert result.exit_code == 0, result.output
     html = build_report(city, QUARTER, "current", tmp_path / "before", STAMP, pdf=False)
@@ -73,9 +79,9 @@ def test_frozen_police_uk_quarter_survives_a_republished_month(
 
     after = build_report(city, QUARTER, "current", tmp_path / "after", STAMP, pdf=False)
     assert after.html.read_bytes() == html.html.read_bytes()
-    assert load_report_data(city, q).crime == before
+    assert figures(city, q).crime == before
 
-    latest = load_report_data(city, q, latest=True).crime
+    latest = figures(city, q, latest=True).crime
     # Every record of the type counts for the force, placed or not, inside the area or not.
     assert latest[CRIME_TYPE]["quarter"] - before[CRIME_TYPE]["quarter"] == ADDED
     assert latest[CRIME_TYPE]["r12"] - before[CRIME_TYPE]["r12"] == ADDED

@@ -16,7 +16,7 @@ from scrutiny.cli.main import app
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.report.build import build_report
-from scrutiny.report.data import load_report_data
+from scrutiny.report.data import ReportData, load_report_data
 from scrutiny.sources.ingest import ingest_workspace
 from scrutiny.store.frozen import FreezeError
 from workspaces import copy_demo
@@ -30,6 +30,12 @@ LATER_FILE = "MPS Borough Level Crime (most recent 24 months) 202203-202402.csv"
 REVISED = "Burglary Business and Community"
 QUARTER_MONTHS = ("202304", "202305", "202306")
 ADDED = 7
+
+
+def figures(ws: Workspace, q: Quarter, **kw: bool) -> ReportData:
+    """The report's data, read and its facade closed (their figures stay)."""
+    with load_report_data(ws, q, **kw) as data:
+        return data
 
 
 def _later_publication(source: Path, target: Path) -> int:
@@ -61,7 +67,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 def test_frozen_quarter_survives_a_revision(ws: Workspace, tmp_path: Path) -> None:
     q = Quarter.parse(QUARTER)
-    figures_before = load_report_data(ws, q).crime
+    figures_before = figures(ws, q).crime
 
     result = CliRunner().invoke(app, ["freeze", QUARTER, "--workspace", str(ws.root)])
     assert result.exit_code == 0, result.output
@@ -69,7 +75,7 @@ def test_frozen_quarter_survives_a_revision(ws: Workspace, tmp_path: Path) -> No
     frozen = {s["name"]: s for s in record["sources"]}
     assert frozen[BOROUGH_FILE]["vintage"] == "202401" and frozen[BOROUGH_FILE]["crime"]
     before = build_report(ws, QUARTER, "current", tmp_path / "before", STAMP, pdf=False)
-    assert load_report_data(ws, q).crime == figures_before  # freezing changes no figure
+    assert figures(ws, q).crime == figures_before  # freezing changes no figure
 
     added = _later_publication(
         ws.root / "data" / "crime" / BOROUGH_FILE, ws.root / "data" / "crime" / LATER_FILE
@@ -79,14 +85,14 @@ def test_frozen_quarter_survives_a_revision(ws: Workspace, tmp_path: Path) -> No
 
     after = build_report(ws, QUARTER, "current", tmp_path / "after", STAMP, pdf=False)
     assert after.html.read_bytes() == before.html.read_bytes()
-    frozen_figures = load_report_data(ws, q).crime
+    frozen_figures = figures(ws, q).crime
     assert frozen_figures == figures_before
 
     latest = build_report(
         ws, QUARTER, "current", tmp_path / "latest", STAMP, pdf=False, latest=True
     )
     assert latest.html.read_bytes() != before.html.read_bytes()
-    revised = load_report_data(ws, q, latest=True).crime
+    revised = figures(ws, q, latest=True).crime
     for name in (REVISED, "Burglary"):
         assert revised[name]["quarter"] - figures_before[name]["quarter"] == added
         assert revised[name]["r12"] - figures_before[name]["r12"] == added
@@ -113,10 +119,10 @@ def test_refreeze_needs_replace_and_missing_source_is_one_line(ws: Workspace) ->
                 break
         path.write_text(json.dumps(body), encoding="utf-8")
         with pytest.raises(FreezeError, match=r"2023-24Q1\.json: .* is no longer in the warehouse"):
-            load_report_data(ws, q)
+            figures(ws, q)
         path.write_text("{not json", encoding="utf-8")
         with pytest.raises(FreezeError, match=r"2023-24Q1\.json: not a freeze file"):
-            load_report_data(ws, q)
+            figures(ws, q)
     finally:
         path.write_text(saved, encoding="utf-8")
 
@@ -179,7 +185,7 @@ def test_frozen_quarter_survives_every_source(ws: Workspace, tmp_path: Path) -> 
     q = Quarter.parse(QUARTER)
     if not ws.frozen_path(q).exists():
         assert CliRunner().invoke(app, ["freeze", QUARTER, "-w", str(ws.root)]).exit_code == 0
-    before = load_report_data(ws, q)
+    before = figures(ws, q)
     html = build_report(ws, QUARTER, "current", tmp_path / "before", STAMP, pdf=False)
     assert before.stop_search is not None
 
@@ -190,13 +196,13 @@ def test_frozen_quarter_survives_every_source(ws: Workspace, tmp_path: Path) -> 
 
     after = build_report(ws, QUARTER, "current", tmp_path / "after", STAMP, pdf=False)
     assert after.html.read_bytes() == html.html.read_bytes()
-    frozen = load_report_data(ws, q)
+    frozen = figures(ws, q)
     assert frozen.crime == before.crime
     assert frozen.stop_search == before.stop_search
-    assert frozen.indicators == before.indicators
+    assert frozen.returns.indicators == before.returns.indicators
     assert [s.sha256 for s in frozen.sources] == [s.sha256 for s in before.sources]
 
-    latest = load_report_data(ws, q, latest=True)
+    latest = figures(ws, q, latest=True)
     assert latest.stop_search is not None
     assert latest.stop_search.searches == before.stop_search.searches + SEARCHES_ADDED
     assert revised == 32
@@ -205,8 +211,9 @@ def test_frozen_quarter_survives_every_source(ws: Workspace, tmp_path: Path) -> 
             PEOPLE_ADDED * revised
         )
 
-    def satisfaction(data: object) -> float:
-        series = next(s for s in data.indicators if s.measure.startswith("Victim satisfaction"))  # type: ignore[attr-defined]
+    def satisfaction(data: ReportData) -> float:
+        found = data.returns.indicators
+        series = next(s for s in found if s.measure.startswith("Victim satisfaction"))
         return series.points[-1].value
 
     assert (satisfaction(before), satisfaction(frozen), satisfaction(latest)) == (old, old, new)

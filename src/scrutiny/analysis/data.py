@@ -462,31 +462,53 @@ class WorkspaceData:
 
     def prefetch(self, sels: list[Selection], level: str, quarter: Quarter) -> None:
         """Measures and monthly series of many categories in two queries (an area page lists
-        every category): each category's share goes into the cache as if asked alone."""
-        todo = [s for s in sels if self.cache.peek(("measures", s.name, level, quarter)) is None]
-        if not todo:
+        every category): each category's share goes into the cache as if asked alone. What is
+        cached already (a report's force measures of every category) is not asked again."""
+        measures_todo = [
+            s for s in sels if self.cache.peek(("measures", s.name, level, quarter)) is None
+        ]
+        series_todo = [
+            s for s in sels if self.cache.peek(("series", s.name, level, quarter)) is None
+        ]
+        if not measures_todo and not series_todo:
             return
 
-        def both() -> tuple[pd.DataFrame, pd.DataFrame]:
+        def both() -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
             query = CrimeQuery(
                 quarter, self.ws.baseline, level, (), self.ws.config.settings.population_year
             )
             first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
             end = add_months(quarter.last_month, 1)
             return (
-                crime_measures(self.con, query, todo),
-                monthly_series(self.con, todo, level, first, end),
+                crime_measures(self.con, query, measures_todo) if measures_todo else None,
+                monthly_series(self.con, series_todo, level, first, end) if series_todo else None,
             )
 
-        measures, series = self._run(
-            ("prefetch", tuple(s.name for s in todo), level, quarter), both
-        )
-        for sel in todo:
-            part = measures[measures["category"] == sel.name].reset_index(drop=True)
-            part.attrs = measures.attrs | measures.attrs["by_category"][sel.name]
+        names = (tuple(s.name for s in measures_todo), tuple(s.name for s in series_todo))
+        measures, series = self._run(("prefetch", names, level, quarter), both)
+        if measures is not None:
+            self._share(measures, measures_todo, level, quarter)
+        if series is not None:
+            for sel in series_todo:
+                months = series[series["category"] == sel.name].reset_index(drop=True)
+                self.cache.put(("series", sel.name, level, quarter), months)
+
+    def _share(
+        self, measures: pd.DataFrame, sels: Sequence[Selection], level: str, quarter: Quarter
+    ) -> None:
+        """Each category's rows of a many-category measures frame, cached as if asked alone
+        (with its own coverage notes and incomplete windows)."""
+        shared = {k: v for k, v in measures.attrs.items() if k != "by_category"}
+        per_category = measures.attrs["by_category"]
+        # Split without the attrs: pandas deep-copies a frame's attrs on every operation, and
+        # every category's notes on each of hundreds of slices cost seconds.
+        plain = measures.copy(deep=False)
+        plain.attrs = {}
+        rows = plain.groupby("category", sort=False).indices
+        for sel in sels:
+            part = plain.iloc[rows.get(sel.name, [])].reset_index(drop=True)
+            part.attrs = shared | per_category[sel.name]
             self.cache.put(("measures", sel.name, level, quarter), part)
-            months = series[series["category"] == sel.name].reset_index(drop=True)
-            self.cache.put(("series", sel.name, level, quarter), months)
 
     def headline_measures(self, quarter: Quarter) -> pd.DataFrame:
         """The headline categories at force level, in one query."""
@@ -638,13 +660,16 @@ class WorkspaceData:
 
     def force_measures(self, quarter: Quarter) -> pd.DataFrame:
         """Every category's measures at force level, in one query (before disclosure control:
-        the report is force-level)."""
+        the report is force-level); each category's share serves its judgment too."""
 
         def compute() -> pd.DataFrame:
             query = CrimeQuery(
                 quarter, self.ws.baseline, "force", (), self.ws.config.settings.population_year
             )
-            return crime_measures(self.con, query, list(self.selections.values()))
+            sels = list(self.selections.values())
+            frame = crime_measures(self.con, query, sels)
+            self._share(frame, sels, "force", quarter)
+            return frame
 
         return self._run(("force-measures", quarter), compute)
 

@@ -114,7 +114,7 @@ def methods(data: ReportData) -> list[Block]:
 
 
 def annex(data: ReportData) -> Section:
-    overridden = overrides([r for r in data.rated if r.quarter == str(data.quarter)])
+    overridden = overrides([r for r in data.returns.rated if r.quarter == str(data.quarter)])
     caveat: list[Block] = [Note(CAVEAT, "caveat")]
     caveat.append(
         Paragraph(
@@ -135,7 +135,7 @@ def annex(data: ReportData) -> Section:
     if data.population_year:
         caveat.append(Note(f"Rates use ONS mid-year {data.population_year} population.", "source"))
     sources = source_blocks(data)
-    if data.internal and data.known_issues:
+    if data.internal and data.returns.known_issues:
         sources.append(
             Table(
                 f"Known issues in the returns of {data.quarter.label}, acknowledged and kept as "
@@ -147,7 +147,7 @@ def annex(data: ReportData) -> Section:
                     Column("check", "Check that failed"),
                     Column("reason", "Acknowledged as"),
                 ),
-                tuple(data.known_issues),
+                tuple(data.returns.known_issues),
                 row_headers=0,
             )
         )

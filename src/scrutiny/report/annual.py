@@ -291,7 +291,7 @@ def priority_delivery(data: ReportData, p: Priority) -> Section:
     series = {m.casefold() for t in definition.themes_for(p.id) for m in t.series}
     blocks += [
         Sentence(a.sentence, "series.sentence")
-        for a in data.indicators
+        for a in data.returns.indicators
         if a.measure.casefold() in series
     ]
     if not blocks:

@@ -9,12 +9,14 @@ load time in the warehouse (or the quarter's end).
 from __future__ import annotations
 
 import base64
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from scrutiny import __version__
+from scrutiny.analysis.data import WorkspaceData
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.workspace import Workspace
 from scrutiny.content.model import Column, Report, Section, Table
@@ -105,25 +107,44 @@ def build_content(
     *,
     edition: Edition = "public",
     latest: bool = False,
+    facade: WorkspaceData | None = None,
 ) -> Report:
     """The content model of one report, read from the workspace's warehouse (which
     ``scrutiny ingest`` loads; reading never writes it). The ``public`` edition leaves out the
     checks, known issues, file names and hashes that ``internal`` carries. A frozen quarter
-    (``scrutiny freeze``) reads crime as its frozen publications gave it, unless ``latest``."""
+    (``scrutiny freeze``) reads crime as its frozen publications gave it, unless ``latest``.
+    ``facade``: read through that open facade (the dashboard's own) instead of one opened for
+    this report, so each judgment is the one its pages read."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if edition not in EDITIONS:
         raise ValueError(f"edition {edition!r}: expected one of {', '.join(EDITIONS)}")
-    q = _quarter(ws, quarter)
+    with _report_data(ws, _quarter(ws, quarter), fmt, edition, latest, facade) as data:
+        return _content(data, fmt, stamp)
+
+
+def _report_data(
+    ws: Workspace,
+    q: Quarter,
+    fmt: Format,
+    edition: Edition,
+    latest: bool = False,
+    facade: WorkspaceData | None = None,
+) -> AbstractContextManager[ReportData]:
     names = [*ws.config.settings.headline_categories, *annual.CATEGORIES]
-    data = load_report_data(
+    return load_report_data(
         ws,
         q,
         list(dict.fromkeys(names)),
         edition=edition,
         year_returns=fmt == "annual",
         latest=latest,
+        facade=facade,
     )
+
+
+def _content(data: ReportData, fmt: Format, stamp: str | None) -> Report:
+    ws, q = data.ws, data.quarter
     stamp = stamp or default_stamp(data)
     if fmt == "current":
         sections = current.sections(data)
@@ -149,7 +170,7 @@ def build_content(
         stamp=stamp,
         version=__version__,
         sections=sections,
-        edition=edition,
+        edition=data.edition,
         vintage=f"{data.data_end:%B %Y}" if data.data_end else "",
     )
 
@@ -205,9 +226,9 @@ def commentary_places(ws: Workspace, quarter: str | Quarter | None = None) -> li
     """Every section of the quarter's report (current format) with the state of its
     commentary: ``empty``, ``draft`` or ``approved``; then any block naming no section."""
     q = _quarter(ws, quarter)
-    report = build_content(ws, q, "current", "-", edition="internal")
-    data = load_report_data(ws, q)
-    blocks = {c.place: c for c in map(Commentary.from_row, data.rows("commentary"))}
+    with _report_data(ws, q, "current", "internal") as data:
+        report = _content(data, "current", "-")
+        blocks = {c.place: c for c in map(Commentary.from_row, data.rows("commentary"))}
     out = []
     seen = set()
     for section in report.walk():

@@ -24,7 +24,7 @@ def call_checks(data: ReportData) -> list[Block]:
             c.difference,
             "yes" if c.within_rounding else "no",
         )
-        for c in data.calls
+        for c in data.returns.calls
         if _differs(c.published_pp, c.change_pp)
     ]
     if not rows:
@@ -60,7 +60,7 @@ def outcome_checks(data: ReportData) -> list[Block]:
             c.published_change_pp,
             c.change_pp,
         )
-        for c in data.outcomes
+        for c in data.returns.outcomes
         if _differs(c.published_change_outcomes, c.change_outcomes)
         or _differs(c.published_change_pp, c.change_pp)
     ]
@@ -85,7 +85,7 @@ def outcome_checks(data: ReportData) -> list[Block]:
 def gap_checks(data: ReportData) -> list[Block]:
     rows: list[tuple[Cell, ...]] = [
         (g.measure, f"{g.dimension}: {g.group}", g.published_gap_pp, g.gap_pp)
-        for g in data.gaps
+        for g in data.returns.gaps
         if _differs(g.published_gap_pp, g.gap_pp)
     ]
     if not rows:
@@ -114,7 +114,7 @@ def variance_checks(data: ReportData) -> list[Block]:
             v.stated,
             v.computed,
         )
-        for v in data.variances
+        for v in data.returns.variances
         if _differs(v.stated, v.computed)
     ]
     if not rows:

@@ -202,7 +202,7 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
         if outcome is not None:
             return outcome_measure_row(measure.title, outcome)
     if source is not None and source.survey_gaps and measure.target is not None:
-        gaps = [g for g in data.gaps if gap_size(g) is not None]
+        gaps = [g for g in data.returns.gaps if gap_size(g) is not None]
         if gaps:
             size = [gap_size(g) or 0.0 for g in gaps]
             outside = sum(1 for s in size if abs(s) > measure.target + 1e-9)

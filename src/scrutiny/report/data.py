@@ -7,17 +7,17 @@ The sections (:mod:`scrutiny.report.current` and the other formats) only arrange
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from scrutiny.analysis.crime import spc_window
-from scrutiny.analysis.data import LoadedSource, WorkspaceData
+from scrutiny.analysis.crime import CrimeAnalysis, spc_window
+from scrutiny.analysis.data import LoadedSource, QuarterReturns, WorkspaceData
 from scrutiny.analysis.disclosure import Disclosure, withheld
-from scrutiny.analysis.series import SeriesAnalysis
 from scrutiny.analysis.stop_search import StopSearchSummary
 from scrutiny.config.periods import Quarter, add_months
 from scrutiny.config.plan import Plan, load_plans, plan_for
@@ -27,56 +27,59 @@ from scrutiny.content.model import Source
 from scrutiny.measures.categories import Selection, resolve
 from scrutiny.measures.summary import clean
 from scrutiny.returns.actions import workspace_plans
-from scrutiny.returns.derived import Gap, OutcomeChange, PointChange, Variance
-from scrutiny.returns.ratings import RatedRow, TrendRow
+from scrutiny.returns.ratings import RatedRow
 from scrutiny.store.crime import POSITIVE_OUTCOMES
 from scrutiny.store.frozen import Freeze
 
 
 @dataclass
 class ReportData:
-    """The inputs of one quarter's report."""
+    """The inputs of one quarter's report: the facade it reads (open while the sections are
+    built), the quarter's returns as the facade judged them, and the crime figures it prints."""
 
     ws: Workspace
     quarter: Quarter
     plans: list[Plan]
     plan: Plan | None
-    selections: dict[str, Selection]
+    #: The one read facade; every judgment of a category is the facade's (computed once).
+    facade: WorkspaceData
+    #: The quarter's returns (or, annual format, the latest of its year), rated and derived.
+    returns: QuarterReturns
     crime: dict[str, dict[str, Any]]
     monthly: pd.DataFrame
     #: Monthly positive outcomes of the charted categories that have them (same columns).
     monthly_outcomes: pd.DataFrame
     incomplete_windows: list[str]
     population_year: int | None
-    returns: dict[str, list[dict[str, Any]]]
-    rated: list[RatedRow]
-    risk_trends: list[TrendRow]
-    variances: list[Variance]
-    gaps: list[Gap]
-    calls: list[PointChange]
-    outcomes: list[OutcomeChange]
     sources: list[Source]
     last_load: datetime | None
-    #: Acknowledged known issues of the quarter's returns: (file, row, column, check, reason).
-    known_issues: list[tuple[str, int | None, str, str, str]]
     data_end: date | None = None
     definition: ReportDefinition = field(default_factory=ReportDefinition)
     #: "public" or "internal": the internal edition adds checks, known issues and file hashes.
     edition: str = "public"
     notes: list[str] = field(default_factory=list)
-    #: The indicator-series return's measures with a figure for the quarter, judged.
-    indicators: list[SeriesAnalysis] = field(default_factory=list)
     #: Stop and search of the quarter (or the latest months loaded), None without records.
     stop_search: StopSearchSummary | None = None
-    #: The freeze the crime figures were read as of (``scrutiny freeze``), or None: newest data.
-    freeze: Freeze | None = None
-    #: Results computed once per report (SPC of a category, which charts are drawn).
+    #: Results computed once per report (which charts are drawn, published rows).
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
     #: What disclosure control withholds of the quarter (``settings.suppress_below``, public
     #: edition), decided exactly as the dashboard decides it: one page set, one decision.
     disclosure: Disclosure | None = None
-    #: The force's area code (the level the report's crime figures are of).
-    force_code: str = ""
+
+    @property
+    def selections(self) -> dict[str, Selection]:
+        """Every selection of categories the data cover, by lower-case name."""
+        return self.facade.selections
+
+    @property
+    def freeze(self) -> Freeze | None:
+        """The freeze the crime figures were read as of (``scrutiny freeze``), or None."""
+        return self.facade.freeze
+
+    @property
+    def force_code(self) -> str:
+        """The force's area code (the level the report's crime figures are of)."""
+        return next(iter(self.facade.areas["force"]), "")
 
     @property
     def internal(self) -> bool:
@@ -95,6 +98,16 @@ class ReportData:
     # --- crime ---------------------------------------------------------------------------
     def has_category(self, name: str) -> bool:
         return name.strip().lower() in self.selections
+
+    def judgment(self, name: str) -> CrimeAnalysis | None:
+        """The force-level judgment of one category (figures, tests, SPC, sentences) as the
+        dashboard and ``scrutiny explain`` read it: the facade's, of the counts before
+        disclosure control; None when the data have no such category."""
+        sel = self.selections.get(name.strip().lower())
+        if sel is None or sel.name not in self.crime:
+            return None
+        force = self.facade.force
+        return self.facade.judgment(sel, "force", force, self.quarter, published=False)
 
     def raw_category(self, name: str) -> dict[str, Any] | None:
         """The force-level measures of one category before disclosure control (for judgments,
@@ -178,14 +191,16 @@ class ReportData:
     # --- returns -------------------------------------------------------------------------
     def rows(self, kind: str, priority: str | None = None) -> list[dict[str, Any]]:
         """The quarter's rows of one kind of return (optionally of one priority)."""
-        rows = self.returns.get(kind, [])
+        rows = self.returns.rows.get(kind, [])
         if priority is not None:
             rows = [r for r in rows if r.get("priority") == priority]
         return rows
 
     def ratings(self, kind: str, priority: str | None = None) -> list[RatedRow]:
         return [
-            r for r in self.rated if r.kind == kind and (priority is None or r.priority == priority)
+            r
+            for r in self.returns.rated
+            if r.kind == kind and (priority is None or r.priority == priority)
         ]
 
 
@@ -214,6 +229,7 @@ def workspace_definition(ws: Workspace, plans: Sequence[Plan] = ()) -> ReportDef
     return definition
 
 
+@contextmanager
 def load_report_data(
     ws: Workspace,
     quarter: Quarter,
@@ -222,88 +238,88 @@ def load_report_data(
     edition: str = "public",
     year_returns: bool = False,
     latest: bool = False,
-) -> ReportData:
-    """Read everything for ``quarter`` through one read facade (the warehouse must be loaded).
+    facade: WorkspaceData | None = None,
+) -> Iterator[ReportData]:
+    """Everything for ``quarter``, read through one read facade (the warehouse must be
+    loaded), open while the report is built: ``facade`` (the dashboard's own, as it is) or one
+    opened here and closed after.
 
     ``year_returns``: the returns read are the latest of the quarter's financial year (the
-    annual format). A frozen quarter (``scrutiny freeze``) reads crime as of its frozen sources
-    unless ``latest``."""
+    annual format). A facade opened here reads crime of a frozen quarter (``scrutiny freeze``)
+    as of its frozen sources unless ``latest``."""
     plans = workspace_plans(ws) if ws.config.plan else []
     definition = workspace_definition(ws, plans)
-    data = WorkspaceData(ws, frozen=None if latest else quarter)
+    data = facade or WorkspaceData(ws, frozen=None if latest else quarter)
     try:
-        available = data.selections
-        frame = data.force_measures(quarter)
-        crime = {
-            str(r["category"]): {k: clean(v) for k, v in r.items()}
-            for r in frame.to_dict("records")
-        }
-        # The public edition withholds what the dashboard withholds: one decision.
-        found = data.disclosure(quarter) if edition == "public" else None
-        names = dict.fromkeys([*definition.chart_categories(), *chart_categories])
-        wanted = [c for c in names if c.strip().lower() in available]
-        chosen = resolve(available, wanted) if wanted else []
-        end = add_months(quarter.last_month, 1)
-        monthly = (
-            data.monthly(chosen, "force", date(2000, 1, 1), end)
-            if chosen
-            else pd.DataFrame(columns=["category", "area_code", "area_name", "month", "count"])
-        )
-        # Only what some theme shows is read (each read costs the build time).
-        parts = {
-            part
-            for pages in definition.priorities.values()
-            for t in pages.themes
-            for part in t.parts
-        }
-        with_outcomes = [
-            s
-            for s in chosen
-            if "outcome_trend" in parts
-            and (crime.get(s.name) or {}).get("positive_outcomes_r12") is not None
-        ]
-        monthly_outcomes = (
-            data.monthly(with_outcomes, "force", date(2000, 1, 1), end, POSITIVE_OUTCOMES)
-            if with_outcomes
-            else monthly.iloc[0:0]
-        )
-        last_month = max(data.months_covered("borough"), default=None)  # recorded crime
-        # The returns read: the quarter's, or (annual format) the latest of its year.
-        rq = data.latest_returns_quarter(quarter) if year_returns else quarter
-        returns = data.quarter_returns(plans, rq)
-        loaded = data.loaded_sources()
-        stop_search = data.stop_search_summary(quarter) if "stop_search" in parts else None
+        yield _read(data, quarter, plans, definition, chart_categories, edition, year_returns)
     finally:
-        data.close()
+        if facade is None:
+            data.close()
+
+
+def _read(
+    data: WorkspaceData,
+    quarter: Quarter,
+    plans: list[Plan],
+    definition: ReportDefinition,
+    chart_categories: Sequence[str],
+    edition: str,
+    year_returns: bool,
+) -> ReportData:
+    available = data.selections
+    frame = data.force_measures(quarter)
+    crime = {
+        str(r["category"]): {k: clean(v) for k, v in r.items()} for r in frame.to_dict("records")
+    }
+    names = dict.fromkeys([*definition.chart_categories(), *chart_categories])
+    wanted = [c for c in names if c.strip().lower() in available]
+    chosen = resolve(available, wanted) if wanted else []
+    # The judgments' SPC series of every charted category in one query, not one each.
+    data.prefetch(chosen, "force", quarter)
+    end = add_months(quarter.last_month, 1)
+    monthly = (
+        data.monthly(chosen, "force", date(2000, 1, 1), end)
+        if chosen
+        else pd.DataFrame(columns=["category", "area_code", "area_name", "month", "count"])
+    )
+    # Only what some theme shows is read (each read costs the build time).
+    parts = {
+        part for pages in definition.priorities.values() for t in pages.themes for part in t.parts
+    }
+    with_outcomes = [
+        s
+        for s in chosen
+        if "outcome_trend" in parts
+        and (crime.get(s.name) or {}).get("positive_outcomes_r12") is not None
+    ]
+    monthly_outcomes = (
+        data.monthly(with_outcomes, "force", date(2000, 1, 1), end, POSITIVE_OUTCOMES)
+        if with_outcomes
+        else monthly.iloc[0:0]
+    )
+    # The returns read: the quarter's, or (annual format) the latest of its year.
+    rq = data.latest_returns_quarter(quarter) if year_returns else quarter
+    loaded = data.loaded_sources()
     return ReportData(
-        ws=ws,
+        ws=data.ws,
         quarter=quarter,
         plans=plans,
         plan=plan_for(plans, quarter),
-        selections=available,
+        facade=data,
+        returns=data.quarter_returns(plans, rq),
         crime=crime,
         monthly=monthly,
         monthly_outcomes=monthly_outcomes,
         incomplete_windows=list(frame.attrs.get("incomplete_windows", [])),
         population_year=frame.attrs.get("population_year"),
-        returns=returns.rows,
-        rated=returns.rated,
-        risk_trends=returns.risk_trends,
-        variances=returns.variances,
-        gaps=returns.gaps,
-        calls=returns.calls,
-        outcomes=returns.outcomes,
         sources=[source_of(s) for s in loaded],
         last_load=max((s.loaded_at for s in loaded), default=None),
-        known_issues=returns.known_issues,
-        data_end=last_month,
+        data_end=max(data.months_covered("borough"), default=None),  # recorded crime
         definition=definition,
         edition=edition,
-        freeze=data.freeze,
-        stop_search=stop_search,
-        indicators=returns.indicators,
-        disclosure=found,
-        force_code=next(iter(data.areas["force"]), ""),
+        stop_search=data.stop_search_summary(quarter) if "stop_search" in parts else None,
+        # The public edition withholds what the dashboard withholds: one decision.
+        disclosure=data.disclosure(quarter) if edition == "public" else None,
     )
 
 

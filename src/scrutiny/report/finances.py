@@ -307,9 +307,10 @@ def variance_check(data: ReportData, statement: str) -> list[Block]:
     edition only: the public one prints the return as published)."""
     if not data.internal:
         return []
-    differs = [v for v in data.variances if v.statement == statement and v.status == "differs"]
+    variances = [v for v in data.returns.variances if v.statement == statement]
+    differs = [v for v in variances if v.status == "differs"]
     if not differs:
-        checked = [v for v in data.variances if v.statement == statement and v.status == "agrees"]
+        checked = [v for v in variances if v.status == "agrees"]
         if not checked:
             return []
         return [

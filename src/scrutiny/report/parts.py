@@ -6,21 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from scrutiny.analysis.crime import (
-    CONFIDENCE_TEXT,
-    CrimeAnalysis,
-    Pattern,
-    analyse,
-    comparator_labels,
-    spc_of_counts,
-    spc_window,
-)
-from scrutiny.config.periods import (
-    QUARTER_COMPARATORS,
-    R12_COMPARATORS,
-    Comparator,
-    add_months,
-)
+from scrutiny.analysis.crime import CONFIDENCE_TEXT, comparator_labels
+from scrutiny.config.periods import QUARTER_COMPARATORS, R12_COMPARATORS, Comparator
 from scrutiny.content.format import slug
 from scrutiny.content.model import (
     Block,
@@ -40,22 +27,9 @@ from scrutiny.returns.ratings import RatedRow
 # --- crime ----------------------------------------------------------------------------------
 
 
-def crime_analysis(data: ReportData, name: str) -> CrimeAnalysis | None:
-    """The force-level judgment of one category (figures, tests, SPC, sentences), computed once
-    per report; None when the data have no such category."""
-    row = data.raw_category(name)
-    if row is None:
-        return None
-    key = ("analysis", name.strip().lower())
-    if key not in data.cache:
-        data.cache[key] = analyse(data.ws, data.quarter, row, _crime_pattern(data, name))
-    found: CrimeAnalysis = data.cache[key]
-    return found
-
-
 def crime_sentences(data: ReportData, name: str) -> list[Sentence]:
     """The discrete-quarter and R12 sentences for one category."""
-    a = crime_analysis(data, name)
+    a = data.judgment(name)
     if a is None:
         return []
     if figures_withheld(data, name):
@@ -68,18 +42,11 @@ def crime_sentences(data: ReportData, name: str) -> list[Sentence]:
 
 def crime_spc(data: ReportData, name: str) -> tuple[SpcResult, tuple[date, ...]]:
     """XmR chart of the 36 months to the quarter's end, rebased at the workspace's change points;
-    fewer offences is the good direction. Computed once per category and report."""
-    a = crime_analysis(data, name)
-    pattern = a.pattern if a is not None else None
-    if pattern is None:
-        pattern = _crime_pattern(data, name)
-    return pattern.spc, pattern.months
-
-
-def _crime_pattern(data: ReportData, name: str) -> Pattern:
-    first, end = spc_window(data.quarter)
-    series = data.series(name, first, add_months(end, -1), raw=True)
-    return spc_of_counts(data.ws, dict(series.items()), first)
+    fewer offences is the good direction: the judgment's monthly pattern."""
+    a = data.judgment(name)
+    if a is None or a.pattern is None:
+        raise KeyError(f"no category {name!r} in the data")
+    return a.pattern.spc, a.pattern.months
 
 
 def figures_withheld(data: ReportData, name: str) -> bool:
@@ -163,7 +130,7 @@ def crime_table(data: ReportData, names: Sequence[str], caption: str) -> Table |
     """Volumes, % changes, a significance screen of the R12 change and the SPC icon."""
     rows: list[tuple[Cell, ...]] = []
     for name in names:
-        a = crime_analysis(data, name)
+        a = data.judgment(name)
         if a is None:
             continue
         row = data.category(name) or {}
@@ -296,7 +263,7 @@ def overrides_table(rows: Sequence[RatedRow], caption: str) -> Table:
 def risks_and_issues(data: ReportData, priority: str | None, caption_prefix: str) -> list[Block]:
     """The top risks (score, trend as published and as computed) and issues (H/M/L)."""
     blocks: list[Block] = []
-    trends = {(t.priority, t.ref): t for t in data.risk_trends}
+    trends = {(t.priority, t.ref): t for t in data.returns.risk_trends}
     risks = data.rows("risks", priority)
     if risks:
         computed = {

@@ -43,13 +43,13 @@ def _table(found: Sequence[SeriesAnalysis]) -> Table:
 
 def series_of(data: ReportData, measure: str) -> SeriesAnalysis | None:
     """The analysis of one measure of the series return (force-wide when it has areas)."""
-    found = [a for a in data.indicators if a.measure.casefold() == measure.casefold()]
+    found = [a for a in data.returns.indicators if a.measure.casefold() == measure.casefold()]
     return next((a for a in found if not a.area), found[0] if found else None)
 
 
 def series_blocks(data: ReportData, names: Sequence[str]) -> list[Block]:
     wanted = {n.casefold() for n in names}
-    found = [a for a in data.indicators if a.measure.casefold() in wanted]
+    found = [a for a in data.returns.indicators if a.measure.casefold() in wanted]
     if not found:
         return [EmptyNotice(f"No indicator series figures for {data.quarter.label}.")]
     blocks: list[Block] = []

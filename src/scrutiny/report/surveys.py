@@ -37,7 +37,7 @@ def gap_size(g: Gap) -> float | None:
 def gap_blocks(data: ReportData) -> list[Block]:
     """The gaps table (groups × measures), generated sentences and a chart of the largest
     measure's gaps."""
-    gaps = [g for g in data.gaps if gap_size(g) is not None and not g.area]
+    gaps = [g for g in data.returns.gaps if gap_size(g) is not None and not g.area]
     if not gaps:
         return [EmptyNotice(f"No survey results returned for {data.quarter.label}.")]
     survey = gaps[0].survey

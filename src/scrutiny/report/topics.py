@@ -40,7 +40,7 @@ def calls_blocks(data: ReportData) -> list[Block]:
         return [EmptyNotice(f"No emergency response return loaded for {data.quarter.label}.")]
     blocks: list[Block] = []
     periods: list[Quarter] = sorted({r["period"] for r in rows})
-    changes = {(c.call_type, c.borough): c for c in data.calls}
+    changes = {(c.call_type, c.borough): c for c in data.returns.calls}
     for call_type in sorted({str(r["call_type"]) for r in rows}):
         mine = [r for r in rows if r["call_type"] == call_type]
         boroughs = list(dict.fromkeys((r["bcu"], r["borough"]) for r in mine))
@@ -56,7 +56,9 @@ def calls_blocks(data: ReportData) -> list[Block]:
                     call_change(c) if c else None,
                 )
             )
-        ch = [c for c in data.calls if c.call_type == call_type and call_change(c) is not None]
+        ch = [
+            c for c in data.returns.calls if c.call_type == call_type and call_change(c) is not None
+        ]
         if ch:
             falls = [c for c in ch if (call_change(c) or 0.0) < 0]
             worst = min(ch, key=lambda c: call_change(c) or 0.0)
@@ -208,7 +210,7 @@ def outcomes_blocks(data: ReportData, categories: Sequence[str]) -> list[Block]:
         rows = [r for r in rows if str(r["category"]).casefold() in wanted]
     if not rows:
         return [EmptyNotice(f"No crime outcomes return loaded for {data.quarter.label}.")]
-    changes = {c.category: c for c in data.outcomes}
+    changes = {c.category: c for c in data.returns.outcomes}
     prev_w, cur_w = rows[0]["previous_window"], rows[0]["current_window"]
     blocks: list[Block] = []
     for r in rows[:1] if not categories else rows:

@@ -79,7 +79,7 @@ def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
     so the first visitor does not wait for them.
     """
     data = WorkspaceData(ws)
-    content = ReportContent(ws, ws.quarter, ws.config.settings.suppress_below)
+    content = ReportContent(data, ws.quarter, ws.config.settings.suppress_below)
     site_pages = pages.Pages(data, content)
     site_pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
     app = FastAPI(

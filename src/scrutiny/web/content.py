@@ -11,9 +11,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from scrutiny.analysis.data import NotFound
+from scrutiny.analysis.data import NotFound, WorkspaceData
 from scrutiny.config.periods import Quarter
-from scrutiny.config.workspace import Workspace
 from scrutiny.content.disclosure import Suppressor, suppress_report
 from scrutiny.content.model import Chart, Report, Section, Table
 
@@ -38,19 +37,20 @@ class Download:
     table: Table
 
 
-def build_report(ws: Workspace, quarter: Quarter) -> Report:
-    """The quarter's report content, as :mod:`scrutiny.report` builds it (no loading here:
-    the server opens the warehouse read-only)."""
+def build_report(data: WorkspaceData, quarter: Quarter) -> Report:
+    """The quarter's report content, as :mod:`scrutiny.report` builds it, read through the
+    dashboard's own facade (no loading here: the server opens the warehouse read-only)."""
     from scrutiny.report.build import build_content
 
-    return build_content(ws, quarter, "current")
+    return build_content(data.ws, quarter, "current", facade=data)
 
 
 class ReportContent:
     """The report of one quarter, built on first use; ``None`` sections when it cannot be."""
 
-    def __init__(self, ws: Workspace, quarter: Quarter, suppress_below: int = 0):
-        self.ws = ws
+    def __init__(self, data: WorkspaceData, quarter: Quarter, suppress_below: int = 0):
+        self.data = data
+        self.ws = data.ws
         self.quarter = quarter
         self.hide = Suppressor(suppress_below)
         self._report: Report | None = None
@@ -62,7 +62,7 @@ class ReportContent:
         with self._lock:
             if not self._built:
                 try:
-                    self._report = suppress_report(build_report(self.ws, self.quarter), self.hide)
+                    self._report = suppress_report(build_report(self.data, self.quarter), self.hide)
                 except Exception as exc:  # the dashboard's crime pages still work
                     log.warning("report content unavailable: %s", exc)
                     self._error = "No returns are loaded, so the plan's ratings cannot be shown."

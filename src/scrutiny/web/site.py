@@ -82,7 +82,7 @@ def build_site(
     try:
         if categories:
             data.headline = [data.category(c) for c in categories]
-        content = ReportContent(ws, ws.quarter, ws.config.settings.suppress_below)
+        content = ReportContent(data, ws.quarter, ws.config.settings.suppress_below)
         pages = Pages(data, content)
         pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
         pages.env.globals["area_levels"] = STATIC_AREA_LEVELS
