@@ -37,6 +37,7 @@ from scrutiny.config.workspace import Workspace
 from scrutiny.judge.narrative import Change, NarrativeRules, quarter_sentence, r12_sentence
 from scrutiny.judge.significance import RateRatio, rate_ratio
 from scrutiny.judge.spc import SpcResult, Verdict, xmr
+from scrutiny.measures.categories import Selection
 
 #: Months of history an SPC chart of a crime series looks back over, to the quarter's end.
 SPC_MONTHS = 36
@@ -376,6 +377,11 @@ def spc_of_counts(
         floor=0.0,  # a count of offences cannot fall below zero
     )
     return Pattern(result, months)
+
+
+def break_months(sel: Selection) -> list[date]:
+    """The months a joined series changes definition (its SPC chart rebases there)."""
+    return [b.month for b in sel.breaks if b.month]
 
 
 def spc_window(quarter: Quarter) -> tuple[date, date]:

@@ -25,7 +25,14 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import ibis
 import pandas as pd
 
-from scrutiny.analysis.crime import SPC_MONTHS, CrimeAnalysis, Pattern, analyse, spc_of_counts
+from scrutiny.analysis.crime import (
+    SPC_MONTHS,
+    CrimeAnalysis,
+    Pattern,
+    analyse,
+    break_months,
+    spc_of_counts,
+)
 from scrutiny.analysis.disclosure import Disclosure, disclosure, load_areas, withheld
 from scrutiny.analysis.series import SeriesAnalysis, analyse_series
 from scrutiny.analysis.stop_search import StopSearchSummary, summarise
@@ -553,7 +560,7 @@ class WorkspaceData:
         def compute() -> dict[str, str]:
             first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
             return {
-                code: spc_of_counts(self.ws, counts, first).verdict
+                code: spc_of_counts(self.ws, counts, first, break_months(sel)).verdict
                 for code, counts in self.series_counts(sel, level, quarter).items()
             }
 
@@ -567,7 +574,7 @@ class WorkspaceData:
         def compute() -> tuple[SpcResult, tuple[date, ...]]:
             first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
             counts = self.series_counts(sel, level, quarter).get(area_code, {})
-            pattern = spc_of_counts(self.ws, counts, first)
+            pattern = spc_of_counts(self.ws, counts, first, break_months(sel))
             return pattern.spc, pattern.months
 
         return self.cache.get(("spc", sel.name, level, area_code, quarter), compute)

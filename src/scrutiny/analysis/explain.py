@@ -3,7 +3,14 @@ behind ``scrutiny explain``, judged by :func:`scrutiny.analysis.crime.analyse`."
 
 from __future__ import annotations
 
-from scrutiny.analysis.crime import CrimeAnalysis, Pattern, analyse, spc_of_counts, spc_window
+from scrutiny.analysis.crime import (
+    CrimeAnalysis,
+    Pattern,
+    analyse,
+    break_months,
+    spc_of_counts,
+    spc_window,
+)
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.measures.categories import resolve
@@ -45,4 +52,4 @@ def monthly_pattern(
         con.disconnect()
     series = series[series["area_code"] == area_code]
     counts = dict(zip(series["month"], series["count"], strict=True))
-    return spc_of_counts(ws, counts, first, [b.month for b in chosen[0].breaks if b.month])
+    return spc_of_counts(ws, counts, first, break_months(chosen[0]))

@@ -1,6 +1,8 @@
-"""Everything a report needs from a workspace, read once through the one read facade
-(:class:`scrutiny.analysis.data.WorkspaceData`): crime measures and monthly series, the plan, the
-quarter's returns with their ratings and derived tables, and the loaded sources.
+"""Everything a report needs from a workspace, read through the one read facade
+(:class:`scrutiny.analysis.data.WorkspaceData`), kept open while the report is built: crime
+measures and monthly series, each category's judgment (the facade's, computed once and read
+alike by the dashboard), the plan, the quarter's returns as the facade read and judged them, and
+the loaded sources.
 
 The sections (:mod:`scrutiny.report.current` and the other formats) only arrange what is here.
 """
