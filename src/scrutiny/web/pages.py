@@ -580,9 +580,7 @@ class Pages:
         cmp = views.comparison(
             self.data, p.category, p.level, p.quarter, p.comparator, p.measure, p.within
         )
-        measure_name = views.MEASURES[p.measure]
-        if p.measure == "change":
-            measure_name = f"% change on {views.COMPARATOR_NAMES[p.comparator].lower()}"
+        measure_name = views.measure_title(p.measure, p.comparator)
         chart_rows = [
             [r.rank or "–", r.area.name, r.value_text, r.quarter_count.text, r.status]
             for r in cmp.rows

@@ -395,6 +395,38 @@ def _measure_value(
     return None if q.value is None else float(q.value)
 
 
+@dataclass(frozen=True)
+class AreaFigures:
+    """An area's figures as published (a change or rate only where its counts are shown), and
+    the value ``measure`` ranks and colours it by."""
+
+    quarter: Count
+    r12: Count
+    rate: float | None
+    change: float | None
+    value: float | None
+
+
+def area_figures(
+    row: dict[str, Any], comparator: Comparator, measure: str, hide: Suppressor
+) -> AreaFigures:
+    base = "quarter" if comparator in QUARTER_COMPARATORS else "r12"
+    q, r12 = hide.count(row["quarter"]), hide.count(row["r12"])
+    now, then = hide.count(row[base]), hide.count(row[comparator.value])
+    change = number(row.get(f"change_{comparator.value}")) if now.shown and then.shown else None
+    if change is not None and not math.isfinite(change):
+        change = None
+    rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
+    return AreaFigures(q, r12, rate, change, _measure_value(measure, rate, change, q))
+
+
+def measure_title(measure: str, comparator: Comparator) -> str:
+    """What ``measure`` is, as a chart, map or table heads it."""
+    if measure == "change":
+        return f"% change on {COMPARATOR_NAMES[comparator].lower()}"
+    return MEASURES[measure]
+
+
 def _value_text(measure: str, value: float | None) -> str:
     if measure == "rate":
         return rate_text(value)
@@ -414,13 +446,8 @@ def _ranked(
     measure: str,
     hide: Suppressor,
 ) -> RankedArea:
-    row = row_of(frame, area.code)
-    base = "quarter" if comparator in QUARTER_COMPARATORS else "r12"
-    q, r12 = hide.count(row["quarter"]), hide.count(row["r12"])
-    now, then = hide.count(row[base]), hide.count(row[comparator.value])
-    change = number(row.get(f"change_{comparator.value}")) if now.shown and then.shown else None
-    rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
-    value = _measure_value(measure, rate, change, q)
+    figures = area_figures(row_of(frame, area.code), comparator, measure, hide)
+    change, value = figures.change, figures.value
     analysis = area_analysis(data, sel, level, area, quarter)
     significant = analysis.comparison(comparator).significant if change is not None else None
     spc = analysis.pattern.spc if analysis.pattern else data.spc(sel, level, area.code, quarter)[0]
@@ -435,9 +462,9 @@ def _ranked(
     return RankedArea(
         None,
         area,
-        q,
-        r12,
-        rate,
+        figures.quarter,
+        figures.r12,
+        figures.rate,
         change,
         value,
         _value_text(measure, value),
@@ -478,9 +505,7 @@ def comparison(
         for i, r in enumerate(rows)
     ]
     force = _ranked(data, sel, "force", data.force, force_frame, *args)
-    title = MEASURES[measure]
-    if measure == "change":
-        title = f"% change on {COMPARATOR_NAMES[comparator].lower()}"
+    title = measure_title(measure, comparator)
     # A force's count is no yardstick for its areas' counts (rates and changes are).
     reference = None if measure == "count" else force.value
     spec = charts.comparison_spec(
@@ -910,15 +935,7 @@ def map_view(
     published = is_published(data, sel, level, quarter)
 
     def value_of(area: Area, frame: pd.DataFrame) -> float | None:
-        row = row_of(frame, area.code)
-        base = "quarter" if comparator in QUARTER_COMPARATORS else "r12"
-        q, r12 = hide.count(row["quarter"]), hide.count(row["r12"])
-        now, then = hide.count(row[base]), hide.count(row[comparator.value])
-        change = number(row.get(f"change_{comparator.value}")) if now.shown and then.shown else None
-        if change is not None and not math.isfinite(change):
-            change = None
-        rate = number(row.get("r12_rate_per_1000")) if r12.shown else None
-        return _measure_value(measure, rate, change, q)
+        return area_figures(row_of(frame, area.code), comparator, measure, hide).value
 
     ranked = [(a, value_of(a, frame) if published else None) for a in data.areas[level].values()]
     ranked.sort(key=lambda av: (av[1] is None, -(av[1] or 0.0), av[0].name))
@@ -938,9 +955,7 @@ def map_view(
         for a, v in ranked
     ]
     force_value = value_of(data.force, data.measures(sel, "force", quarter))
-    name = MEASURES[measure]
-    if measure == "change":
-        name = f"% change on {COMPARATOR_NAMES[comparator].lower()}"
+    name = measure_title(measure, comparator)
     return MapView(
         sel,
         level,
