@@ -44,3 +44,15 @@ def test_an_app_with_a_callback_of_its_own_is_left_whole() -> None:
     other.callback()(lambda verbose: None)
     other.command()(lambda: None)
     assert for_command(other, ["<lambda>"]) is other
+
+
+def test_a_run_skips_the_last_garbage_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    import atexit
+    import gc
+
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    with pytest.raises(SystemExit) as done:
+        app(["version"], prog_name="scrutiny", standalone_mode=True)
+    assert done.value.code == 0
+    assert registered == [gc.freeze]
