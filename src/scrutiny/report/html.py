@@ -154,7 +154,7 @@ def markdown(text: str) -> Markup:
 _KEEP_SIGN = ("\u2212£", "\u2212\u2060£")
 
 
-#: A slash between short capitalised abbreviations ("London NW/N", "H/M/L"): a word joiner
+#: A slash between short capitalised abbreviations ("NW/N", "E/NE", "H/M/L"): a word joiner
 #: after it, so a narrow column never ends a line with "NW/" (Unicode allows a break after a
 #: slash). Bounded on both sides so that base64 and paths are never touched.
 _SHORT_PAIR = re.compile(r"(?<![\w/+=.-])[A-Z]{1,3}(?:/[A-Z]{1,3})+(?![\w/+=])")
