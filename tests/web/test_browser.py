@@ -363,3 +363,33 @@ def test_phone_and_desktop_screenshots(browser: Any, live_url: str, shots: Path)
             page.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 10_000
         context.close()
+
+
+def test_phone_tables_stack_and_chart_labels_stay_on_screen(browser: Any, live_url: str) -> None:
+    """At 390 px a wide table becomes one card per row (each figure beside its column's name),
+    and the ranked bars' labels and legend stay inside the chart (they ran off its edge)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for name, table in (
+        ("area", "#area-table"),
+        ("compare", "#spc-table"),
+        ("home", "#headline-table"),
+    ):
+        page.goto(live_url + PAGES[name])
+        cells = page.eval_on_selector_all(
+            f"{table} tbody td[data-label]",
+            """cells => cells.map(c => ({right: c.getBoundingClientRect().right,
+                label: getComputedStyle(c, '::before').content, text: c.textContent.trim()}))""",
+        )
+        assert cells, name
+        assert max(c["right"] for c in cells) <= 390, name  # nothing hidden sideways
+        assert all(c["label"] not in ("none", "normal", '""') for c in cells), name
+    page.goto(live_url + PAGES["compare"])
+    page.wait_for_selector("figure.chart[data-enhanced='vega']", timeout=20000)
+    right = page.eval_on_selector_all(
+        "figure.chart .chart-vega svg text",
+        "ts => Math.max(...ts.filter(t => t.textContent)"
+        ".map(t => t.getBoundingClientRect().right))",
+    )
+    assert right <= 390
+    context.close()

@@ -115,6 +115,8 @@ def comparison_spec(
             "description": description,
             "width": _WIDTH,
             "height": max(120, 18 * len(values)),
+            # app.js: on a phone a bar is labelled with its figure alone (see there).
+            "usermeta": {"narrow": "short"},
             "data": {"values": values},
             "layer": layers,
         }

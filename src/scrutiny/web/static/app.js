@@ -22,6 +22,27 @@
       if (!holder || !specEl || figure.getAttribute("data-enhanced")) { return; }
       var spec;
       try { spec = JSON.parse(specEl.textContent); } catch (e) { return; }
+      if (spec.usermeta && spec.usermeta.narrow === "short" && figure.clientWidth < 600) {
+        // Squeezed to a phone's width, ranked bars' labels ("16.04 (special cause: improvement)")
+        // and the axis title ran off the edge: there a bar is labelled with its figure alone
+        // (its colour and the legend, one column, give the reading; the page's text names the
+        // measure, and the table beside the chart has every reading in words).
+        // The legend sits under the plot, right of the area names: its labels get what is left.
+        var names = 0;
+        (spec.data.values || []).forEach(function (v) {
+          v.label = String(v.label).split(" (")[0];
+          names = Math.max(names, String(v.area).length);
+        });
+        (spec.layer || []).forEach(function (layer) {
+          var enc = layer.encoding || {};
+          if (enc.x && enc.x.title) { enc.x.title = null; }
+          if (enc.color && enc.color.legend) {
+            enc.color.legend.columns = 1;
+            enc.color.legend.labelFontSize = 11;
+            enc.color.legend.labelLimit = Math.max(80, figure.clientWidth - Math.min(names * 6.2 + 8, 260) - 30);
+          }
+        });
+      }
       if (typeof spec.width === "number") {
         // Fit the page's width (a phone shows the whole series, latest month included).
         spec.width = "container";
