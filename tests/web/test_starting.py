@@ -1,6 +1,6 @@
-"""``scrutiny serve`` listens at once: the home page is replayed from its recorded snapshot
-while the app is built, exactly as the app answers it, and only for the warehouse it was
-recorded from."""
+"""``scrutiny serve`` listens at once: the first pages (home, area, crime) are replayed from
+their recorded snapshot while the app is built, exactly as the app answers them, and only for
+the warehouse they were recorded from."""
 
 from __future__ import annotations
 
@@ -33,12 +33,16 @@ def _get(app: Any, path: str, gzip: bool) -> tuple[int, dict[bytes, bytes], byte
     return found.status, dict(found.headers), found.body
 
 
-def test_the_recorded_home_page_is_the_apps_own_answer(own_ws: Workspace, web_app: FastAPI) -> None:
+@pytest.mark.parametrize("path", snapshot.PATHS)
+def test_a_recorded_page_is_the_apps_own_answer(
+    own_ws: Workspace, web_app: FastAPI, path: str
+) -> None:
     snapshot.warm(own_ws)
-    found = snapshot.load(own_ws)
-    assert found is not None
+    recorded = snapshot.load(own_ws)
+    assert recorded is not None and set(recorded) == set(snapshot.PATHS)
+    found = recorded[path]
     with TestClient(web_app) as client:
-        live = client.get("/")
+        live = client.get(path)
     assert live.status_code == 200
     assert found.plain.body.decode("utf-8") == live.text
     assert dict(found.gzipped.headers)[b"content-encoding"] == b"gzip"
@@ -59,7 +63,9 @@ def test_a_changed_warehouse_or_workspace_file_is_a_new_key(own_ws: Workspace) -
     assert snapshot.load(own_ws) is None
 
 
-def test_home_is_answered_before_the_app_is_built(own_ws: Workspace, web_app: FastAPI) -> None:
+def test_the_first_pages_are_answered_before_the_app_is_built(
+    own_ws: Workspace, web_app: FastAPI
+) -> None:
     snapshot.warm(own_ws)
     release = threading.Event()
 
@@ -70,14 +76,15 @@ def test_home_is_answered_before_the_app_is_built(own_ws: Workspace, web_app: Fa
     app = StartingApp(own_ws, build)
     app.start()
     try:
-        status, headers, body = _get(app, "/", gzip=False)
-        assert not app.ready  # answered from the snapshot, the app still building
         recorded = snapshot.load(own_ws)
         assert recorded is not None
-        assert (status, body) == (200, recorded.plain.body)
-        assert headers[b"x-frame-options"] == b"DENY"
-        gz_status, gz_headers, _ = _get(app, "/", gzip=True)
-        assert (gz_status, gz_headers[b"content-encoding"]) == (200, b"gzip")
+        for path in snapshot.PATHS:
+            status, headers, body = _get(app, path, gzip=False)
+            assert not app.ready  # answered from the snapshot, the app still building
+            assert (status, body) == (200, recorded[path].plain.body)
+            assert headers[b"x-frame-options"] == b"DENY"
+            gz_status, gz_headers, _ = _get(app, path, gzip=True)
+            assert (gz_status, gz_headers[b"content-encoding"]) == (200, b"gzip")
     finally:
         release.set()
     # Any other page waits for the app, then is the app's own answer.
@@ -109,3 +116,13 @@ def test_a_failed_build_stops_the_server_and_is_raised_in_the_command(
     assert status == 503
     with pytest.raises(ValueError, match="damaged"):
         app.raise_failure()
+
+
+def test_only_a_plain_get_of_a_recorded_page_is_replayed() -> None:
+    from scrutiny.web.starting import _replayable
+
+    plain = {"type": "http", "method": "GET", "path": "/area", "query_string": b"", "headers": []}
+    assert _replayable(plain)
+    assert not _replayable({**plain, "query_string": b"level=ward"})
+    assert not _replayable({**plain, "method": "POST"})
+    assert not _replayable({**plain, "path": "/sources"})

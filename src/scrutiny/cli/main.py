@@ -73,13 +73,13 @@ def ingest(
     for result in report.results:
         console.print(result.describe(), highlight=False)
     console.print(f"Warehouse: {ws.warehouse_path}", highlight=False)
-    # The dashboard's home page, recorded now so `scrutiny serve` answers it at once.
+    # The dashboard's first pages, recorded now so `scrutiny serve` answers them at once.
     from scrutiny.web.snapshot import warm
 
     try:
         warm(ws)
     except Exception as exc:  # the data are loaded; only the next serve start is slower
-        err.print(f"note: the dashboard's home page was not recorded ({exc})", highlight=False)
+        err.print(f"note: the dashboard's first pages were not recorded ({exc})", highlight=False)
 
 
 @app.command()

@@ -1,12 +1,13 @@
-"""The home page's last answer, kept on disk so ``scrutiny serve`` answers it at once.
+"""The first pages' last answers, kept on disk so ``scrutiny serve`` answers them at once.
 
 Building the dashboard (imports, opening the warehouse, the headline figures) takes seconds; the
-home page it then answers depends only on the warehouse, the workspace's files and scrutiny's
-own code. Its whole response (status, headers, body; with and without gzip) is recorded through
+pages a visitor opens first (the home page, then the area and crime pages the menu links to,
+each without a query) depend only on the warehouse, the workspace's files and scrutiny's own
+code. Their whole responses (status, headers, body; with and without gzip) are recorded through
 the real app and kept under ``$SCRUTINY_HOME/cache/pages``, keyed by the size and modification
 time of each of those files, so any change to them is a new key and a stale page is never
-replayed. ``scrutiny ingest`` records it after loading; ``scrutiny serve`` records it once its
-app is built, for the next start.
+replayed. ``scrutiny ingest`` records them after loading; ``scrutiny serve`` records them once
+its app is built, for the next start.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from scrutiny.config.workspace import Workspace, data_home
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
 
-#: The page recorded (the one a visitor opens first).
+#: The home page, always recorded (a snapshot without it is not kept).
 PATH = "/"
-_FORMAT = 1
+#: The pages recorded, each as it answers a GET without a query.
+PATHS = (PATH, "/area", "/crime")
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,18 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """The home page as sent to a client that accepts gzip, and to one that does not."""
+class Page:
+    """A page as sent to a client that accepts gzip, and to one that does not."""
 
     plain: Answer
     gzipped: Answer
 
     def answer(self, accepts_gzip: bool) -> Answer:
         return self.gzipped if accepts_gzip else self.plain
+
+
+#: The recorded pages by path.
+Snapshot = dict[str, Page]
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -82,7 +89,7 @@ def _stamp(path: Path) -> list[Any]:
 
 
 def key(ws: Workspace) -> str:
-    """What the home page depends on, as a digest of sizes and times (no file is read)."""
+    """What the pages depend on, as a digest of sizes and times (no file is read)."""
     package = Path(scrutiny.__file__).resolve().parent
     parts = [
         _FORMAT,
@@ -99,19 +106,27 @@ def _path(found: str) -> Path:
 
 
 def load(ws: Workspace, found: str | None = None) -> Snapshot | None:
-    """The recorded home page of the warehouse as it is now (or as of key ``found``), or None."""
+    """The recorded pages of the warehouse as it is now (or as of key ``found``), or None."""
     try:
         data = json.loads(_path(found or key(ws)).read_text(encoding="utf-8"))
-        return Snapshot(Answer.from_json(data["plain"]), Answer.from_json(data["gzipped"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        pages = {
+            path: Page(Answer.from_json(page["plain"]), Answer.from_json(page["gzipped"]))
+            for path, page in data["pages"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return pages if PATH in pages else None
 
 
 def save(found: str, snapshot: Snapshot) -> None:
     """Keep ``snapshot`` under key ``found`` (atomically; an unwritable cache only costs a
     slower next start)."""
     target = _path(found)
-    data = {"plain": snapshot.plain.to_json(), "gzipped": snapshot.gzipped.to_json()}
+    pages = {
+        path: {"plain": page.plain.to_json(), "gzipped": page.gzipped.to_json()}
+        for path, page in snapshot.items()
+    }
+    data = {"pages": pages}
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
@@ -157,22 +172,26 @@ async def ask(app: ASGIApp, accept_gzip: bool, path: str = PATH) -> Answer:
 
 
 def record(app: ASGIApp) -> Snapshot | None:
-    """The app's home page as it answers now (None unless it answers 200)."""
+    """The app's pages as they answer now: those that answer 200 (None unless the home page
+    does)."""
 
-    async def both() -> Snapshot:
-        return Snapshot(await ask(app, False), await ask(app, True))
+    async def every() -> Snapshot:
+        found = {}
+        for path in PATHS:
+            page = Page(await ask(app, False, path), await ask(app, True, path))
+            if page.plain.status == 200 and page.gzipped.status == 200:
+                found[path] = page
+        return found
 
     # A thread of its own: asyncio.run refuses to start inside a running event loop.
     with ThreadPoolExecutor(1) as pool:
-        found = pool.submit(asyncio.run, both()).result()
-    if found.plain.status != 200 or found.gzipped.status != 200:
-        return None
-    return found
+        found = pool.submit(asyncio.run, every()).result()
+    return found if PATH in found else None
 
 
 def keep(ws: Workspace, app: ASGIApp, before: str) -> None:
-    """Record the home page of ``app`` (built over ``ws`` when its key was ``before``), unless
-    it is recorded already or the files changed meanwhile."""
+    """Record the pages of ``app`` (built over ``ws`` when its key was ``before``), unless
+    they are recorded already or the files changed meanwhile."""
     if load(ws, before) is not None:
         return
     found = record(app)
@@ -181,7 +200,7 @@ def keep(ws: Workspace, app: ASGIApp, before: str) -> None:
 
 
 def warm(ws: Workspace) -> None:
-    """Record the home page of ``ws`` unless it is recorded for the warehouse as it is."""
+    """Record the pages of ``ws`` unless they are recorded for the warehouse as it is."""
     before = key(ws)
     if load(ws, before) is not None:
         return

@@ -2,9 +2,10 @@
 
 Building the app (the analysis stack's imports, the warehouse opened, its areas and quarters
 read) takes seconds. :class:`StartingApp` is the ASGI app the server runs from its first
-moment: it builds the real app in a thread; until it is ready the home page is answered from
-its recorded snapshot (:mod:`scrutiny.web.snapshot`) when one matches the warehouse, and every
-other request waits for the app. Once built, the app records the home page for the next start.
+moment: it builds the real app in a thread; until it is ready the first pages (home, area,
+crime) are answered from their recorded snapshot (:mod:`scrutiny.web.snapshot`) when one matches
+the warehouse, and every other request waits for the app. Once built, the app records those
+pages for the next start.
 A failure to build stops the server; :meth:`StartingApp.raise_failure` raises it again in the
 command, whose error boundary prints its one line.
 """
@@ -58,7 +59,7 @@ class StartingApp:
         try:
             snapshot.keep(self._ws, app, self._key)
         except Exception:  # a snapshot not kept only costs the next start its speed
-            log.exception("could not record the home page")
+            log.exception("could not record the first pages")
 
     def raise_failure(self) -> None:
         if self._failure is not None:
@@ -78,8 +79,9 @@ class StartingApp:
             await self._lifespan(receive, send)
             return
         app = self._app
-        if app is None and self._snapshot is not None and _is_home(scope):
-            await _replay(self._snapshot, scope, send)
+        page = self._snapshot.get(scope.get("path", "")) if self._snapshot else None
+        if app is None and page is not None and _replayable(scope):
+            await _replay(page, scope, send)
             return
         if app is None:
             app = await self._app_when_ready()
@@ -99,13 +101,14 @@ class StartingApp:
                 return
 
 
-def _is_home(scope: Scope) -> bool:
+def _replayable(scope: Scope) -> bool:
+    """A plain GET of a recorded page: no query, nothing the limits refuse."""
     from scrutiny.web.limits import oversized
 
     return (
         scope["type"] == "http"
         and scope.get("method") == "GET"
-        and scope.get("path") == snapshot.PATH
+        and scope.get("path") in snapshot.PATHS
         and not scope.get("query_string")
         and oversized(scope) is None
     )
@@ -117,7 +120,7 @@ def _accepts_gzip(scope: Scope) -> bool:
     )
 
 
-async def _replay(found: snapshot.Snapshot, scope: Scope, send: Send) -> None:
+async def _replay(found: snapshot.Page, scope: Scope, send: Send) -> None:
     answer = found.answer(_accepts_gzip(scope))
     start: dict[str, Any] = {
         "type": "http.response.start",
