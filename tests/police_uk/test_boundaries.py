@@ -55,5 +55,6 @@ def test_a_new_workspace_ships_its_own_authorities_outlines(tmp_path: Path) -> N
     topo = json.loads((tmp_path / "ws" / "boundaries" / "borough.topojson").read_text())
     keys = {s.key for s in geo.decode(topo).shapes}
     assert keys == set(forces()["essex"].local_authorities)
+    assert "Contains OS data" in geo.decode(topo).attribution.replace("contains", "Contains")
     licence = (tmp_path / "ws" / "LICENCE-DATA.md").read_text()
     assert "boundaries/borough.topojson" in licence and "Contains OS data" in licence

@@ -71,6 +71,8 @@ def test_the_city_map_colours_its_local_authority_and_links_to_it(page: Any, cit
     row = page.locator("#map-table tbody tr", has_text="City of London")
     assert figure in row.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The outlines' licence (OGL, OS data) is credited on the map itself.
+    assert "Crown copyright" in page.inner_text("#results")
     shape.click()
     page.wait_for_load_state()
     assert f"area={CITY}" in page.url

@@ -35,6 +35,8 @@ class Shape:
 @dataclass(frozen=True)
 class Boundaries:
     shapes: tuple[Shape, ...]
+    #: The credit the licence asks for, from the file's own "attribution" member ("" if none).
+    attribution: str = ""
 
     def match(self, areas: Iterable[Any]) -> dict[str, Shape]:
         """Shapes by area code, matched on code first, then on the folded name."""
@@ -100,7 +102,7 @@ def decode(topo: Mapping[str, Any]) -> Boundaries:
         rings = tuple(tuple(_ring(r, arcs) for r in poly) for poly in polys)
         used = frozenset(i if i >= 0 else ~i for poly in polys for r in poly for i in r)
         shapes.append(Shape(key, rings, used))
-    return Boundaries(tuple(shapes))
+    return Boundaries(tuple(shapes), str(topo.get("attribution") or ""))
 
 
 def _arc(points: list[list[float]], transform: Mapping[str, Any] | None) -> Ring:

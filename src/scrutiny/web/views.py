@@ -832,6 +832,13 @@ def shapes(data: WorkspaceData, level: str) -> dict[str, geo.Shape]:
     return geo.load_boundaries(path).match(data.areas[level].values())
 
 
+@per_facade
+def boundary_credit(data: WorkspaceData, level: str) -> str:
+    """The attribution the boundaries of ``level`` carry ("" when none or no file)."""
+    path = geo.boundaries_file(data.ws.root, level)
+    return geo.load_boundaries(path).attribution if path is not None else ""
+
+
 def neighbours(data: WorkspaceData, area: Area) -> list[Area]:
     """Areas sharing a boundary with ``area`` (from the shipped boundaries), else the other
     areas under the same parent."""
@@ -869,6 +876,7 @@ class MapView:
     legend: list[tuple[str, str]]
     unmapped: list[str]
     force_text: str
+    credit: str = ""
 
     @property
     def title(self) -> str:
@@ -969,6 +977,7 @@ def map_view(
         _legend(cuts, palette, measure, values),
         [a.label for a in areas if not a.path] if found else [],
         f"{data.force.name}: {_value_text(measure, force_value)}",
+        boundary_credit(data, level) if found else "",
     )
 
 

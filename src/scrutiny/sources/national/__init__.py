@@ -37,6 +37,11 @@ from scrutiny.config.periods import Quarter, add_months
 
 LOOKUP_FILE = "lsoa_ward_la.csv.gz"
 BOUNDARIES_FILE = "la_boundaries.topojson.gz"
+#: What the outlines' licence asks every map that shows them to say (OGL v3.0, OS data).
+BOUNDARIES_CREDIT = (
+    "Office for National Statistics, licensed under the Open Government Licence v3.0; "
+    "contains OS data © Crown copyright and database right"
+)
 _STREET_FILE = re.compile(r"([0-9]{4}-[0-9]{2})-[a-z0-9-]+-street\.csv$")
 
 
@@ -107,7 +112,7 @@ def boundaries_topojson(codes: set[str]) -> dict[str, object]:
         g["arcs"] = [[[ref(i) for i in ring] for ring in poly] for poly in g["arcs"]]
     collection = {"type": "GeometryCollection", "geometries": kept}
     return {"type": "Topology", "transform": topo["transform"], "objects": {name: collection},
-            "arcs": arcs}  # fmt: skip
+            "arcs": arcs, "attribution": BOUNDARIES_CREDIT}  # fmt: skip
 
 
 def latest_quarter(data: Path | None, today: date | None = None) -> Quarter:
