@@ -116,7 +116,7 @@ def crime(
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(result.columns)
         for row in result.csv_rows():  # names from the data may start with "=" or "@"
-            writer.writerow([safe_cell(v) for v in row])
+            writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
     elif fmt == Format.json:
         typer.echo(json.dumps(result.records(), indent=2))
     else:

@@ -165,13 +165,11 @@ class CrimeTable:
 
     def csv_rows(self) -> list[list[Any]]:
         """Rows for a CSV: blanks empty, rates and changes with two decimals."""
-        return [[_csv_cell(c, row[c]) for c in self.columns] for row in self.rows]
-
-
-def _csv_cell(column: str, value: Any) -> Any:
-    if value is None:
-        return ""
-    return f"{value:.2f}" if is_fractional(column) else value
+        kinds = [(c, is_fractional(c)) for c in self.columns]  # once, not once per cell
+        return [
+            ["" if (v := row[c]) is None else f"{v:.2f}" if two else v for c, two in kinds]
+            for row in self.rows
+        ]
 
 
 class _Compiled:

@@ -21,22 +21,24 @@ def inputs_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.stem + ".inputs.json")
 
 
-def _key(path: Path, root: Path) -> str:
+def _key(path: Path, resolved_root: Path) -> str:
+    resolved = path.resolve()
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return resolved.relative_to(resolved_root).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return resolved.as_posix()
 
 
 def fingerprint(files: Sequence[Path], root: Path) -> Fingerprint:
     """Size and modification time (ns) of each file that exists, by its workspace path."""
     found: Fingerprint = {}
+    resolved_root = root.resolve()
     for path in files:
         try:
             st = path.stat()
         except OSError:
             continue
-        found[_key(path, root)] = (st.st_size, st.st_mtime_ns)
+        found[_key(path, resolved_root)] = (st.st_size, st.st_mtime_ns)
     return found
 
 
