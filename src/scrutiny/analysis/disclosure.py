@@ -16,6 +16,11 @@ and hides, by :func:`scrutiny.judge.disclosure.suppress`, every count below the 
 enough others that none of them follows from a published total minus its published parts. A
 monthly series with any hidden month publishes no statistic (mean, limits, SPC reading): the
 mean times the months minus the published months would give the hidden one.
+
+Positive outcomes get the same control over the same sums, starting from every outcome count
+that is small *or* whose offence count is withheld (outcomes ÷ the outcome rate would give
+the offences back): :meth:`Disclosure.outcome_hidden`, and :func:`withheld` blanks the count
+and every outcome rate and change worked out from it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from scrutiny.config.periods import QUARTER_COMPARATORS, Baseline, Quarter, add_
 from scrutiny.judge.disclosure import primary, suppress
 from scrutiny.measures.categories import Member, Selection
 from scrutiny.measures.crime import CrimeQuery, member_months
+from scrutiny.store.crime_names import OFFENCES, POSITIVE_OUTCOMES
 
 #: Months of the SPC chart (as :mod:`scrutiny.analysis.crime` draws it).
 SPC_MONTHS = 36
@@ -54,6 +60,8 @@ class Disclosure:
     values: np.ndarray  # cells × windows
     hidden_cells: np.ndarray  # cells × windows
     equations: tuple[np.ndarray, ...]
+    outcomes: np.ndarray | None = None  # positive outcomes, cells × windows (NaN: none)
+    outcomes_hidden: np.ndarray | None = None
 
     def _at(self, sel: str, level: str, area_code: str, window: Window) -> tuple[int, int] | None:
         cell = self.cells.get((level, area_code, sel))
@@ -69,6 +77,14 @@ class Disclosure:
         """Whether the count of ``window`` (a window name or a month) is withheld."""
         at = self._at(sel, level, area_code, window)
         return at is not None and bool(self.hidden_cells[at])
+
+    def outcome_hidden(self, sel: str, level: str, area_code: str, window: Window) -> bool:
+        """Whether the positive outcomes of ``window`` (and every rate worked out from them)
+        are withheld: small, beside a withheld offence count, or to protect either."""
+        at = self._at(sel, level, area_code, window)
+        if at is None or self.outcomes_hidden is None:
+            return self.hidden(sel, level, area_code, window)
+        return bool(self.outcomes_hidden[at] or self.hidden_cells[at])
 
     def secondary(self, sel: str, level: str, area_code: str, window: Window) -> bool:
         """Hidden although not small: withheld so that a small count cannot be worked out."""
@@ -170,33 +186,39 @@ def disclosure(
         for m in s.members:
             belongs[i, member_at[m]] = 1.0
 
-    cells: dict[Cell, int] = {}
-    blocks = []
-    for level in GEO_LEVELS:
-        codes = list(areas.get(level, {}))
-        if not codes:
-            continue
-        area_at = {c: i for i, c in enumerate(codes)}
-        counts = np.zeros((len(members), len(codes), len(months)))
-        frame = member_months(con, members, level, first, end)
-        for m, code, month, n in frame.itertuples(index=False, name=None):
-            if code in area_at and month in month_at:
-                counts[m, area_at[code], month_at[month]] += n
-        by_sel = np.tensordot(belongs, counts, axes=(1, 0))  # selections × areas × months
-        # Plain sums, zero where no row: a window the pages leave blank for want of data is
-        # judged as if published, which can only hide more, never less.
-        block = np.stack(
-            [
-                by_sel[:, :, [month_at[m] for m in _span(window, named)]].sum(axis=2)
-                for window in windows
-            ],
-            axis=2,
-        )
-        for a, code in enumerate(codes):
-            for i, s in enumerate(selections):
-                cells[(level, code, s.name)] = len(cells)
-                blocks.append(block[i, a])
-    values = np.array(blocks) if blocks else np.zeros((0, len(windows)))
+    def table(measure: str) -> tuple[dict[Cell, int], np.ndarray]:
+        """Cells × windows of one measure; NaN at a level without any row of it."""
+        cells: dict[Cell, int] = {}
+        blocks = []
+        for level in GEO_LEVELS:
+            codes = list(areas.get(level, {}))
+            if not codes:
+                continue
+            area_at = {c: i for i, c in enumerate(codes)}
+            counts = np.zeros((len(members), len(codes), len(months)))
+            frame = member_months(con, members, level, first, end, measure)
+            for m, code, month, n in frame.itertuples(index=False, name=None):
+                if code in area_at and month in month_at:
+                    counts[m, area_at[code], month_at[month]] += n
+            by_sel = np.tensordot(belongs, counts, axes=(1, 0))  # selections × areas × months
+            # Plain sums, zero where no row: a window the pages leave blank for want of data
+            # is judged as if published, which can only hide more, never less.
+            block = np.stack(
+                [
+                    by_sel[:, :, [month_at[m] for m in _span(window, named)]].sum(axis=2)
+                    for window in windows
+                ],
+                axis=2,
+            )
+            if frame.empty and measure != OFFENCES:
+                block[:] = np.nan
+            for a, code in enumerate(codes):
+                for i, s in enumerate(selections):
+                    cells[(level, code, s.name)] = len(cells)
+                    blocks.append(block[i, a])
+        return cells, (np.array(blocks) if blocks else np.zeros((0, len(windows))))
+
+    cells, values = table(OFFENCES)
 
     equations: list[np.ndarray] = []
     for total, parts in _area_sums(areas):
@@ -214,8 +236,17 @@ def disclosure(
                         *(cells[(level, code, p.name)] for p in split),
                     ]
                     equations.append(np.array(ids))
-    hidden = suppress(values, equations, threshold, _window_sums(windows, named))
-    return Disclosure(threshold, windows, cells, values, hidden, tuple(equations))
+    window_sums = _window_sums(windows, named)
+    hidden = suppress(values, equations, threshold, window_sums)
+    # Positive outcomes: withheld where small, and wherever the offences are (outcomes ÷
+    # offences would give a withheld count back), then closed over the same sums.
+    _, outcomes = table(POSITIVE_OUTCOMES)
+    start = hidden & ~np.isnan(outcomes)
+    outcomes_hidden = suppress(outcomes, equations, threshold, window_sums, start=start)
+    outcomes_hidden &= ~np.isnan(outcomes)
+    return Disclosure(
+        threshold, windows, cells, values, hidden, tuple(equations), outcomes, outcomes_hidden
+    )
 
 
 def _window_sums(windows: Sequence[Window], named: Mapping[str, Any]) -> list[np.ndarray]:
@@ -266,6 +297,7 @@ def withheld(frame: pd.DataFrame, found: Disclosure, sel: str, level: str) -> pd
         if col.startswith(("change_", "outcome_rate", "positive_outcomes", "r12_rate")):
             out[col] = out[col].astype(object)
     for i, code in zip(out.index, out["area_code"], strict=True):
+        _blank_outcomes(out, i, found, sel, level, str(code))
         # A window the data do not cover stays blank (not published), never "withheld".
         hidden = {
             w
@@ -286,3 +318,22 @@ def withheld(frame: pd.DataFrame, found: Disclosure, sel: str, level: str) -> pd
                 if comparator in hidden or base in hidden:
                     out.at[i, col] = None
     return out
+
+
+def _blank_outcomes(
+    out: pd.DataFrame, i: Any, found: Disclosure, sel: str, level: str, code: str
+) -> None:
+    """Positive outcomes and the rates worked out from them, blanked where withheld."""
+    gone = {
+        w for w in found.windows if isinstance(w, str) and found.outcome_hidden(sel, level, code, w)
+    }
+    for w in gone & {"quarter", "r12"}:
+        for col in (f"positive_outcomes_{w}", f"outcome_rate_{w}"):
+            if col in out.columns:
+                out.at[i, col] = None
+    for col in out.columns:
+        if col.startswith("outcome_rate_change_"):
+            comparator = col.removeprefix("outcome_rate_change_")
+            base = "quarter" if comparator in QUARTER_WINDOWS else "r12"
+            if comparator in gone or base in gone:
+                out.at[i, col] = None

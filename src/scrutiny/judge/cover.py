@@ -21,7 +21,7 @@ A 2 × 2 × 2 table with no sums: every single cell is a null vector, nothing mo
 >>> import numpy as np
 >>> values = np.full((2, 2, 2), 20.0)
 >>> values[0, 0, 0] = 3
->>> cover(values, values < 10, ((), (), ())).sum()
+>>> cover(values, values < 10, ((), (), ()))[0].sum()
 np.int64(1)
 """
 
@@ -43,7 +43,15 @@ class Family:
     support: tuple[np.ndarray, ...]
     through: tuple[np.ndarray, ...]  # for each index: the vectors it lies on
     padded: np.ndarray  # vectors × longest support, padded with ``size`` (a slot costing 0)
-    small: tuple[int, ...]  # vectors tried for every cell at once (support ≤ 2, or 4 areas)
+    small: tuple[int, ...]  # vectors tried for every cell at once (support ≤ 2)
+    first: np.ndarray  # for each index: a vector through it with the smallest support, or -1
+    #: Segments: ``up(l)`` of a leaf from the leaf up to one of its totals x, below x's own
+    #: totals. Two segments whose tops have the same totals make a null vector (their
+    #: difference); a segment whose top has no total is one itself.
+    segments: csr_matrix  # segments × positions
+    top: np.ndarray  # for each segment: its top x
+    group: np.ndarray  # for each position: its group (positions with the same totals)
+    roots: np.ndarray  # for each group: whether it has no total above it
 
 
 def _equations(size: int, sums: Sums) -> np.ndarray:
@@ -54,7 +62,7 @@ def _equations(size: int, sums: Sums) -> np.ndarray:
     return matrix
 
 
-def family(size: int, sums: Sums, small_size: int = 2) -> Family:
+def family(size: int, sums: Sums) -> Family:
     """The null vectors :func:`cover` tries along one axis of ``size`` positions."""
     matrix = _equations(size, sums)
     totals = {int(s[0]) for s in sums}
@@ -64,14 +72,8 @@ def family(size: int, sums: Sums, small_size: int = 2) -> Family:
             parents.setdefault(int(p), set()).add(int(s[0]))
     ups: dict[int, np.ndarray] = {}
     for leaf in (i for i in range(size) if i not in totals):
-        found, todo = {leaf}, [leaf]
-        while todo:
-            for p in parents.get(todo.pop(), ()):
-                if p not in found:
-                    found.add(p)
-                    todo.append(p)
         v = np.zeros(size)
-        v[sorted(found)] = 1.0
+        v[sorted(_closure(leaf, parents))] = 1.0
         if not np.abs(matrix @ v).any():
             ups[leaf] = v
     vectors: dict[tuple[int, ...], None] = {}
@@ -86,11 +88,58 @@ def family(size: int, sums: Sums, small_size: int = 2) -> Family:
     for k, positions in enumerate(support):
         for p in positions:
             through[p].append(k)
-    small = tuple(k for k, positions in enumerate(support) if len(positions) <= small_size)
+    first = np.array([min(t, key=lambda k: len(support[k]), default=-1) for t in through])
+    small = tuple(
+        sorted(
+            {k for k, p in enumerate(support) if len(p) <= 2} | {int(k) for k in first if k >= 0}
+        )
+    )
     padded = np.full((len(support), max((len(p) for p in support), default=0)), size)
     for k, positions in enumerate(support):
         padded[k, : len(positions)] = positions
-    return Family(support, tuple(np.array(t, dtype=np.int64) for t in through), padded, small)
+    groups: dict[frozenset[int], int] = {}
+    group = np.array(
+        [groups.setdefault(frozenset(parents.get(i, ())), len(groups)) for i in range(size)]
+    )
+    roots = np.zeros(len(groups), dtype=bool)
+    roots[groups.get(frozenset(), len(groups))] = frozenset() in groups
+    above = {i: _closure(i, parents) - {i} for i in range(size)}
+    seg_rows: list[np.ndarray] = []
+    tops: list[int] = []
+    for v in ups.values():
+        up = set(np.flatnonzero(v).tolist())
+        for x in sorted(up):
+            seg_rows.append(np.array(sorted(up - above[x])))
+            tops.append(x)
+    return Family(
+        support,
+        tuple(np.array(t, dtype=np.int64) for t in through),
+        padded,
+        small,
+        first,
+        _incidence(seg_rows, size),
+        np.array(tops, dtype=np.int64),
+        group,
+        roots,
+    )
+
+
+def _closure(i: int, parents: dict[int, set[int]]) -> set[int]:
+    found, todo = {i}, [i]
+    while todo:
+        for p in parents.get(todo.pop(), ()):
+            if p not in found:
+                found.add(p)
+                todo.append(p)
+    return found
+
+
+def _incidence(rows: Sequence[np.ndarray], size: int) -> csr_matrix:
+    """Rows × positions, 1 where a row holds a position."""
+    if not rows:
+        return csr_matrix((0, size))
+    index = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    return csr_matrix((np.ones(len(index)), (index, np.concatenate(rows))), shape=(len(rows), size))
 
 
 def _best(fam: Family, index: int, slab: np.ndarray) -> np.ndarray | None:
@@ -109,10 +158,11 @@ def _cheapest(
     each axis's vector chosen in turn as the cheapest given the other two, twice round."""
     chosen: list[np.ndarray] = []
     for axis, fam in enumerate(families):
-        candidates = fam.through[at[axis]]
-        if not len(candidates):
+        if fam.first[at[axis]] < 0:
             return None
-        chosen.append(fam.support[int(min(candidates, key=lambda k: len(fam.support[k])))])
+        chosen.append(fam.support[fam.first[at[axis]]])
+    if not cost[np.ix_(*chosen)].any():
+        return tuple(chosen)
     for _ in range(2):
         for axis in range(3):
             index = [np.arange(cost.shape[i]) if i == axis else chosen[i] for i in range(3)]
@@ -124,32 +174,45 @@ def _cheapest(
     return tuple(chosen)
 
 
-def _incidence(fam: Family, size: int, keep: Sequence[int]) -> csr_matrix:
-    rows = [np.full(len(fam.support[k]), r) for r, k in enumerate(keep)]
-    cols = [fam.support[k] for k in keep]
-    data = np.ones(sum(len(r) for r in rows))
-    shape = (len(keep), size)
-    if not keep:
-        return csr_matrix(shape)
-    return csr_matrix((data, (np.concatenate(rows), np.concatenate(cols))), shape=shape)
+def _areas_covered(fam: Family, ok: np.ndarray) -> np.ndarray:
+    """Positions × columns: on a null vector of ``fam`` whose positions are all ``ok`` in
+    that column (a segment alone under a root, else two segments with tops of one group)."""
+    n_groups = len(fam.roots)
+    seg_ok = (fam.segments @ (~ok).astype(float)) == 0  # segments × columns
+    tops = csr_matrix(
+        (np.ones(len(fam.top)), (fam.top, np.arange(len(fam.top)))),
+        shape=(ok.shape[0], len(fam.top)),
+    )
+    node_ok = (tops @ seg_ok.astype(float)) > 0  # positions × columns
+    members = csr_matrix(
+        (np.ones(len(fam.group)), (fam.group, np.arange(len(fam.group)))),
+        shape=(n_groups, len(fam.group)),
+    )
+    count = members @ node_ok.astype(float)  # groups × columns
+    good_group = (count >= 2) | (fam.roots[:, None] & (count >= 1))
+    good_node = node_ok & ((members.T @ good_group.astype(float)) > 0)
+    good_seg = seg_ok & ((tops.T @ good_node.astype(float)) > 0)
+    return (fam.segments.T @ good_seg.astype(float)) > 0
 
 
 def _bulk(unknown: np.ndarray, families: tuple[Family, Family, Family]) -> np.ndarray:
-    """Cells on a product of small null vectors that is unknown throughout (vectorised: one
-    category vector at a time, every window vector and area vector at once)."""
-    n_area, _, n_window = unknown.shape
+    """Cells on a product of null vectors that is unknown throughout, found for every cell
+    at once: along the first axis any pair of segments (:class:`Family`), along the others
+    the vectors of at most two positions and the smallest through each position."""
+    n_window = unknown.shape[2]
     covered = np.zeros(unknown.shape, dtype=bool)
     fa, fc, ft = families
-    areas = _incidence(fa, n_area, fa.small)  # area vectors × areas
-    windows = _incidence(ft, n_window, ft.small).T.tocsr()  # windows × window vectors
+    cols = [ft.support[k] for k in ft.small]
+    windows = _incidence(cols, n_window).T.tocsr()  # windows × window vectors
     for kc in fc.small:
         c = fc.support[kc]
         known = (~unknown[:, c, :].all(axis=1)).astype(float)  # areas × windows
-        ok_at = (windows.T @ known.T).T == 0  # areas × window vectors: unknown throughout
-        ok = (areas @ (~ok_at).astype(float)) == 0  # area vectors × window vectors
-        hit = (areas.T @ ok.astype(float)) > 0  # areas × window vectors
+        ok = (windows.T @ known.T).T == 0  # areas × window vectors: unknown throughout
+        if not ok.any():
+            continue
+        hit = _areas_covered(fa, ok)  # areas × window vectors
         for j in np.flatnonzero(hit.any(axis=0)):
-            covered[np.ix_(np.flatnonzero(hit[:, j]), c, ft.support[ft.small[j]])] = True
+            covered[np.ix_(np.flatnonzero(hit[:, j]), c, cols[j])] = True
     return covered
 
 
@@ -158,23 +221,21 @@ def cover(
     hidden: np.ndarray,
     sums: tuple[Sums, Sums, Sums],
     families: tuple[Family, Family, Family] | None = None,
-    only: np.ndarray | None = None,
-) -> np.ndarray:
+    covered: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """``hidden`` (areas × categories × windows) with more counts withheld until every
     withheld count lies on a null vector of the sums that is unknown throughout, so none
-    follows from any combination of the published sums. The counts added are the cheapest
-    found (cost 1 + the count: small counts first). A NaN is unknown and costs nothing."""
+    follows from any combination of the published sums; and the cells known to lie on one
+    (``covered``: from an earlier call, withholding more keeps them there). The counts added
+    are the cheapest found (cost 1 + the count: small counts first). A NaN is unknown and
+    costs nothing."""
     if families is None:
-        families = (
-            family(values.shape[0], sums[0], small_size=4),
-            family(values.shape[1], sums[1]),
-            family(values.shape[2], sums[2]),
-        )
+        families = tuple(family(n, s) for n, s in zip(values.shape, sums, strict=True))  # type: ignore[assignment]
     assert families is not None
     missing = np.isnan(values)
     hidden = hidden.copy()
     unknown = hidden | missing
-    covered = _bulk(unknown, families) if only is None else ~only
+    covered = _bulk(unknown, families) if covered is None else covered.copy()
     cost = np.where(unknown, 0.0, 1.0 + np.nan_to_num(values))
     for flat in np.flatnonzero((hidden & ~covered).ravel()):
         at = np.unravel_index(flat, values.shape)
@@ -187,4 +248,49 @@ def cover(
         hidden[block] |= ~missing[block]
         covered[block] = True
         cost[block] = 0.0
-    return hidden
+    return hidden, covered
+
+
+def families_of(shape: tuple[int, int, int], sums: tuple[Sums, Sums, Sums]) -> tuple[Family, ...]:
+    return tuple(family(n, s) for n, s in zip(shape, sums, strict=True))
+
+
+def withhold(
+    values: np.ndarray,
+    equations: Sequence[np.ndarray],
+    threshold: int,
+    window_sums: Sequence[np.ndarray],
+    shape: tuple[int, int, int],
+    sums: tuple[Sums, Sums, Sums],
+    start: np.ndarray | None = None,
+    families: tuple[Family, ...] | None = None,
+) -> np.ndarray:
+    """Every count of ``values`` (cells × windows, the cells being areas × categories in
+    ``shape``) to withhold: the small ones, then :func:`cover` so that none follows from any
+    combination of the sums, then :func:`~scrutiny.judge.disclosure.suppress` so that no hidden
+    part is known to be 0 from a published total, repeated until neither adds anything.
+    ``start``: counts to withhold whatever their size (a NaN among them stays unknown)."""
+    from scrutiny.judge.disclosure import primary, suppress
+
+    hidden = primary(values, threshold)
+    if start is not None:
+        hidden |= start & ~np.isnan(values)
+    if not hidden.any():
+        return hidden
+    if families is None:
+        families = families_of(shape, sums)
+    covered = None
+    while True:
+        found, covered = cover(
+            values.reshape(shape),
+            hidden.reshape(shape),
+            sums,
+            families,  # type: ignore[arg-type]
+            covered,
+        )
+        hidden = found.reshape(values.shape)
+        again = suppress(values, equations, threshold, window_sums, start=hidden)
+        again &= ~np.isnan(values)
+        if (again == hidden).all():
+            return hidden
+        hidden = again

@@ -87,8 +87,10 @@ def suppress(
     equations: Sequence[np.ndarray],
     threshold: int,
     window_sums: Sequence[np.ndarray] = (),
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Hidden cells (primary and secondary) of ``values`` (cells × windows).
+    """Hidden cells (primary and secondary) of ``values`` (cells × windows), beyond ``start``
+    (cells already withheld) when given.
 
     Each equation is an array of cell indices, the total first and its parts after it: the
     total equals the sum of the parts (or a reader may take it so), in every window. Each
@@ -97,6 +99,8 @@ def suppress(
     with a lone unknown hidden cell, nor with hidden parts a reader can tell are zero.
     """
     hidden = primary(values, threshold)
+    if start is not None:
+        hidden = hidden | start
     if not hidden.any():
         return hidden
     missing = np.isnan(values)

@@ -467,12 +467,18 @@ def compiled_reads(con: ibis.BaseBackend, level: str) -> dict[str, str]:
 
 
 def member_months(
-    con: ibis.BaseBackend, members: Sequence[Member], level: str, first: date, end: date
+    con: ibis.BaseBackend,
+    members: Sequence[Member],
+    level: str,
+    first: date,
+    end: date,
+    measure: str = OFFENCES,
 ) -> pd.DataFrame:
-    """Monthly offences per (member category, area) at ``level`` in [first, end), the member
-    given by its index in ``members`` (columns member, area_code, month, count; no row = 0)."""
+    """Monthly offences (or another ``measure``) per (member category, area) at ``level`` in
+    [first, end), the member given by its index in ``members`` (columns member, area_code,
+    month, count; no row = 0)."""
     chosen = [Selection(str(i), "minor", frozenset([m])) for i, m in enumerate(members)]
-    t = _facts_by_area(con, chosen, level, first, end)
+    t = _facts_by_area(con, chosen, level, first, end, (measure,))
     agg = t.group_by(["category", "key", "month"]).aggregate(count=t["count"].sum())
     df = agg.to_pandas()
     return pd.DataFrame(
