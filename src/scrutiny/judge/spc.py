@@ -30,6 +30,8 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Literal
 
+import numpy as np
+
 Direction = Literal["up", "down", "neutral"]
 
 LIMIT_FACTOR = 2.66
@@ -472,3 +474,167 @@ def xmr(
         min_points=min_points,
         run_length=run_length,
     )
+
+
+# --- many charts at once -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class XmrMany:
+    """XmR charts of many series at once, one row each: per-point arrays with the meaning of
+    the :class:`SpcPoint` fields of :func:`xmr` (NaN where it gives None; ``rule`` is the
+    index of the deciding rule in :data:`RULE_PRECEDENCE`, ``-1`` for none)."""
+
+    values: np.ndarray
+    mean: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    rule: np.ndarray
+    side: np.ndarray
+    improvement: Direction
+
+    def latest(self) -> np.ndarray:
+        """Per row, the index of :attr:`SpcResult.latest` (the last point with a value and
+        limits), ``-1`` for none."""
+        judged = ~np.isnan(self.values) & ~np.isnan(self.upper)
+        if judged.shape[1] == 0:
+            return np.full(judged.shape[0], -1)
+        last = judged.shape[1] - 1 - np.argmax(judged[:, ::-1], axis=1)
+        return np.where(judged.any(axis=1), last, -1)
+
+    def latest_verdicts(self) -> list[Verdict | None]:
+        """Per row, the verdict of the latest point (None: not enough data)."""
+        at = self.latest()
+        sides = np.zeros(len(at), dtype=np.int8)
+        if self.side.size:
+            sides = self.side[np.arange(len(at)), np.maximum(at, 0)]
+        # Index 0 no latest point, 1 + side + 1 its side (low, none, high).
+        table = [None, *(verdict_for(side, self.improvement) for side in (-1, 0, 1))]
+        codes = np.where(at < 0, 0, sides.astype(np.int64) + 2)
+        return [table[c] for c in codes.tolist()]
+
+
+def _signs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(a > b) - (a < b)`` elementwise, 0 where either is NaN."""
+    return (a > b).astype(np.int8) - (a < b).astype(np.int8)
+
+
+def _above_below(a: np.ndarray, high: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """``(a > high) - (a < low)`` elementwise, 0 where any is NaN."""
+    return (a > high).astype(np.int8) - (a < low).astype(np.int8)
+
+
+def _run_lengths(new_run: np.ndarray) -> np.ndarray:
+    """For each cell, the length of the run it belongs to (``new_run`` marks each run's first
+    cell, and every row's first cell)."""
+    ids = np.cumsum(new_run.ravel()) - 1
+    return np.bincount(ids)[ids].reshape(new_run.shape)
+
+
+def xmr_many(
+    values: np.ndarray,
+    starts: np.ndarray | None = None,
+    *,
+    improvement: Direction = "neutral",
+    screen_outliers: bool = False,
+    run_length: int = DEFAULT_RUN_LENGTH,
+    floor: float | None = None,
+) -> XmrMany:
+    """:func:`xmr` of every row of ``values`` (series × periods, NaN for a missing period) in
+    array operations: the same limits, flags and verdicts point for point (a test compares
+    them), for the tens of thousands of series of a ward-level table.
+
+    ``starts`` marks where a new segment begins (``rebase_at`` per row; the first column always
+    begins one). Rows of different lengths are padded with NaN at the end: a missing period
+    after the last value changes nothing before it.
+    """
+    if improvement not in ("up", "down", "neutral"):
+        raise ValueError(f"improvement must be 'up', 'down' or 'neutral', not {improvement!r}")
+    if run_length < 2:
+        raise ValueError("run_length must be at least 2")
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2:
+        raise ValueError(f"values must be a 2-D array (series × periods), not {v.ndim}-D")
+    n, t = v.shape
+    begin = np.zeros((n, t), dtype=bool) if starts is None else np.array(starts, dtype=bool)
+    if begin.shape != v.shape:
+        raise ValueError(f"starts has shape {begin.shape}, values {v.shape}")
+    if t:
+        begin[:, 0] = True
+    present = ~np.isnan(v)
+    # Each (row, segment) is a group with a flat id; bincount adds in period order, as the sums
+    # of segment_limits do, so the figures are the same to the last bit.
+    group = (np.arange(n)[:, None] * t + np.cumsum(begin, axis=1) - 1).ravel()
+    size = n * t
+
+    def per_group(weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        return np.bincount(ids, weights=weights, minlength=size)
+
+    count = per_group(present.ravel().astype(float), group)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = per_group(np.where(present, v, 0.0).ravel(), group) / count
+    # Moving ranges between neighbouring present values of the same segment.
+    paired = present[:, 1:] & present[:, :-1] & ~begin[:, 1:]
+    ranges = np.where(paired, np.abs(v[:, 1:] - v[:, :-1]), 0.0).ravel()
+    paired = paired.ravel()
+    range_group = group.reshape(n, t)[:, 1:].ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mmr = per_group(ranges, range_group) / per_group(paired.astype(float), range_group)
+        if screen_outliers:
+            # As segment_limits: a flat segment (mean moving range 0) is not screened.
+            screened = mmr[range_group]
+            kept = paired & (~(screened > 0) | (ranges < MR_SCREEN_FACTOR * screened))
+            mmr = per_group(np.where(kept, ranges, 0.0), range_group) / per_group(
+                kept.astype(float), range_group
+            )
+    # Per point, with the arithmetic of segment_limits.
+    m = mean[group].reshape(n, t)
+    spread = mmr[group].reshape(n, t)
+    lo, hi = m - LIMIT_FACTOR * spread, m + LIMIT_FACTOR * spread
+    near_lower, near_upper = m - NEAR_LIMIT_FACTOR * spread, m + NEAR_LIMIT_FACTOR * spread
+    if floor is not None:
+        with np.errstate(invalid="ignore"):
+            lo = np.where(lo < floor, floor, lo)
+    sides = _signs(v, m)
+    outside = _above_below(v, hi, lo)  # 0 where no limits (NaN)
+    near = np.where(outside != 0, 0, _above_below(v, near_upper, near_lower))
+    # Rule (b): runs of one side within a segment.
+    new_side = begin.copy()
+    new_side[:, 1:] |= sides[:, 1:] != sides[:, :-1]
+    shift = np.where((sides != 0) & (_run_lengths(new_side) >= run_length), sides, 0)
+    # Rule (c): runs of steps within a segment; a run of k steps joins k + 1 points, and the
+    # point before a run's first step takes that (later) run's direction.
+    steps = np.zeros((n, t), dtype=np.int8)
+    steps[:, 1:] = _signs(v[:, 1:], v[:, :-1])
+    steps[begin] = 0
+    new_step = begin.copy()
+    new_step[:, 1:] |= steps[:, 1:] != steps[:, :-1]
+    long_enough = (steps != 0) & (_run_lengths(new_step) + 1 >= run_length)
+    trend = np.where(long_enough, steps, 0)
+    rows, cols = np.nonzero(long_enough & new_step)
+    trend[rows, cols - 1] = steps[rows, cols]
+    # Rule (d): windows of three in one segment, all on one side, two or more near a limit.
+    two3 = np.zeros((n, t), dtype=np.int8)
+    if t >= 3:
+        s0, s1, s2 = sides[:, :-2], sides[:, 1:-1], sides[:, 2:]
+        nears = (near[:, :-2] != 0).astype(int) + (near[:, 1:-1] != 0) + (near[:, 2:] != 0)
+        one_segment = ~begin[:, 1:-1] & ~begin[:, 2:]
+        window = one_segment & (s0 != 0) & (s0 == s1) & (s0 == s2) & (nears >= 2)
+        covered = np.zeros((n, t), dtype=bool)
+        covered[:, :-2] |= window
+        covered[:, 1:-1] |= window
+        covered[:, 2:] |= window
+        two3 = np.where(covered, near, 0)
+    rule = np.full((n, t), -1, dtype=np.int8)
+    side = np.zeros((n, t), dtype=np.int8)
+    flags = {
+        Rule.OUTSIDE_LIMITS: outside,
+        Rule.TREND: trend,
+        Rule.TWO_OF_THREE: two3,
+        Rule.SHIFT: shift,
+    }
+    for code in reversed(range(len(RULE_PRECEDENCE))):
+        flagged = flags[RULE_PRECEDENCE[code]] != 0
+        rule[flagged] = code
+        side[flagged] = flags[RULE_PRECEDENCE[code]][flagged]
+    return XmrMany(v, m, lo, hi, rule, side, improvement)
