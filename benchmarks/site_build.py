@@ -5,14 +5,17 @@
 Each run builds the whole site (every headline category; ``-c`` limits the crime pages) into a
 new temporary folder in this process, after the demo is ingested, and prints the wall time, the
 CPU time of the process, the number of pages and data files and the size on disk, with the time
-spent on each kind of output (archive of every quarter, crime pages, open data, ...). Target:
-every quarter in under 60 s. ``--profile N`` prints the N functions with the most own time.
+spent on each kind of output (archive of every quarter, crime pages, open data, ...), and the
+machine's load average (on a shared machine the wall time follows it; the CPU time less so).
+Target: every quarter in under 60 s. ``--profile N`` prints the N functions with the most own
+time.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import statistics
 import tempfile
@@ -81,12 +84,20 @@ def main() -> None:
         print(
             f"run {i + 1}: {found['wall_s']:.1f} s wall, {found['cpu_s']:.1f} s CPU, "
             f"{found['pages']:.0f} pages, {found['files']:.0f} data files, "
-            f"{found['size_mb']:.1f} MB"
+            f"{found['size_mb']:.1f} MB, load average {_load()}"
         )
         runs.append(found)
     wall = statistics.median(r["wall_s"] for r in runs)
     cpu = statistics.median(r["cpu_s"] for r in runs)
-    print(f"median: {wall:.1f} s wall, {cpu:.1f} s CPU (target: under 60 s wall)")
+    print(
+        f"median of {len(runs)}: {wall:.1f} s wall, {cpu:.1f} s CPU, load average {_load()} "
+        "(target: under 60 s wall)"
+    )
+
+
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages."""
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scrutiny.config.periods import (
@@ -36,7 +37,7 @@ from scrutiny.config.periods import (
 from scrutiny.config.workspace import Workspace
 from scrutiny.judge.narrative import Change, NarrativeRules, quarter_sentence, r12_sentence
 from scrutiny.judge.significance import RateRatio, rate_ratio
-from scrutiny.judge.spc import SpcResult, Verdict, xmr
+from scrutiny.judge.spc import SpcResult, Verdict, xmr, xmr_many
 from scrutiny.measures.categories import Selection
 
 #: Months of history an SPC chart of a crime series looks back over, to the quarter's end.
@@ -382,6 +383,38 @@ def spc_of_counts(
 def break_months(sel: Selection) -> list[date]:
     """The months a joined series changes definition (its SPC chart rebases there)."""
     return [b.month for b in sel.breaks if b.month]
+
+
+def spc_verdicts_of_counts(
+    change_points: Sequence[date],
+    counts: np.ndarray,
+    months: Sequence[date],
+    breaks: Sequence[Sequence[date]] | None = None,
+) -> list[str]:
+    """:attr:`Pattern.verdict` of :func:`spc_of_counts` for every row of ``counts`` (series ×
+    ``months``, the SPC window in order, NaN for a month not published), in one
+    :func:`~scrutiny.judge.spc.xmr_many` instead of one chart per series.
+
+    As :func:`spc_of_counts` does, a missing month is skipped (its neighbours become
+    neighbours), so each row's present months move to the front; a change point starts a
+    segment where it is one of a row's months other than its first (``change_points``: the
+    workspace's; ``breaks``: each row's own, as :func:`break_months` of its selection)."""
+    counts = np.asarray(counts, dtype=float)
+    n, t = counts.shape
+    present = ~np.isnan(counts)
+    position = np.cumsum(present, axis=1) - 1
+    rows = np.nonzero(present)[0]
+    packed = np.full((n, t), np.nan)
+    packed[rows, position[present]] = counts[present]
+    changes = set(change_points)
+    change = np.tile(np.array([m in changes for m in months], dtype=bool), (n, 1))
+    for row, own in enumerate(breaks or ()):
+        change[row] |= np.array([m in set(own) for m in months], dtype=bool)
+    starts = np.zeros((n, t), dtype=bool)
+    rebase = present & change & (position > 0)
+    starts[np.nonzero(rebase)[0], position[rebase]] = True
+    chart = xmr_many(packed, starts, improvement="down", floor=0.0)
+    return ["not enough data" if v is None else _VERDICT_WORDS[v] for v in chart.latest_verdicts()]
 
 
 def spc_window(quarter: Quarter) -> tuple[date, date]:

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from scrutiny.analysis.crime import (
@@ -32,6 +33,7 @@ from scrutiny.analysis.crime import (
     analyse,
     break_months,
     spc_of_counts,
+    spc_verdicts_of_counts,
 )
 from scrutiny.analysis.disclosure import Disclosure, disclosure, load_areas, withheld
 from scrutiny.analysis.series import SeriesAnalysis, analyse_series
@@ -558,11 +560,19 @@ class WorkspaceData:
         areas, for the open-data tables)."""
 
         def compute() -> dict[str, str]:
+            # Every area's chart at once (a ward level has tens of thousands of series).
             first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
-            return {
-                code: spc_of_counts(self.ws, counts, first, break_months(sel)).verdict
-                for code, counts in self.series_counts(sel, level, quarter).items()
-            }
+            months = [add_months(first, i) for i in range(SPC_MONTHS)]
+            s = self.series(sel, level, quarter)
+            codes, row = np.unique(s["area_code"].astype(str).to_numpy(), return_inverse=True)
+            column = {m: i for i, m in enumerate(months)}
+            col = np.array([column.get(m, -1) for m in s["month"]], dtype=int)
+            inside = col >= 0
+            counts = np.full((len(codes), SPC_MONTHS), np.nan)
+            counts[row[inside], col[inside]] = s["count"].to_numpy(dtype=float)[inside]
+            changes = [*self.ws.change_points, *break_months(sel)]
+            verdicts = spc_verdicts_of_counts(changes, counts, months)
+            return dict(zip(codes.tolist(), verdicts, strict=True))
 
         return self.cache.get(("spc-verdicts", sel.name, level, quarter), compute)
 
@@ -829,11 +839,21 @@ def per_facade(
     return cached
 
 
+class _RowIndex(dict[str, dict[str, Any]]):
+    """A frame's rows by area code, kept in its attrs. Pandas deep-copies attrs into every
+    frame derived from it: this index is not copied (a derived frame, e.g. the published copy
+    of a frame with withheld counts, indexes its own rows), and copying it made every
+    operation on an indexed ward-level frame copy all its rows."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> None:
+        return None
+
+
 def row_of(frame: pd.DataFrame, area_code: str) -> dict[str, Any]:
     """The measures row of an area; an area with no offences in any window reads zero."""
     by_area = frame.attrs.get("_by_area")
     if by_area is None:  # indexed once per frame: pages look up hundreds of areas in one
-        by_area = {str(r["area_code"]): r for r in frame.to_dict("records")}
+        by_area = _RowIndex((str(r["area_code"]), r) for r in frame.to_dict("records"))
         frame.attrs["_by_area"] = by_area
     if area_code in by_area:
         return dict(by_area[area_code])

@@ -21,14 +21,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from scrutiny.analysis.crime import Comparison, comparator_labels, compare
+from scrutiny.analysis.crime import ALPHA
 from scrutiny.analysis.data import LruCache, NotFound, WorkspaceData
 from scrutiny.config.periods import QUARTER_COMPARATORS, WINDOWS, Comparator, Quarter
 from scrutiny.content.disclosure import Count, Suppressor
 from scrutiny.content.export import numeric_table
 from scrutiny.content.format import is_missing, number, slug
 from scrutiny.content.model import Table, to_dict
-from scrutiny.content.safe_csv import safe_row
+from scrutiny.content.safe_csv import safe_cell, safe_row
+from scrutiny.judge.significance import significant_many
 from scrutiny.web import views
 from scrutiny.web.content import ReportContent
 
@@ -105,16 +106,6 @@ PUBLIC_COLUMNS = {
 }
 
 
-def _significant(comparison: Comparison, now: Count, then: Count) -> bool | None:
-    """The analysis's verdict on a change (its Poisson test); None where a count is hidden or
-    missing, so a hidden count cannot be inferred from the verdict."""
-    if not (now.shown and then.shown):
-        return None
-    if comparison.significant is None:
-        return False if (now.value or 0) + (then.value or 0) == 0 else None
-    return comparison.significant
-
-
 #: The figures of a measures row: the live API's measures (which add the SPC verdict) and the
 #: static site's archive name them alike.
 MEASURES_COLUMNS = [
@@ -142,26 +133,32 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
     frame = data.measures(sel, level, quarter)
     hide = Suppressor(data.ws.config.settings.suppress_below)
     columns = [*MEASURES_COLUMNS, "spc_verdict"]
-    labels = comparator_labels(data.ws, quarter)
     verdicts = data.spc_verdicts(sel, level, quarter)
+    records = frame.to_dict("records")
+    # Test the counts as published, every area at once: a withheld or hidden count is None,
+    # never tested (significant_many is the Poisson test compare() makes, pair by pair).
+    shown = [{n: hide.count(r[n]) for n in WINDOWS} for r in records]
+    significant = {
+        c.value: significant_many(
+            [s["quarter" if c.value in COUNT_WINDOWS else "r12"].value for s in shown],
+            [s[c.value].value for s in shown],
+            ALPHA,
+        )
+        for c in Comparator
+    }
     rows = []
-    for r in frame.to_dict("records"):
+    for i, r in enumerate(records):
         row: dict[str, Any] = {"category": sel.name, "area_code": r["area_code"]}
         row["area_name"] = r["area_name"]
-        for name in WINDOWS:
-            row[name] = hide.count(r[name])
+        row.update(shown[i])
         for c in Comparator:
             base = row["quarter" if c.value in COUNT_WINDOWS else "r12"]
-            shown = base.shown and row[c.value].shown
-            row[f"change_{c.value}"] = _round(r[f"change_{c.value}"], 2) if shown else None
+            both = base.shown and row[c.value].shown
+            row[f"change_{c.value}"] = _round(r[f"change_{c.value}"], 2) if both else None
         row["population"] = None if is_missing(r["population"]) else int(r["population"])
         row["r12_rate_per_1000"] = _round(r["r12_rate_per_1000"], 3) if row["r12"].shown else None
-        # Test the counts as published: a withheld or hidden count is None, never tested.
-        published = {n: row[n].value for n in WINDOWS}
-        for test in compare({**r, **published}, labels, intervals=False):
-            key = test.comparator.value
-            base = row["quarter" if key in COUNT_WINDOWS else "r12"]
-            row[f"significant_{key}"] = _significant(test, base, row[key])
+        for c in Comparator:
+            row[f"significant_{c.value}"] = significant[c.value][i]
         row["spc_verdict"] = verdicts.get(str(r["area_code"]), NO_SERIES)
         public = {PUBLIC_COLUMNS.get(k, k): row[k] for k in columns}
         public = {"period": str(quarter), **public}
@@ -363,12 +360,19 @@ def to_csv(rows: Rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(safe_row(rows.columns))
-    for row in rows.rows:
-        writer.writerow(safe_row([_csv_cell(row.get(c)) for c in rows.columns]))
+    columns = rows.columns
+    writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in rows.rows)
     return buffer.getvalue().encode("utf-8")
 
 
 def _csv_cell(value: Any) -> Any:
+    kind = type(value)
+    if kind is int or kind is float or kind is bool:  # most cells: never a formula
+        return value
+    return safe_cell(_csv_text(value))
+
+
+def _csv_text(value: Any) -> Any:
     if isinstance(value, Count):
         return value.text if value.suppressed else ("" if value.value is None else value.value)
     if value is None:
