@@ -39,13 +39,15 @@ def _kind(name: str) -> str:
 def one_run(categories: list[str], profile: int) -> dict[str, float]:
     ws = open_workspace(None)
     spent: dict[str, float] = defaultdict(float)
-    last = [time.perf_counter(), ""]
+    spent_cpu: dict[str, float] = defaultdict(float)
+    last: list[float | str] = [time.perf_counter(), time.process_time(), ""]
 
     def progress(name: str, i: int, total: int) -> None:
-        now = time.perf_counter()
-        if last[1]:
-            spent[_kind(str(last[1]))] += now - float(last[0])
-        last[0], last[1] = now, name
+        now, cpu = time.perf_counter(), time.process_time()
+        if last[2]:
+            spent[_kind(str(last[2]))] += now - float(last[0])
+            spent_cpu[_kind(str(last[2]))] += cpu - float(last[1])
+        last[:] = [now, cpu, name]
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
@@ -59,7 +61,7 @@ def one_run(categories: list[str], profile: int) -> dict[str, float]:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     for kind, seconds in sorted(spent.items(), key=lambda kv: -kv[1])[:8]:
-        print(f"  {kind:<28} {seconds:7.1f} s")
+        print(f"  {kind:<28} {seconds:7.1f} s wall {spent_cpu[kind]:7.1f} s CPU")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(profile)
     return {
