@@ -8,7 +8,7 @@ from collections import Counter
 
 import ibis
 
-from scrutiny.analysis.crime import spc_of_counts, spc_window
+from scrutiny.analysis.crime import break_months, spc_of_counts, spc_window
 from scrutiny.analysis.data import WorkspaceData
 from scrutiny.config.workspace import Workspace
 from scrutiny.measures.crime import available_selections
@@ -32,7 +32,7 @@ def test_vectorised_verdicts_match_one_chart_per_series(
                     series = data.series_counts(sel, level, quarter)
                     assert set(fast) == set(series)
                     for code, counts in series.items():
-                        one = spc_of_counts(demo_ws, counts, first)
+                        one = spc_of_counts(demo_ws, counts, first, break_months(sel))
                         assert fast[code] == one.verdict, (sel.name, level, code, quarter)
                         seen[one.verdict] += 1
                         rebased += len(one.spc.segments) > 1
