@@ -38,7 +38,9 @@ def test_every_quarter_matches_the_measures_of_that_quarter(
     finally:
         data.close()
     assert len(quarters) > 40  # the Datastore's series run from 2010
-    found = history(demo_con, sels, level, quarters, demo_ws.baseline, pop_year)
+    found = history(
+        demo_con, sels, level, quarters, demo_ws.baseline, pop_year, demo_ws.change_points
+    )
     assert set(found.quarters) == set(quarters)
     # The newest, one in the middle, the oldest and one across the baseline year.
     for q in {quarters[0], quarters[len(quarters) // 2], quarters[-1], quarters[-40]}:
@@ -61,3 +63,19 @@ def test_every_quarter_matches_the_measures_of_that_quarter(
         assert checked > 500
         extra = set(mine) - {(r["category"], r["area_code"]) for r in expected}
         assert not extra, sorted(extra)[:5]
+        # The SPC verdict: what the open-data table of that quarter says (one chart per series
+        # there, over the series of that quarter's window).
+        data = WorkspaceData(demo_ws)
+        try:
+            data.prefetch(sels, level, q)  # every category's series in one query
+            for sel in sels:
+                verdicts = data.spc_verdicts(sel, level, q)
+                for (category, code), r in mine.items():
+                    if category == sel.name:
+                        assert r["spc_verdict"] == verdicts.get(code, "not enough data"), (
+                            q,
+                            category,
+                            code,
+                        )
+        finally:
+            data.close()

@@ -153,7 +153,12 @@ def test_archive_holds_every_quarter(site: SiteReport, web_ws: Workspace) -> Non
     expected = {r["area_code"]: r for r in csv.DictReader(io.StringIO(measures.read_text()))}
     assert len(rows) == len(expected) > 30
     for r in rows:
-        for column in ("offences_in_quarter", "offences_12_months", "significant_previous_r12"):
+        for column in (
+            "offences_in_quarter",
+            "offences_12_months",
+            "significant_previous_r12",
+            "spc_verdict",
+        ):
             assert r[column] == expected[r["area_code"]][column], (r["area_code"], column)
     json_rows = json.loads((archive.with_suffix(".json")).read_text())
     assert json_rows["columns"][:3] == ["period", "category", "area_code"]
@@ -162,6 +167,12 @@ def test_archive_holds_every_quarter(site: SiteReport, web_ws: Workspace) -> Non
     )
     page = (site.out / "quarters" / f"{quarters[-1]}.html").read_text(encoding="utf-8")
     assert quarters[-1].label in page and "Robbery" in page
+    # Past quarters carry their SPC verdict too (the 36 months to each quarter's end).
+    verdicts = {r["spc_verdict"] for r in csv.DictReader(io.StringIO(archive.read_text()))}
+    assert "common cause variation" in verdicts and len(verdicts) >= 3, verdicts
+    old = site.out / "data" / "quarters" / str(quarters[-20]) / "borough.csv"
+    assert "special cause of concern" in old.read_text()
+    assert "Monthly pattern" in page
 
 
 def test_no_archive_where_small_counts_are_withheld(

@@ -409,7 +409,8 @@ def spc_verdicts_of_counts(
     changes = set(change_points)
     change = np.tile(np.array([m in changes for m in months], dtype=bool), (n, 1))
     for row, own in enumerate(breaks or ()):
-        change[row] |= np.array([m in set(own) for m in months], dtype=bool)
+        if own:  # most series have no break of their own
+            change[row] |= np.array([m in set(own) for m in months], dtype=bool)
     starts = np.zeros((n, t), dtype=bool)
     rebase = present & change & (position > 0)
     starts[np.nonzero(rebase)[0], position[rebase]] = True

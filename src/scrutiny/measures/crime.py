@@ -409,7 +409,21 @@ def monthly_series(
 ) -> pd.DataFrame:
     """Monthly offences (or ``measure``) as a DataFrame (category, area_code, area_name, month,
     count): every month published for the category and measure appears (a zero where no row),
-    no unpublished month does."""
+    no unpublished month does. Only the (category, area) pairs with a row in the span appear."""
+    return monthly_series_and_rows(con, chosen, level, first, end, measure)[0]
+
+
+def monthly_series_and_rows(
+    con: ibis.BaseBackend,
+    chosen: Sequence[Selection],
+    level: str = "force",
+    first: date = date(2010, 1, 1),
+    end: date = date(2100, 1, 1),
+    measure: str = OFFENCES,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`monthly_series` and the months that have rows (category, area_code, month), for
+    a caller that cuts many shorter spans out of one long one: a pair appears in a span's
+    series only where it has a row in that span."""
     df = monthly_series_expr(con, chosen, level, first, end, measure).to_pandas()
     df["month"] = pd.to_datetime(df["month"]).dt.date
     published = published_months(con, level)
@@ -433,10 +447,11 @@ def monthly_series(
         cols["area_name"].extend([name] * len(months))
         cols["month"].extend(months)
         cols["count"].extend(int(counts.get(m, 0)) for m in months)
+    rows = df[["category", "area_code", "month"]]
     if not cols["month"]:
-        return pd.DataFrame(columns=list(_SERIES_COLUMNS))
+        return pd.DataFrame(columns=list(_SERIES_COLUMNS)), rows
     out = pd.DataFrame(cols)
-    return out.sort_values(["category", "area_code", "month"]).reset_index(drop=True)
+    return out.sort_values(["category", "area_code", "month"]).reset_index(drop=True), rows
 
 
 _SERIES_COLUMNS = ("category", "area_code", "area_name", "month", "count")

@@ -182,12 +182,12 @@ def history_table(
     data: WorkspaceData, level: str, quarter: Quarter, history_rows: Sequence[dict[str, Any]]
 ) -> Rows:
     """Every category for every area of ``level`` in one quarter of the static site's archive:
-    the open-data measures without the SPC verdict (a 36-month chart per area and quarter is
-    the live API's, one area at a time). Blank where a window is not published."""
+    the open-data measures, with the SPC verdict of each area's 36 months to the quarter's end.
+    Blank where a window is not published."""
     rows = []
     for r in history_rows:
         row: dict[str, Any] = {"period": str(quarter)}
-        for key in MEASURES_COLUMNS:
+        for key in (*MEASURES_COLUMNS, "spc_verdict"):
             value = r[key]
             if key.startswith("change_"):
                 value = None if value is None else round(value, 2)
@@ -197,7 +197,7 @@ def history_table(
         if level == "ward":
             row["borough"] = borough_name(data, r["area_code"])
         rows.append(row)
-    columns = ["period", *(PUBLIC_COLUMNS.get(c, c) for c in MEASURES_COLUMNS)]
+    columns = ["period", *(PUBLIC_COLUMNS.get(c, c) for c in MEASURES_COLUMNS), "spc_verdict"]
     if level == "ward":
         columns.append("borough")
     return Rows(

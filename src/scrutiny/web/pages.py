@@ -1099,4 +1099,5 @@ def _archive_row(r: dict[str, Any]) -> dict[str, str]:
         "real_year": _REAL[r["significant_same_quarter_last_year"]],
         "r12": NOT_PUBLISHED if r["r12"] is None else f"{r['r12']:,}",
         "rate": rate_text(r["r12_rate_per_1000"]) if r["r12"] is not None else NOT_PUBLISHED,
+        "pattern": str(r["spc_verdict"]),
     }

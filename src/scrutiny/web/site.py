@@ -7,8 +7,8 @@ site covers the workspace's current quarter: an explorer page for every headline
 every area at force, BCU and borough level, every area comparison, the plan's priorities,
 registers, finance, outcomes, sources and the open-data index. Beside it, the archive holds
 every quarter the data cover (``quarters/``: every category at force level, and CSV/JSON of every
-category in every area of each level), worked out in one pass per level by
-:mod:`scrutiny.analysis.history`.
+category in every area of each level, with each quarter's SPC verdict), worked out in one pass
+per level by :mod:`scrutiny.analysis.history`.
 """
 
 from __future__ import annotations
@@ -269,6 +269,7 @@ class _History:
                 d.quarters[level],
                 d.ws.baseline,
                 d.ws.config.settings.population_year,
+                d.ws.change_points,
             )
         return self.levels[level].quarters.get(q, [])
 
