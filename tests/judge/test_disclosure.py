@@ -102,3 +102,14 @@ def test_derivable_finds_a_cell_only_several_sums_give_away() -> None:
     hidden = np.array([[True]] * 4 + [[False]] * 4)
     rect = [np.array([4, 0, 1]), np.array([5, 2, 3]), np.array([6, 0, 2]), np.array([7, 1, 3])]
     assert not derivable(values, hidden, rect).any()
+
+
+def test_hidden_zeros_under_a_published_total_are_opened_only_when_a_reader_sees_zero() -> None:
+    # 12 = 0 + 0 + 12: a reader sees the hidden parts sum to 0, so each is 0; one more part
+    # is hidden to open the sum.
+    hidden = suppress(np.array([[12.0], [0.0], [0.0], [12.0]]), [np.array([0, 1, 2, 3])], 10)
+    assert hidden[:, 0].tolist() == [False, True, True, True]
+    # 5094 over parts that read 0 (a level whose data do not cover the month): a reader sees
+    # the hidden parts sum to 5094, not 0, so the total stays published.
+    hidden = suppress(np.array([[5094.0], [0.0], [0.0]]), [np.array([0, 1, 2])], 10)
+    assert hidden[:, 0].tolist() == [False, True, True]

@@ -12,7 +12,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scrutiny.analysis.data import WorkspaceData
+from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
+from scrutiny.content.spc_chart import WITHHELD_READING
+from scrutiny.web import views
 from scrutiny.web.app import create_app
 from scrutiny.web.security import CSP
 
@@ -301,6 +304,26 @@ def test_small_counts_are_suppressed_when_the_workspace_asks(suppressed_client: 
     assert f"&lt;{n}" in page and "are not published" in page
     series = suppressed_client.get(f"/api/crime/series.csv{query}&area={ward}").text
     assert f",<{n}," in series
+
+
+def test_open_data_publishes_no_spc_verdict_of_a_series_with_a_withheld_month(
+    suppressed_ws: Workspace, suppressed_client: TestClient
+) -> None:
+    query = "?category=theft-from-the-person&level=borough&quarter=2024-25Q1"
+    rows = suppressed_client.get("/api/crime/measures" + query).json()["rows"]
+    data = WorkspaceData(suppressed_ws)
+    sel, quarter = data.category("Theft from the Person"), Quarter.parse("2024-25Q1")
+    boroughs = data.areas["borough"]
+    withheld = {
+        r["area_code"]
+        for r in rows
+        if views.withheld_months(data, sel, "borough", boroughs[r["area_code"]], quarter)
+    }
+    # Some boroughs' charts have a withheld month and some have none: both cases are tested.
+    assert withheld and len(withheld) < len(rows)
+    for r in rows:
+        hidden = r["spc_verdict"] == WITHHELD_READING
+        assert hidden == (r["area_code"] in withheld), r["area_name"]
 
 
 def test_unsuppressed_workspace_publishes_every_count(client: TestClient) -> None:

@@ -576,6 +576,27 @@ class WorkspaceData:
 
         return self.cache.get(("spc-verdicts", sel.name, level, quarter), compute)
 
+    def withheld_series(self, sel: Selection, level: str, quarter: Quarter) -> frozenset[str]:
+        """Areas whose SPC chart has a month disclosure control withholds: their verdict, like
+        the chart's mean and limits, is not published (it would help give the month back)."""
+        found = self.disclosure(quarter)
+        if found is None:
+            return frozenset()
+
+        def compute() -> frozenset[str]:
+            first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
+            chart = {add_months(first, i) for i in range(SPC_MONTHS)}
+            s = self.series(sel, level, quarter)
+            s = s[s["month"].isin(chart) & s["count"].notna()]
+            months = s.groupby(s["area_code"].astype(str))["month"].agg(set)
+            return frozenset(
+                code
+                for code, shown in months.items()
+                if found.hidden_months(sel.name, level, code) & shown
+            )
+
+        return self.cache.get(("withheld-series", sel.name, level, quarter), compute)
+
     def spc(
         self, sel: Selection, level: str, area_code: str, quarter: Quarter
     ) -> tuple[SpcResult, tuple[date, ...]]:

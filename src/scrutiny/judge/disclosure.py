@@ -65,7 +65,11 @@ def _open(values: np.ndarray, hidden: np.ndarray, missing: np.ndarray) -> bool:
     unknown = hidden | missing
     if unknown.sum() == 1:
         return True
-    return bool(not unknown[0] and not missing.any() and values[1:][hidden[1:]].sum() == 0)
+    # What a reader can tell the hidden parts sum to is the total less the published parts,
+    # not their true sum: the two differ where a level's data do not cover a month (its parts
+    # read 0 under a published total), and there the parts are not known to be 0.
+    known = values[0] - values[1:][~unknown[1:]].sum()
+    return bool(not unknown[0] and not missing.any() and known == 0)
 
 
 def _close(values: np.ndarray, hidden: np.ndarray, missing: np.ndarray) -> int | None:

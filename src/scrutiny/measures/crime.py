@@ -222,8 +222,10 @@ def measures_expr(
         - outcome_rate(v[PO + c.value], v[c.value])
         for c in comparators
     }
+    # The code breaks ties between same-named areas (two wards called Woodside), so the order
+    # is the same in every build.
     return v.mutate(**changes, r12_rate_per_1000=rate, **outcomes).order_by(
-        ["category", "area_name"]
+        ["category", "area_name", "area_code"]
     )
 
 

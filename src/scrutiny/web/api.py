@@ -29,6 +29,7 @@ from scrutiny.content.export import numeric_table
 from scrutiny.content.format import is_missing, number, slug
 from scrutiny.content.model import Table, to_dict
 from scrutiny.content.safe_csv import safe_cell, safe_row
+from scrutiny.content.spc_chart import WITHHELD_READING
 from scrutiny.judge.significance import significant_many
 from scrutiny.web import views
 from scrutiny.web.content import ReportContent
@@ -134,6 +135,7 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
     hide = Suppressor(data.ws.config.settings.suppress_below)
     columns = [*MEASURES_COLUMNS, "spc_verdict"]
     verdicts = data.spc_verdicts(sel, level, quarter)
+    withheld = data.withheld_series(sel, level, quarter)
     records = frame.to_dict("records")
     # Test the counts as published, every area at once: a withheld or hidden count is None,
     # never tested (significant_many is the Poisson test compare() makes, pair by pair).
@@ -159,7 +161,8 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
         row["r12_rate_per_1000"] = _round(r["r12_rate_per_1000"], 3) if row["r12"].shown else None
         for c in Comparator:
             row[f"significant_{c.value}"] = significant[c.value][i]
-        row["spc_verdict"] = verdicts.get(str(r["area_code"]), NO_SERIES)
+        code = str(r["area_code"])
+        row["spc_verdict"] = WITHHELD_READING if code in withheld else verdicts.get(code, NO_SERIES)
         public = {PUBLIC_COLUMNS.get(k, k): row[k] for k in columns}
         public = {"period": str(quarter), **public}
         if level == "ward":
