@@ -73,6 +73,8 @@ def main() -> None:
         open_cells = derivable(values, hidden, found.equations, window_sums, trials=args.trials)
         print(f"audit: {time.perf_counter() - t:.1f} s")
         print(f"derivable by a combination of published sums: {int(open_cells.sum()):,}")
+        small = open_cells & (values < args.threshold)
+        print(f"  of which below the threshold (a small count given away): {int(small.sum()):,}")
         if args.outcomes and found.outcomes is not None and found.outcomes_hidden is not None:
             t = time.perf_counter()
             po = derivable(
