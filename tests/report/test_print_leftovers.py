@@ -64,3 +64,14 @@ def test_the_cover_names_the_data_vintage_as_a_vintage(built_current: ReportPath
     )
     for i, page in enumerate(pages, start=1):  # the footer's page number never wraps
         assert f"Page {i} of {len(pages)}" in page, f"page {i}"
+
+
+def test_negative_figures_print_a_minus_sign_not_a_hyphen(built_current: ReportPaths) -> None:
+    html = built_current.html.read_text(encoding="utf-8")
+    # Commentary returned by the office is printed as written; everything else is generated.
+    text = _text(re.sub(r'<div class="written">.*?</div>', " ", html, flags=re.S))
+    assert "largest \u221224 pp (" in text  # the summary's equality-gap row (seed 001: −24)
+    # A hyphen straight before a figure after a space or bracket is a negative number set wrongly
+    # (ranges such as "2022-23" and "10-15" have a digit before the hyphen).
+    hyphenated = re.findall(r"(?:^|[\s(])-\d[\d,.]*(?: ?pp|%)", text)
+    assert hyphenated == []

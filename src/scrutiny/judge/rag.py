@@ -117,7 +117,8 @@ class Rating:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.1f}".rstrip("0").rstrip(".")
+    # A typographic minus, as every other printed figure has.
+    return f"{x:,.1f}".rstrip("0").rstrip(".").replace("-", "\u2212")
 
 
 def rate_percentage(

@@ -23,6 +23,7 @@ from scrutiny.content.model import (
     Sentence,
     Table,
 )
+from scrutiny.judge.narrative import format_pct_change, format_pp_change
 from scrutiny.judge.rag import rate_band
 from scrutiny.report import finances
 from scrutiny.report.annex import annex
@@ -183,7 +184,7 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
         return (
             measure.title,
             f"{count(row.get('r12'))} (R12)",
-            f"{change:+.0f}% on previous R12" if change is not None else "–",
+            f"{format_pct_change(change)} on previous R12" if change is not None else "–",
             None,
             spc.variation_icon.value
             if spc.variation_icon and not data.series_withheld(source.category)
@@ -211,8 +212,8 @@ def measure_row(data: ReportData, measure: Measure) -> tuple[Cell, ...]:
             return (
                 measure.title,
                 f"{outside} of {len(gaps)} gaps outside ±{measure.target:g} pp",
-                f"largest {worst[0]:+.0f} pp ({worst[1].dimension} {worst[1].group}, "
-                f"{worst[1].measure})",
+                f"largest {format_pp_change(worst[0], 0)} "
+                f"({worst[1].dimension} {worst[1].group}, {worst[1].measure})",
                 rating.letter,
                 None,
                 rating.reason,

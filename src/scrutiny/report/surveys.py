@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from scrutiny.content.format import slug
 from scrutiny.content.model import Block, Cell, Column, EmptyNotice, Note, Sentence, Table
+from scrutiny.judge.narrative import format_pp_change
 from scrutiny.judge.significance import GapStatus, survey_gap
 from scrutiny.report.charts import bar_chart
 from scrutiny.report.data import ReportData
@@ -96,7 +97,7 @@ def gap_blocks(data: ReportData) -> list[Block]:
             values,
             "Gap (pp)",
             f"Horizontal bar chart of each group's gap to the force result for '{widest}'. "
-            f"The widest negative gap is {low[1]} at {low[0]:+.0f} pp. "
+            f"The widest negative gap is {low[1]} at {format_pp_change(low[0] or 0, 0)}. "
             "The figures are in the table of gaps.",
             fmt=".0f",
             diverging=True,
@@ -127,7 +128,7 @@ def gap_sentences(gaps: list[Gap], measures: list[str]) -> list[Sentence]:
     n = len(measures)
     if below:
         parts = [
-            f"{name} ({len(v)} of {n}; widest {min(v):+.0f} pp)"
+            f"{name} ({len(v)} of {n}; widest {format_pp_change(min(v), 0)})"
             for name, v in sorted(below.items(), key=lambda t: min(t[1]))
         ]
         out.append(
