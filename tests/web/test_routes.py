@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 
 import pytest
 from fastapi import FastAPI
@@ -487,6 +488,16 @@ def test_map_colours_boroughs_and_links_each_shape(client: TestClient) -> None:
     with_shape = [b for b in boroughs if b["code"].startswith("E09")]  # not the airports
     assert html.count('data-area="E09') == len(with_shape) == 32
     assert 'id="map-table"' in html  # the text alternative
+    # The City of London is in the outlines but not in the Met's data: drawn hatched and
+    # labelled as such on the map and in the legend, not left as an unexplained hole.
+    outside = re.search(r'<g class="outside" role="img" aria-label="([^"]+)"><path d="M', html)
+    assert outside and unescape(outside.group(1)) == (
+        "City of London: not in Metropolitan Police Service's data"
+    )
+    legend = re.search(r'<ul class="legend".*?</ul>', html, re.S)
+    assert legend and "City of London: not in Metropolitan Police Service&#39;s data" in legend[0]
+    assert 'data-area="City' not in html  # no link to a page the workspace does not have
+    assert "Ordnance Survey data © Crown copyright" in html  # the outlines' credit
     ward = client.get("/map?category=robbery&level=ward").text
     assert "ships no boundaries for wards" in ward and ward.count("<tr><th") > 600
 

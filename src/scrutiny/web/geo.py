@@ -30,6 +30,8 @@ class Shape:
     key: str
     polygons: tuple[tuple[Ring, ...], ...]
     arcs: frozenset[int]
+    #: The place's name as the file gives it (the key when it gives none).
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ class Boundaries:
             if shape is not None:
                 found[a.code] = shape
         return found
+
+    def unmatched(self, areas: Iterable[Any]) -> dict[str, Shape]:
+        """Shapes by their own key that match no area: places inside the outline of the map
+        whose figures the workspace does not hold (drawn, so they are no unexplained hole)."""
+        keys = {name_key(k) for a in areas for k in (a.code, a.name)}
+        return {s.key: s for s in self.shapes if name_key(s.key) not in keys}
 
 
 def neighbours(shapes: Mapping[str, Shape]) -> dict[str, list[str]]:
@@ -71,12 +79,19 @@ def boundaries_file(root: Path, level: str) -> Path | None:
 
 
 def load_boundaries(path: Path) -> Boundaries:
-    """The shapes of a TopoJSON file; ValueError naming the file if it is not TopoJSON."""
+    """The shapes of a TopoJSON file; ValueError naming the file if it is not TopoJSON. The
+    licence credit is the file's "attribution" member or, for a file shipped unchanged, the
+    text of ``<level>.credit.txt`` beside it."""
     try:
         topo = json.loads(path.read_text(encoding="utf-8"))
-        return decode(topo)
+        found = decode(topo)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ValueError(f"{path}: not a TopoJSON boundary file ({exc})") from None
+    credit = path.with_suffix(".credit.txt")
+    if not found.attribution and credit.is_file():
+        text = " ".join(credit.read_text(encoding="utf-8").split())
+        return Boundaries(found.shapes, text)
+    return found
 
 
 def decode(topo: Mapping[str, Any]) -> Boundaries:
@@ -101,7 +116,8 @@ def decode(topo: Mapping[str, Any]) -> Boundaries:
             continue
         rings = tuple(tuple(_ring(r, arcs) for r in poly) for poly in polys)
         used = frozenset(i if i >= 0 else ~i for poly in polys for r in poly for i in r)
-        shapes.append(Shape(key, rings, used))
+        name = str(props.get("name") or g.get("id") or key)
+        shapes.append(Shape(key, rings, used, name))
     return Boundaries(tuple(shapes), str(topo.get("attribution") or ""))
 
 
@@ -131,13 +147,15 @@ class Projected:
     width: float
     height: float
     paths: dict[str, str]
+    #: The centre of each shape's bounding box (where a label goes).
+    centres: dict[str, tuple[float, float]]
 
 
 def project(shapes: Mapping[str, Shape], width: float = 600) -> Projected:
     """SVG path data of each shape, fitted to ``width`` (height follows the shapes' aspect)."""
     points = [p for s in shapes.values() for poly in s.polygons for r in poly for p in r]
     if not points:
-        return Projected(width, 0, {})
+        return Projected(width, 0, {}, {})
     lon0, lon1 = min(p[0] for p in points), max(p[0] for p in points)
     lat0, lat1 = min(p[1] for p in points), max(p[1] for p in points)
     k = math.cos(math.radians((lat0 + lat1) / 2))
@@ -145,15 +163,19 @@ def project(shapes: Mapping[str, Shape], width: float = 600) -> Projected:
     scale = width / span_x
     height = (lat1 - lat0) * scale
 
-    def xy(p: tuple[float, float]) -> str:
-        return f"{(p[0] - lon0) * k * scale:.1f},{(lat1 - p[1]) * scale:.1f}"
+    def xy(p: tuple[float, float]) -> tuple[float, float]:
+        return (p[0] - lon0) * k * scale, (lat1 - p[1]) * scale
 
-    paths = {}
+    paths, centres = {}, {}
     for code, s in shapes.items():
         parts = []
+        drawn = [xy(p) for poly in s.polygons for ring in poly for p in ring]
         for poly in s.polygons:
             for ring in poly:
                 if len(ring) > 2:
-                    parts.append("M" + "L".join(xy(p) for p in ring) + "Z")
+                    parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in map(xy, ring)) + "Z")
         paths[code] = "".join(parts)
-    return Projected(width, round(height, 1), paths)
+        if drawn:
+            xs, ys = [x for x, _ in drawn], [y for _, y in drawn]
+            centres[code] = (round((min(xs) + max(xs)) / 2, 1), round((min(ys) + max(ys)) / 2, 1))
+    return Projected(width, round(height, 1), paths, centres)

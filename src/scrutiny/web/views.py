@@ -824,19 +824,16 @@ NO_DATA = "#bdbdbd"
 
 
 @per_facade
-def shapes(data: WorkspaceData, level: str) -> dict[str, geo.Shape]:
-    """The workspace's boundaries of ``level`` by area code ({} when it ships none)."""
+def boundaries(data: WorkspaceData, level: str) -> geo.Boundaries:
+    """The workspace's boundaries of ``level`` (no shapes when it ships none)."""
     path = geo.boundaries_file(data.ws.root, level)
-    if path is None:
-        return {}
-    return geo.load_boundaries(path).match(data.areas[level].values())
+    return geo.load_boundaries(path) if path is not None else geo.Boundaries(())
 
 
 @per_facade
-def boundary_credit(data: WorkspaceData, level: str) -> str:
-    """The attribution the boundaries of ``level`` carry ("" when none or no file)."""
-    path = geo.boundaries_file(data.ws.root, level)
-    return geo.load_boundaries(path).attribution if path is not None else ""
+def shapes(data: WorkspaceData, level: str) -> dict[str, geo.Shape]:
+    """The workspace's boundaries of ``level`` by area code ({} when it ships none)."""
+    return boundaries(data, level).match(data.areas[level].values())
 
 
 def neighbours(data: WorkspaceData, area: Area) -> list[Area]:
@@ -862,6 +859,16 @@ class MapArea:
     path: str
 
 
+@dataclass(frozen=True)
+class OutsideShape:
+    """A place drawn inside the map's outline whose figures the workspace does not hold."""
+
+    name: str
+    path: str
+    x: float
+    y: float
+
+
 @dataclass
 class MapView:
     category: Selection
@@ -877,6 +884,7 @@ class MapView:
     unmapped: list[str]
     force_text: str
     credit: str = ""
+    outside: tuple[OutsideShape, ...] = ()
 
     @property
     def title(self) -> str:
@@ -948,7 +956,9 @@ def map_view(
     ranked = [(a, value_of(a, frame) if published else None) for a in data.areas[level].values()]
     ranked.sort(key=lambda av: (av[1] is None, -(av[1] or 0.0), av[0].name))
     found = shapes(data, level)
-    projected = geo.project(found)
+    drawn = boundaries(data, level)
+    others = drawn.unmatched(data.areas[level].values()) if found else {}
+    projected = geo.project({**found, **{f"outside:{k}": v for k, v in others.items()}})
     values = [v for _, v in ranked if v is not None]
     cuts, palette = _classes(values, measure)
     areas = [
@@ -977,7 +987,12 @@ def map_view(
         _legend(cuts, palette, measure, values),
         [a.label for a in areas if not a.path] if found else [],
         f"{data.force.name}: {_value_text(measure, force_value)}",
-        boundary_credit(data, level) if found else "",
+        drawn.attribution if found else "",
+        tuple(
+            OutsideShape(shape.name, projected.paths[k], *projected.centres[k])
+            for k, shape in ((f"outside:{key}", v) for key, v in sorted(others.items()))
+            if projected.paths.get(k)
+        ),
     )
 
 
