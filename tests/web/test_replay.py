@@ -1,14 +1,21 @@
 """Answers already given are replayed before routing: the same bytes and headers, per path,
-query and gzip; nothing but complete 200 answers to plain GETs is kept."""
+query and gzip; nothing but complete 200 answers to plain GETs is kept; only in a served app.
+A served app builds every area's page before it is asked for; an area's page is built once
+however its address spells it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from asgi_run import run_apart
-from scrutiny.web.replay import ReplayCache
+from scrutiny.config.geography import GEO_LEVELS
+from scrutiny.config.workspace import Workspace
+from scrutiny.web.app import area_addresses, create_app, prerender
+from scrutiny.web.replay import Answers, ReplayCache
 
 
 class Counting:
@@ -82,14 +89,83 @@ def test_the_cache_is_bounded_in_bytes() -> None:
     assert inner.calls == 4
 
 
-def test_the_dashboard_replays_its_own_answers(client: TestClient) -> None:
-    first = client.get("/area?level=borough", headers={"Accept-Encoding": "identity"})
-    again = client.get("/area?level=borough", headers={"Accept-Encoding": "identity"})
-    assert first.status_code == again.status_code == 200
-    assert again.content == first.content
-    assert again.headers["content-security-policy"] == first.headers["content-security-policy"]
-    zipped = client.get("/area?level=borough", headers={"Accept-Encoding": "gzip"})
-    assert zipped.headers["content-encoding"] == "gzip"
-    assert zipped.content == first.content  # decoded by the client: the same page
-    head = client.head("/area?level=borough")
-    assert head.status_code == 200 and head.content == b""
+@pytest.fixture(scope="module")
+def served(web_ws: Workspace) -> FastAPI:
+    """The app as `scrutiny serve` builds it (replay on), without its background warm-up."""
+    return create_app(web_ws, replay=True)
+
+
+def test_only_a_served_app_replays(web_app: FastAPI, served: FastAPI) -> None:
+    assert not hasattr(web_app.state, "replay")  # tests and recordings see the app itself
+    assert isinstance(served.state.replay, Answers)
+
+
+def test_the_dashboard_replays_its_own_answers(served: FastAPI) -> None:
+    with TestClient(served) as client:
+        first = client.get("/area?level=borough", headers={"Accept-Encoding": "identity"})
+        again = client.get("/area?level=borough", headers={"Accept-Encoding": "identity"})
+        assert first.status_code == again.status_code == 200
+        assert again.content == first.content
+        policy = first.headers["content-security-policy"]
+        assert again.headers["content-security-policy"] == policy
+        zipped = client.get("/area?level=borough", headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert zipped.content == first.content  # decoded by the client: the same page
+        head = client.head("/area?level=borough")
+        assert head.status_code == 200 and head.content == b""
+    assert len(served.state.replay) == 2  # plain and gzipped; HEAD is not kept
+
+
+def _counting_area(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each area page the app renders (by area code)."""
+    pages = app.state.pages
+    rendered: list[str] = []
+    real = pages.area
+
+    def area(links: Any, p: Any) -> str:
+        rendered.append(p.area.code)
+        return real(links, p)
+
+    monkeypatch.setattr(pages, "area", area)
+    return rendered
+
+
+def test_an_area_page_is_one_page_however_it_is_spelled(
+    served: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = served.state.data
+    borough = list(data.areas["borough"].values())[3]
+    latest = data.quarters["borough"][0]
+    rendered = _counting_area(served, monkeypatch)
+    with TestClient(served) as client:
+        bare = client.get(f"/area?level=borough&area={borough.code}")
+        spelled = client.get(f"/area?area={borough.code}&quarter={latest}&level=borough")
+        by_name = client.get(f"/area?level=borough&area={borough.name}")
+        older = client.get(
+            f"/area?level=borough&area={borough.code}&quarter={data.quarters['borough'][1]}"
+        )
+    assert bare.status_code == spelled.status_code == by_name.status_code == 200
+    assert bare.content == spelled.content == by_name.content
+    assert older.status_code == 200 and older.content != bare.content
+    assert rendered == [borough.code, borough.code]  # the latest once, the older quarter once
+
+
+def test_every_area_page_is_built_before_it_is_asked_for(
+    served: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = served.state.data
+    addresses = area_addresses(data)
+    levels = [level for level in GEO_LEVELS if data.quarters.get(level)]
+    assert len(addresses) == sum(len(data.areas[level]) for level in levels)
+    assert addresses[0] == f"/area?level=force&area={data.force.code}"
+    chosen = [addresses[0], addresses[-1], addresses[len(addresses) // 2]]
+    assert prerender(served, chosen) == 3
+    rendered = _counting_area(served, monkeypatch)
+    with TestClient(served) as client:
+        for address in chosen:
+            found = client.get(address, headers={"Accept-Encoding": "gzip"})
+            assert found.status_code == 200 and found.headers["content-encoding"] == "gzip"
+            assert b"Crime in" in found.content
+            plain = client.get(address, headers={"Accept-Encoding": "identity"})
+            assert plain.content == found.content
+    assert rendered == []  # answered from what was built, plain ones from the page cache

@@ -8,6 +8,7 @@ the bundle vl-convert builds offline (no CDN).
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import threading
 from pathlib import Path
@@ -19,11 +20,12 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from scrutiny import __version__
 from scrutiny.analysis.data import WorkspaceData
+from scrutiny.config.geography import GEO_LEVELS
 from scrutiny.config.workspace import Workspace
 from scrutiny.web import api, limits, pages, security
 from scrutiny.web.content import ReportContent
 from scrutiny.web.links import Links
-from scrutiny.web.replay import ReplayCache
+from scrutiny.web.replay import Answers, ReplayCache
 
 STATIC = Path(__file__).parent / "static"
 _bundle_lock = threading.RLock()
@@ -72,11 +74,45 @@ def _warm(site_pages: pages.Pages) -> None:
     views.headlines(data, data.default_quarter)
 
 
-def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
+def area_addresses(data: WorkspaceData) -> list[str]:
+    """Every area's page in its latest quarter, as the search page links it (force first,
+    wards last)."""
+    links = Links()
+    return [
+        links.area(level, code)
+        for level in GEO_LEVELS
+        if data.quarters.get(level)
+        for code in data.areas[level]
+    ]
+
+
+def prerender(app: FastAPI, addresses: list[str]) -> int:
+    """Ask ``app`` for each address (gzipped, as browsers ask) in this thread, so its answer is
+    kept before a visitor asks: an area page costs 30-60 ms of CPU to build, and 50 visitors
+    asking new ones at once would queue for seconds. The number answered 200."""
+    from scrutiny.web.snapshot import ask
+
+    async def every() -> int:
+        done = 0
+        for address in addresses:
+            path, _, query = address.partition("?")
+            done += (await ask(app, True, path, query)).status == 200
+        return done
+
+    return asyncio.run(every())
+
+
+def _warm_served(app: FastAPI) -> None:
+    _warm(app.state.pages)
+    prerender(app, area_addresses(app.state.data))
+
+
+def create_app(ws: Workspace, *, warm: bool = False, replay: bool | None = None) -> FastAPI:
     """The dashboard app of ``ws``; its warehouse must already be loaded.
 
-    With ``warm`` the report content and the home page are built in the background at once,
-    so the first visitor does not wait for them.
+    ``warm``: a served app. The report content, the home page and every area's page are built
+    in the background at once, so the first visitors do not wait for them. ``replay`` (default:
+    ``warm``): answers already given are replayed before routing (:mod:`scrutiny.web.replay`).
     """
     data = WorkspaceData(ws)
     content = ReportContent(data, ws.quarter, ws.config.settings.suppress_below)
@@ -123,8 +159,11 @@ def create_app(ws: Workspace, *, warm: bool = False) -> FastAPI:
     security.install(app, lambda status, message: site_pages.error(Links(), status, message))
     # Compresses what is not compressed already (pages and vega.js come gzipped from caches).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
-    app.add_middleware(ReplayCache)  # an answer already given, replayed before routing
+    if warm if replay is None else replay:
+        app.state.replay = Answers()
+        # An answer already given, replayed before routing.
+        app.add_middleware(ReplayCache, answers=app.state.replay)
     app.add_middleware(limits.RequestLimits)  # outermost: oversized requests, HEAD
     if warm:
-        threading.Thread(target=_warm, args=(site_pages,), daemon=True).start()
+        threading.Thread(target=_warm_served, args=(app,), daemon=True).start()
     return app

@@ -8,7 +8,7 @@ change while serving), the static site calls them with relative file links.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -977,10 +977,13 @@ def router(pages: Pages) -> APIRouter:
     cache = LruCache(4096)
     links = Links()
 
-    async def cached(request: Request, render: Callable[[], str]) -> Response:
+    async def cached(
+        request: Request, render: Callable[[], str], key: Hashable | None = None
+    ) -> Response:
         """A page from the cache (kept plain and gzipped); a miss renders in the thread pool,
-        off the event loop."""
-        key = request.url.path + "?" + str(request.url.query)
+        off the event loop. ``key``: the page's resolved selection, where several addresses
+        spell one page (default: the address)."""
+        key = key or request.url.path + "?" + str(request.url.query)
         found: tuple[bytes, bytes] | None = cache.peek(key)
         if found is None:
             found = await run_in_threadpool(cache.get, key, lambda: _both(render()))
@@ -1041,11 +1044,11 @@ def router(pages: Pages) -> APIRouter:
 
     @r.get("/area", response_class=HTMLResponse)
     async def area(request: Request, q: PageParams) -> Response:
-        def render() -> str:
-            p = resolve_area(pages.data, q.level, q.area, q.quarter, q.sort, q.order)
-            return pages.area(links, p)
-
-        return await cached(request, render)
+        # Resolved first: with or without its quarter spelled, one area's page is one.
+        p = await run_in_threadpool(
+            resolve_area, pages.data, q.level, q.area, q.quarter, q.sort, q.order
+        )
+        return await cached(request, lambda: pages.area(links, p), ("/area", p))
 
     @r.get("/map", response_class=HTMLResponse)
     async def map_page(request: Request, q: PageParams) -> Response:

@@ -136,8 +136,9 @@ def save(found: str, snapshot: Snapshot) -> None:
         pass
 
 
-async def ask(app: ASGIApp, accept_gzip: bool, path: str = PATH) -> Answer:
-    """One in-process GET of ``path`` through the whole app (middleware included)."""
+async def ask(app: ASGIApp, accept_gzip: bool, path: str = PATH, query: str = "") -> Answer:
+    """One in-process GET of ``path`` (with query string ``query``) through the whole app
+    (middleware included)."""
     headers = [(b"host", b"localhost")]
     if accept_gzip:
         headers.append((b"accept-encoding", b"gzip"))
@@ -150,7 +151,7 @@ async def ask(app: ASGIApp, accept_gzip: bool, path: str = PATH) -> Answer:
         "path": path,
         "raw_path": path.encode(),
         "root_path": "",
-        "query_string": b"",
+        "query_string": query.encode("latin-1"),
         "headers": headers,
         "client": ("127.0.0.1", 0),
         "server": ("127.0.0.1", 80),
