@@ -6,7 +6,6 @@ import csv
 import json
 import shutil
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,6 +26,7 @@ from scrutiny.cli.errors import GuardedTyper
 from scrutiny.cli.report import commentary, freeze, report
 from scrutiny.cli.returns import app as returns_app
 from scrutiny.cli.web import serve, site
+from scrutiny.config.geography import QueryLevel
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -45,14 +45,6 @@ app.command()(commentary)
 app.command()(freeze)
 app.command()(serve)
 app.command()(site)
-
-
-class Level(StrEnum):
-    force = "force"
-    bcu = "bcu"
-    borough = "borough"
-    ward = "ward"
-    snt = "snt"
 
 
 @app.command()
@@ -92,7 +84,7 @@ def crime(
         list[str] | None,
         typer.Option("--category", "-c", help="Category or named group; repeat for more; 'all'"),
     ] = None,
-    by: Annotated[Level, typer.Option("--by", help="Geography level")] = Level.force,
+    by: Annotated[QueryLevel, typer.Option("--by", help="Geography level")] = "force",
     area: Annotated[
         list[str] | None, typer.Option("--area", "-a", help="Area name or code; repeat for more")
     ] = None,
@@ -109,7 +101,7 @@ def crime(
     ws = load(workspace)
     ready_to_read(ws, quiet=fmt != Format.table)
     try:
-        result = compute_table(ws, quarter, category or [], by.value, area or [])
+        result = compute_table(ws, quarter, category or [], by, area or [])
     except ValueError as exc:
         raise fail(str(exc)) from None
     if fmt == Format.csv:
@@ -245,7 +237,7 @@ def explain(
     area: Annotated[
         str | None, typer.Option("--area", "-a", help="Borough (default: force)")
     ] = None,
-    by: Annotated[Level, typer.Option("--by", help="Level of --area")] = Level.borough,
+    by: Annotated[QueryLevel, typer.Option("--by", help="Level of --area")] = "borough",
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format")] = Format.table,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -259,7 +251,7 @@ def explain(
     ready_to_read(ws, quiet=fmt != Format.table)
     try:
         ex = explain_measure(
-            ws, measure or headline_category(ws), quarter, area, by.value if area else "force"
+            ws, measure or headline_category(ws), quarter, area, by if area else "force"
         )
     except ValueError as exc:
         raise fail(str(exc)) from None

@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-GEO_LEVELS = ("force", "bcu", "borough", "ward")
+#: The levels areas are held at, top down (ward → borough → BCU → force).
+GeoLevel = Literal["force", "bcu", "borough", "ward"]
+GEO_LEVELS: tuple[str, ...] = get_args(GeoLevel)
+#: The levels a crime query may ask for: also one a source publishes figures for whose areas
+#: the areas table does not hold (a long table's safer neighbourhood teams).
+QueryLevel = Literal[GeoLevel, "snt"]
+QUERY_LEVELS: tuple[str, ...] = get_args(QueryLevel)
 
 
 def name_key(name: str) -> str:

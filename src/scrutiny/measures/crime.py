@@ -25,6 +25,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from scrutiny.config.geography import QUERY_LEVELS
 from scrutiny.config.periods import (
     QUARTER_COMPARATORS,
     R12_COMPARATORS,
@@ -35,7 +36,6 @@ from scrutiny.config.periods import (
     comparator_window,
 )
 from scrutiny.measures.categories import GroupSpec, Member, Selection, selections
-from scrutiny.measures.query import LEVELS as LEVELS  # read from here by the outputs
 from scrutiny.measures.query import (
     MEMBER_COLUMNS,
     MEMBERS_TABLE,
@@ -124,7 +124,7 @@ def _facts_by_area(
     if level == "force":
         force = areas.filter(areas.geo_level == "force").select(key=areas.area_code)
         return t.cross_join(force)
-    raise ValueError(f"unknown geography level {level!r}; expected one of {LEVELS}")
+    raise ValueError(f"unknown geography level {level!r}; expected one of {QUERY_LEVELS}")
 
 
 def volumes_expr(

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrutiny.config.geography import QUERY_LEVELS
 from scrutiny.config.periods import Quarter
 from scrutiny.measures.categories import (
     GroupSpec,
@@ -26,7 +27,6 @@ from scrutiny.measures.categories import (
     selections,
 )
 from scrutiny.measures.query import (
-    LEVELS,
     MEMBER_COLUMNS,
     MEMBERS_TABLE,
     PO,
@@ -235,8 +235,8 @@ def crime_table(
 def _table(
     ws: Workspace, con: Connection, query: CrimeQuery, categories: Sequence[str]
 ) -> CrimeTable:
-    if query.level not in LEVELS:
-        raise ValueError(f"unknown geography level {query.level!r}; expected one of {LEVELS}")
+    if query.level not in QUERY_LEVELS:
+        raise ValueError(f"unknown geography level {query.level!r}; expected one of {QUERY_LEVELS}")
     sql = _Compiled(ws, con)
     reads = sql.sql("reads", {"level": query.level})
     available = selections(compiled.fetch(con, reads["members"])[1], groups_of(ws))

@@ -21,7 +21,6 @@ from scrutiny.config.periods import (
 from scrutiny.measures.categories import Member, Selection
 from scrutiny.store.crime_names import OFFENCES
 
-LEVELS = ("force", "bcu", "borough", "ward", "snt")
 #: Levels whose figures are stored as such; the others are sums of local authorities.
 STORED_LEVELS = ("borough", "ward", "snt")
 COMPARATORS = (*QUARTER_COMPARATORS, *R12_COMPARATORS)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from scrutiny.analysis.crime import ALPHA
 from scrutiny.analysis.data import LruCache, NotFound, WorkspaceData
+from scrutiny.config.geography import GeoLevel
 from scrutiny.config.periods import QUARTER_COMPARATORS, WINDOWS, Comparator, Quarter
 from scrutiny.content.disclosure import Count, Suppressor
 from scrutiny.content.export import numeric_table
@@ -38,13 +39,6 @@ from scrutiny.web.content import ReportContent
 NO_SERIES = "not enough data"
 QUARTER_PATTERN = r"^\d{4}-\d{2}Q[1-4]$"
 COUNT_WINDOWS = ("quarter", *(c.value for c in QUARTER_COMPARATORS))
-
-
-class Level(StrEnum):
-    force = "force"
-    bcu = "bcu"
-    borough = "borough"
-    ward = "ward"
 
 
 class CompareLevel(StrEnum):
@@ -457,19 +451,19 @@ def router(data: WorkspaceData, content: ReportContent) -> APIRouter:
     async def get_meta(request: Request) -> Response:
         return await cached(request, lambda: JSONResponse(meta(data, content).model_dump()))
 
-    def measures(category: str, level: Level, quarter: str | None) -> Rows:
-        return measures_table(data, category, level.value, data.quarter(level.value, quarter))
+    def measures(category: str, level: GeoLevel, quarter: str | None) -> Rows:
+        return measures_table(data, category, level, data.quarter(level, quarter))
 
     @r.get("/crime/measures.csv", response_class=Response, summary="Crime measures (CSV)")
     async def measures_csv(
         request: Request,
         category: str = CategoryQ,
-        level: Level = Level.force,
+        level: GeoLevel = "force",
         quarter: str | None = QuarterQ,
     ) -> Response:
         def make() -> Response:
             rows = measures(category, level, quarter)
-            name = f"crime-{slug(category)}-{level.value}.csv"
+            name = f"crime-{slug(category)}-{level}.csv"
             return _csv_response(to_csv(rows), name)
 
         return await cached(request, make)
@@ -478,23 +472,23 @@ def router(data: WorkspaceData, content: ReportContent) -> APIRouter:
     async def measures_json(
         request: Request,
         category: str = CategoryQ,
-        level: Level = Level.force,
+        level: GeoLevel = "force",
         quarter: str | None = QuarterQ,
     ) -> Response:
         return await cached(
             request, lambda: _json_response(to_json(measures(category, level, quarter)))
         )
 
-    def series(category: str, level: Level, area: str, quarter: str | None) -> Rows:
-        q = data.quarter(level.value, quarter)
-        return series_table(data, category, level.value, area, q)
+    def series(category: str, level: GeoLevel, area: str, quarter: str | None) -> Rows:
+        q = data.quarter(level, quarter)
+        return series_table(data, category, level, area, q)
 
     @r.get("/crime/series.csv", response_class=Response, summary="Monthly series with SPC (CSV)")
     async def series_csv(
         request: Request,
         category: str = CategoryQ,
         area: str = AreaQ,
-        level: Level = Level.force,
+        level: GeoLevel = "force",
         quarter: str | None = QuarterQ,
     ) -> Response:
         def make() -> Response:
@@ -509,7 +503,7 @@ def router(data: WorkspaceData, content: ReportContent) -> APIRouter:
         request: Request,
         category: str = CategoryQ,
         area: str = AreaQ,
-        level: Level = Level.force,
+        level: GeoLevel = "force",
         quarter: str | None = QuarterQ,
     ) -> Response:
         return await cached(
