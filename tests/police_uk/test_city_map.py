@@ -4,15 +4,17 @@ its page."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser_tools import CHROMIUM_ARGS, chromium
+from browser_tools import CHROMIUM_ARGS, axe_script, chromium
 from scrutiny.config.workspace import Workspace
 from scrutiny.web.app import create_app
 from scrutiny.web.views import NO_DATA
@@ -45,13 +47,20 @@ def city_url(city_ws: Workspace) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(city_url: str) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium()), args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 390, "height": 844})
-        browser.close()
+        b = p.chromium.launch(executable_path=str(chromium()), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, city_url: str) -> Iterator[Any]:
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    yield pg
+    pg.close()
 
 
 def test_the_city_map_colours_its_local_authority_and_links_to_it(page: Any, city_url: str) -> None:
@@ -77,3 +86,51 @@ def test_the_city_map_colours_its_local_authority_and_links_to_it(page: Any, cit
     page.wait_for_load_state()
     assert f"area={CITY}" in page.url
     assert "City of London" in page.inner_text("h1")
+
+
+PAGES = {
+    "home": "/",
+    "area": f"/area?level=borough&area={CITY}",
+    "map": "/map",
+    "ward-map": "/map?level=ward",
+    "points": "/map/points",
+    "compare": "/compare",
+    "data": "/data",
+}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("SCRUTINY_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("city-screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_city_pages_fit_the_screen_pass_axe_and_are_photographed(
+    browser: Any, city_url: str, shots: Path, width: int
+) -> None:
+    """A police.uk-only force's home, area, map, ward list, points, compare and data pages at
+    phone and desktop width: no sideways scroll, a short header on a phone, no serious or
+    critical axe-core finding; full-page screenshots city-NAME-WIDTH.png for a person to read."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    axe = axe_script().read_text(encoding="utf-8")
+    for name, path in PAGES.items():
+        pg.goto(city_url + path, timeout=120000)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width, name
+        if width == 390:
+            assert pg.evaluate("document.querySelector('header').offsetHeight") < 120, name
+        pg.evaluate(axe)
+        found = pg.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{v['id']}: {v['nodes'][0]['target']}"
+            for v in found["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], name
+        target = shots / f"city-{name}-{width}.png"
+        pg.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000, name
+    context.close()

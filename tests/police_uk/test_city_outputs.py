@@ -124,3 +124,25 @@ def test_static_site_builds(city_at: Workspace, tmp_path: Path) -> None:
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "City of London Police" in index
     assert len(list(out.rglob("*.html"))) > 5
+
+
+def test_ward_pages_say_their_figures_are_a_best_fit_and_the_data_page_names_real_areas(
+    client: TestClient,
+) -> None:
+    """Street records reach wards through an LSOA lookup (a best fit): the ward map and a ward's
+    page say what a ward's figure covers; the open-data page offers only levels the workspace
+    has and API examples that answer for it."""
+    ward = client.get("/api/meta").json()["areas"]["ward"][0]["code"]
+    for path in ("/map?level=ward", f"/area?level=ward&area={ward}"):
+        html = client.get(path).text
+        assert 'id="ward-note"' in html and "best fit" in html, path
+    borough = client.get("/area?level=borough&area=E09000001").text
+    assert 'id="ward-note"' not in borough
+    page = client.get("/data").text
+    table = re.search(r'<table id="crime-downloads">.*?</table>', page, re.S)
+    assert table and '<th scope="col">BCU</th>' not in table[0]  # the City has no BCUs
+    examples = re.findall(r"<code>(/api/crime/[^<]+)</code>", page)
+    assert len(examples) == 2
+    for example in examples:
+        response = client.get(example.replace("&amp;", "&"))
+        assert response.status_code == 200 and response.text.count("\n") > 1, example

@@ -57,6 +57,7 @@ def live_url(web_app: FastAPI) -> Iterator[str]:
         f"/area?level=borough&area={CAMDEN}",
         "/map",
         "/area?level=ward&area=E05013542",  # the first Belmont the search lists
+        f"/map?level=ward&within={CAMDEN}",
         "/compare?category=robbery&level=borough",
     )
     for path in warm:
@@ -253,6 +254,8 @@ PAGES = {
     "ward": "/area?level=ward&area=E05013542",
     "explorer": EXPLORER,
     "map": "/map",
+    "ward-map": "/map?level=ward",
+    "ward-map-camden": f"/map?level=ward&within={CAMDEN}",
     "compare": "/compare?category=robbery",
     "compare-wards": f"/compare?category=robbery&level=ward&within={CAMDEN}",
     "data": "/data",
@@ -286,6 +289,20 @@ def test_the_maps_westminster_shape_links_to_westminsters_page(page: Any, live_u
     shape.click()
     page.wait_for_selector("h1:has-text('Crime in Westminster')")
     assert f"area={WESTMINSTER}" in page.url and "level=borough" in page.url
+
+
+def test_the_ward_level_picks_a_borough_on_the_map_and_lists_its_wards(
+    page: Any, live_url: str
+) -> None:
+    page.goto(live_url + "/map?category=robbery&level=ward")
+    assert "There is no ward map" in page.inner_text("#no-map")
+    page.click(f"#picker a[data-area='{CAMDEN}']")
+    page.wait_for_selector("h2:has-text('by ward in Camden')")
+    assert f"within={CAMDEN}" in page.url and "level=ward" in page.url
+    rows = page.eval_on_selector_all("#map-table tbody th", "ths => ths.map(t => t.innerText)")
+    assert 10 < len(rows) < 40 and "Camden Town" in rows
+    page.click("#map-table tbody th a >> text=Camden Town")
+    page.wait_for_selector("h1:has-text('Crime in Camden Town')")
 
 
 def _column(page: Any, table: str, index: int) -> list[str]:
@@ -345,7 +362,10 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live_url: str, name: 
     context.close()
 
 
-@pytest.mark.parametrize("name", ["area", "map", "search", "data", "docs", "ward", "compare-wards"])
+@pytest.mark.parametrize(
+    "name",
+    ["area", "map", "ward-map-camden", "search", "data", "docs", "ward", "compare-wards"],
+)
 def test_axe_finds_nothing_serious_on_the_new_pages(page: Any, live_url: str, name: str) -> None:
     assert _serious_violations(page, live_url + PAGES[name]) == []
     assert page.csp_errors == []

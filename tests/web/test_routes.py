@@ -499,7 +499,37 @@ def test_map_colours_boroughs_and_links_each_shape(client: TestClient) -> None:
     assert 'data-area="City' not in html  # no link to a page the workspace does not have
     assert "Ordnance Survey data © Crown copyright" in html  # the outlines' credit
     ward = client.get("/map?category=robbery&level=ward").text
-    assert "ships no boundaries for wards" in ward and ward.count("<tr><th") > 600
+    assert "There is no ward map" in ward and ward.count("<tr><th") > 600
+
+
+def test_the_ward_level_of_the_map_lists_a_boroughs_wards_picked_on_the_borough_map(
+    client: TestClient,
+) -> None:
+    """No ward outlines ship: the ward level says so, draws the boroughs (uncoloured) to pick
+    one, and lists the picked borough's wards with figures that add up to the borough's."""
+    meta = client.get("/api/meta").json()
+    camden = "E09000007"
+    wards = {a["code"]: a["name"] for a in meta["areas"]["ward"] if a["parent"] == camden}
+    html = client.get("/map?category=robbery&level=ward").text
+    picker = re.search(r'<figure class="map-figure picker" id="picker">(.*?)</figure>', html, re.S)
+    assert picker and 'id="map"' not in html  # no coloured map of wards
+    shape = r'<a href="([^"]+)" aria-label="[^"]+"[^>]*data-area="(E09\d+)"'
+    links = dict(re.findall(shape, picker[1]))
+    assert len(links) == 32 and all("level=ward" in h and "within=E09" in h for h in links)
+    assert "City of London: not in" in unescape(picker[1])  # hatched there too, not a hole
+    page = client.get(f"/map?category=robbery&level=ward&measure=count&within={camden}").text
+    assert 'aria-current="true" data-area="E09000007"' in page
+    rows = re.findall(
+        r'<tr><th scope="row"><a href="/area\?level=ward&amp;area=(E05\d+)[^"]*">([^<]+)</a></th>'
+        r'<td class="num" data-value="([^"]*)">',
+        page,
+    )
+    # Camden's wards, each by its own name
+    assert {code: unescape(name) for code, name, _ in rows} == wards
+    # The wards add up to Camden's own figure, printed above the table.
+    total = round(sum(float(v) for _, _, v in rows))
+    assert f"Camden: {total:,};" in page
+    assert f"within={camden}" in re.search(r'class="quarter-nav".*?</nav>', page, re.S)[0]
 
 
 def test_home_says_not_published_for_a_category_with_no_figure(client: TestClient) -> None:

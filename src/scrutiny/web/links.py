@@ -100,11 +100,13 @@ class Links:
         quarter: str | None = None,
         measure: str | None = None,
         comparator: str | None = None,
+        within: str | None = None,
     ) -> str:
         return self.route(
             "/map",
             category=slug(category),
             level=level,
+            within=within,
             quarter=quarter,
             measure=measure,
             comparator=comparator,

@@ -306,13 +306,15 @@ def resolve_map(
     measure: str | None,
     sort: str | None = None,
     order: str | None = None,
+    within: str | None = None,
 ) -> CompareParams:
     sel = data.category(category) if category else data.headline[0]
     lvl = data.level(level or "borough")
     if lvl not in views.MAP_LEVELS or not data.areas[lvl]:
         raise NotFound(f"the map shows {' or '.join(views.MAP_LEVELS)}")
+    parent = data.area("borough", within) if within and lvl == "ward" else None
     ordered = resolve_sort(sort, order, MAP_COLUMNS)
-    return _ranked_params(data, sel, lvl, quarter, comparator, measure, sort=ordered)
+    return _ranked_params(data, sel, lvl, quarter, comparator, measure, parent, ordered)
 
 
 @dataclass(frozen=True)
@@ -655,11 +657,15 @@ class Pages:
             neighbours=views.neighbours(data, p.area),
             quarter_links=quarter_links(data.quarters[p.level], p.quarter),
             map_level=p.level if p.level in views.MAP_LEVELS else None,
+            ward_note=views.ward_fit_note(data) if p.level == "ward" else "",
             headline=data.headline[0],
         )
 
     def map_page(self, links: Links, p: CompareParams) -> str:
-        view = views.map_view(self.data, p.category, p.level, p.quarter, p.comparator, p.measure)
+        view = views.map_view(
+            self.data, p.category, p.level, p.quarter, p.comparator, p.measure, p.within
+        )
+        within = p.within.code if p.within else None
         return self.render(
             "map.html",
             links,
@@ -672,18 +678,28 @@ class Pages:
             table_rows=sort_rows(view.areas, p.sort, map_value),
             heads=headers(
                 links,
-                links.map(p.category.name, p.level, str(p.quarter), p.measure, p.comparator.value),
+                links.map(
+                    p.category.name,
+                    p.level,
+                    str(p.quarter),
+                    p.measure,
+                    p.comparator.value,
+                    within,
+                ),
                 [MAP_COLUMNS[0], SortColumn("value", view.measure_name, True)],
                 p.sort,
             ),
             category_options=category_options(self.data),
             levels=[lv for lv in views.MAP_LEVELS if self.data.areas[lv]],
+            boroughs=list(self.data.areas["borough"].values()),
+            within=within,
             quarters=self.data.quarters[p.level],
             measures=list(views.MEASURES.items()),
             comparators=[(c.value, n) for c, n in views.COMPARATOR_NAMES.items()],
             quarter_links=quarter_links(self.data.quarters[p.level], p.quarter),
             static_categories=self.static_categories(p.category),
             has_points=self.data.has_street_records(),
+            ward_note=views.ward_fit_note(self.data) if p.level == "ward" else "",
         )
 
     def points(self, links: Links, p: PointsParams) -> str:
@@ -829,8 +845,13 @@ class Pages:
             quarter=q,
             headline=self.data.headline,
             levels=[
-                lv for lv in ("force", "bcu", "borough", "ward") if q in self.data.quarters[lv]
+                lv
+                for lv in ("force", "bcu", "borough", "ward")
+                if q in self.data.quarters[lv] and self.data.areas[lv]
             ],
+            # The API's examples name a category and an area this workspace has.
+            example_category=slug(self.data.headline[0].name),
+            example_area=_default_area(self.data, "borough").code,
             tables=list(self.data.tables),
             report_downloads=self.content.all_downloads(),
             unavailable=self.content.unavailable,
@@ -1054,7 +1075,15 @@ def router(pages: Pages) -> APIRouter:
     async def map_page(request: Request, q: PageParams) -> Response:
         def render() -> str:
             p = resolve_map(
-                pages.data, q.category, q.level, q.quarter, q.comparator, q.measure, q.sort, q.order
+                pages.data,
+                q.category,
+                q.level,
+                q.quarter,
+                q.comparator,
+                q.measure,
+                q.sort,
+                q.order,
+                q.within,
             )
             return pages.map_page(links, p)
 

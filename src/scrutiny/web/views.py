@@ -780,6 +780,18 @@ def survey_results(data: WorkspaceData, area: Area) -> list[SurveyResult]:
     ]
 
 
+def ward_fit_note(data: WorkspaceData) -> str:
+    """Where ward figures are summed from neighbourhoods (an LSOA lookup places street-level
+    records), what a ward's figure covers; "" where a publisher gives ward figures."""
+    if not any(s.kind == "lsoa_lookup" for s in data.ws.config.sources):
+        return ""
+    return (
+        "Ward figures are added up from small neighbourhoods (2011 LSOAs), each counted whole "
+        "in the one ward the ONS lookup gives it (a best fit), so a ward's figure covers "
+        "roughly, not exactly, the ward, and a ward given no neighbourhood is not listed."
+    )
+
+
 def has_surveys(data: WorkspaceData) -> bool:
     """Whether the workspace publishes any survey result (at any level)."""
     return "surveys" in data.tables and not data.return_rows("surveys").empty
@@ -869,6 +881,16 @@ class OutsideShape:
     y: float
 
 
+@dataclass(frozen=True)
+class PickerShape:
+    """An area of the level above, drawn where the level has no outlines: it lists its own
+    areas (a borough's wards), so the level is still reached from a map."""
+
+    area: Area
+    path: str
+    chosen: bool
+
+
 @dataclass
 class MapView:
     category: Selection
@@ -885,13 +907,29 @@ class MapView:
     force_text: str
     credit: str = ""
     outside: tuple[OutsideShape, ...] = ()
+    #: The areas listed are those of this area of the level above (None: every area).
+    within: Area | None = None
+    #: Where the level has no outlines: the level above's, each listing its own areas.
+    picker: tuple[PickerShape, ...] = ()
+    picker_width: float = 0.0
+    picker_height: float = 0.0
+    picker_level: str = ""
 
     @property
     def title(self) -> str:
+        where = f" in {self.within.name}" if self.within is not None else ""
         return (
             f"{self.category.name}: {self.measure_name.lower()} by "
-            f"{LEVEL_NAMES[self.level].lower()}, {self.quarter.label}"
+            f"{LEVEL_NAMES[self.level].lower()}{where}, {self.quarter.label}"
         )
+
+
+def _picker_level(data: WorkspaceData, level: str) -> str:
+    """The level above ``level`` when it has outlines of more than one area to pick from
+    (ward → borough), else ""."""
+    order = list(LEVEL_NAMES)
+    above = order[order.index(level) - 1] if order.index(level) > 1 else ""
+    return above if above and len(shapes(data, above)) > 1 else ""
 
 
 def _classes(values: list[float], measure: str) -> tuple[list[float], tuple[str, ...]]:
@@ -943,8 +981,10 @@ def map_view(
     quarter: Quarter,
     comparator: Comparator,
     measure: str,
+    within: Area | None = None,
 ) -> MapView:
-    """Areas of ``level`` coloured by ``measure`` (cached per selection)."""
+    """Areas of ``level`` coloured by ``measure`` (cached per selection); ``within``: only
+    the areas of that area of the level above."""
     # Values straight from the measures (no SPC per area: the map has 679 wards to colour).
     hide = Suppressor(data.ws.config.settings.suppress_below)
     frame = data.measures(sel, level, quarter)
@@ -953,12 +993,22 @@ def map_view(
     def value_of(area: Area, frame: pd.DataFrame) -> float | None:
         return area_figures(row_of(frame, area.code), comparator, measure, hide).value
 
-    ranked = [(a, value_of(a, frame) if published else None) for a in data.areas[level].values()]
+    listed = list(data.areas[level].values())
+    if within is not None:
+        listed = [a for a in listed if data.parent(a) == within]
+    ranked = [(a, value_of(a, frame) if published else None) for a in listed]
     ranked.sort(key=lambda av: (av[1] is None, -(av[1] or 0.0), av[0].name))
     found = shapes(data, level)
-    drawn = boundaries(data, level)
-    others = drawn.unmatched(data.areas[level].values()) if found else {}
-    projected = geo.project({**found, **{f"outside:{k}": v for k, v in others.items()}})
+    picker_level = "" if found else _picker_level(data, level)
+    picker = shapes(data, picker_level) if picker_level else {}
+    # The outlines drawn: the level's own, else the level above's to pick from.
+    drawn_level = picker_level or level
+    drawn = boundaries(data, drawn_level)
+    others = drawn.unmatched(data.areas[drawn_level].values()) if found or picker else {}
+    outside = {f"outside:{k}": v for k, v in others.items()}
+    projected = geo.project({**found, **outside} if found else {})
+    picked = geo.project({**picker, **outside}) if picker else None
+    above = data.areas[picker_level] if picker_level else {}
     values = [v for _, v in ranked if v is not None]
     cuts, palette = _classes(values, measure)
     areas = [
@@ -973,6 +1023,10 @@ def map_view(
         for a, v in ranked
     ]
     force_value = value_of(data.force, data.measures(sel, "force", quarter))
+    force_text = f"{data.force.name}: {_value_text(measure, force_value)}"
+    if within is not None:
+        own = value_of(within, data.measures(sel, within.level, quarter)) if published else None
+        force_text = f"{within.name}: {_value_text(measure, own)}; {force_text}"
     name = measure_title(measure, comparator)
     return MapView(
         sel,
@@ -986,13 +1040,28 @@ def map_view(
         areas,
         _legend(cuts, palette, measure, values),
         [a.label for a in areas if not a.path] if found else [],
-        f"{data.force.name}: {_value_text(measure, force_value)}",
-        drawn.attribution if found else "",
+        force_text,
+        drawn.attribution if found or picker else "",
         tuple(
-            OutsideShape(shape.name, projected.paths[k], *projected.centres[k])
-            for k, shape in ((f"outside:{key}", v) for key, v in sorted(others.items()))
-            if projected.paths.get(k)
+            OutsideShape(
+                shape.name, (picked or projected).paths[k], *(picked or projected).centres[k]
+            )
+            for k, shape in sorted(outside.items())
+            if (picked or projected).paths.get(k)
         ),
+        within,
+        tuple(
+            PickerShape(above[code], path, within is not None and code == within.code)
+            for code, path in sorted(
+                ((c, path) for c, path in picked.paths.items() if c in above),
+                key=lambda cp: above[cp[0]].name,
+            )
+        )
+        if picked
+        else (),
+        picked.width if picked else 0.0,
+        picked.height if picked else 0.0,
+        picker_level,
     )
 
 
