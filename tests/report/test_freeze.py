@@ -9,6 +9,7 @@ import csv
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -221,3 +222,51 @@ def test_frozen_quarter_survives_every_source(ws: Workspace, tmp_path: Path) -> 
         ws, QUARTER, "current", tmp_path / "latest", STAMP, pdf=False, latest=True
     )
     assert latest_html.html.read_bytes() != html.html.read_bytes()
+
+
+def _superseded(ws: Workspace) -> dict[str, set[int]]:
+    """The source ids in each ``superseded_*`` table of the warehouse."""
+    con = duckdb.connect(str(ws.warehouse_path), read_only=True)
+    try:
+        tables = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_name LIKE 'superseded_%'"
+            ).fetchall()
+        ]
+        return {
+            t: {int(r[0]) for r in con.execute(f"SELECT DISTINCT source_id FROM {t}").fetchall()}
+            for t in tables
+        }
+    finally:
+        con.close()
+
+
+def test_ingest_drops_what_no_freeze_uses_and_nothing_a_freeze_does(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The rows a later population release replaced stay while a freeze reads them (the frozen
+    report does not change) and go at the first ingest after that freeze is removed; the freeze
+    brought back is then refused in one line, not read short."""
+    q = Quarter.parse(QUARTER)
+    if not ws.frozen_path(q).exists():
+        assert CliRunner().invoke(app, ["freeze", QUARTER, "-w", str(ws.root)]).exit_code == 0
+    html = build_report(ws, QUARTER, "current", tmp_path / "before", STAMP, pdf=False)
+    if not (ws.root / "data" / "population" / LATER_POPULATION).exists():
+        _later_population(ws.root / "data" / "population")
+    ingest_workspace(ws)
+    assert _superseded(ws)["superseded_population"]  # the 2022 release's replaced rows
+    after = build_report(ws, QUARTER, "current", tmp_path / "after", STAMP, pdf=False)
+    assert after.html.read_bytes() == html.html.read_bytes()
+
+    freeze = ws.frozen_path(q)
+    aside = tmp_path / freeze.name
+    freeze.rename(aside)
+    ingest_workspace(ws)
+    assert {t: ids for t, ids in _superseded(ws).items() if ids} == {}  # nothing reads them
+    latest = build_report(ws, QUARTER, "current", tmp_path / "latest", STAMP, pdf=False)
+    assert latest.html.read_bytes() != html.html.read_bytes()  # the revisions, unfrozen
+    aside.rename(freeze)
+    with pytest.raises(FreezeError, match="warehouse"):
+        figures(ws, q)

@@ -156,9 +156,11 @@ def test_every_area_page_is_built_before_it_is_asked_for(
     data = served.state.data
     addresses = area_addresses(data)
     levels = [level for level in GEO_LEVELS if data.quarters.get(level)]
-    assert len(addresses) == sum(len(data.areas[level]) for level in levels)
-    assert addresses[0] == f"/area?level=force&area={data.force.code}"
-    chosen = [addresses[0], addresses[-1], addresses[len(addresses) // 2]]
+    assert len(addresses) == 2 * sum(len(data.areas[level]) for level in levels)
+    force = f"/area?level=force&area={data.force.code}"
+    assert addresses[0] == force
+    assert addresses[len(addresses) // 2] == f"{force}&quarter={data.quarters['force'][0]}"
+    chosen = [addresses[0], addresses[len(addresses) // 2 - 1], addresses[-1]]
     assert prerender(served, chosen) == 3
     rendered = _counting_area(served, monkeypatch)
     with TestClient(served) as client:

@@ -34,7 +34,7 @@ def _get(app: Any, path: str, gzip: bool) -> tuple[int, dict[bytes, bytes], byte
 
 
 def test_the_recorded_pages_are_the_apps_own_answers(own_ws: Workspace, web_app: FastAPI) -> None:
-    snapshot.warm(own_ws)  # once for every page: recording renders each
+    snapshot.warm(own_ws, snapshot.PATHS)  # once for every page: recording renders each
     recorded = snapshot.load(own_ws)
     assert recorded is not None and set(recorded) == set(snapshot.PATHS)
     for path, found in recorded.items():
@@ -61,10 +61,22 @@ def test_a_changed_warehouse_or_workspace_file_is_a_new_key(own_ws: Workspace) -
     assert snapshot.load(own_ws) is None
 
 
+def test_ingest_records_the_home_page_and_serve_the_rest(
+    own_ws: Workspace, web_app: FastAPI
+) -> None:
+    snapshot.warm(own_ws)  # as `scrutiny ingest` does: the home page alone
+    home = snapshot.load(own_ws)
+    assert home is not None and set(home) == {snapshot.PATH}
+    snapshot.keep(own_ws, web_app, snapshot.key(own_ws))  # as `scrutiny serve` does, once built
+    every = snapshot.load(own_ws)
+    assert every is not None and set(every) == set(snapshot.PATHS)
+    assert every[snapshot.PATH] == home[snapshot.PATH]  # as ingest recorded it
+
+
 def test_the_first_pages_are_answered_before_the_app_is_built(
     own_ws: Workspace, web_app: FastAPI
 ) -> None:
-    snapshot.warm(own_ws)
+    snapshot.warm(own_ws, snapshot.PATHS)
     release = threading.Event()
 
     def build() -> FastAPI:

@@ -7,6 +7,7 @@ cause), and every colour is doubled by a shape or a label so no chart relies on 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -318,7 +319,7 @@ def _svg_of(spec_json: str) -> str:
     edition, new commentary, the site) reuses it instead of converting again (~0.17 s CPU each)."""
     key = hashlib.sha256(f"{_engine_version()}\n{spec_json}".encode()).hexdigest()
     path = Path(data_home()) / "cache" / "charts" / f"{key}.svg"
-    if path.exists():
+    with contextlib.suppress(FileNotFoundError):  # absent, or pruned (store.caches)
         return path.read_text(encoding="utf-8")
     svg: str = vlc.vegalite_to_svg(json.loads(spec_json))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -357,7 +358,7 @@ def javascript_bundle() -> str:
     Building it takes seconds, so it is cached on disk per vl-convert version."""
     key = hashlib.sha256(_engine_version().encode()).hexdigest()[:12]
     cache = Path(data_home()) / "cache" / f"vega-bundle-{key}.js"
-    if cache.exists():
+    with contextlib.suppress(FileNotFoundError):  # absent, or pruned (store.caches)
         return cache.read_text(encoding="utf-8")
     bundle: str = vlc.javascript_bundle(None)  # type: ignore[arg-type]  # None: the default
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,7 @@ from scrutiny.sources.police_uk_counts import (
 from scrutiny.sources.police_uk_counts import SCHEME as STREET_SCHEME
 from scrutiny.sources.population import read_population
 from scrutiny.store.crime import RECORDED_CRIME_SCHEMES, CrimeLoad, CrimeSource
+from scrutiny.store.frozen import prune_superseded
 from scrutiny.store.inputs import record_inputs
 from scrutiny.store.warehouse import IngestResult, Warehouse, file_sha256
 
@@ -158,6 +159,9 @@ def ingest_workspace(
         if returns.failures:
             raise returns.failures[0]
         report.results.extend(returns.results)
+    # What no read can reach any more: sources all of whose rows were replaced, frozen by none.
+    with Warehouse(ws.warehouse_path) as wh, wh.transaction() as con:
+        prune_superseded(con, sorted(ws.frozen_path("-").parent.glob("*.json")))
     record_inputs(ws.warehouse_path, ws.input_files(), ws.root)
     return report
 

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from scrutiny.store.crime import PUBLISHED_AREA_UNIT, PUBLISHED_UNIT, UNIT
-from scrutiny.store.superseded import as_of, stored_with_superseded, versioned_tables
+from scrutiny.store.superseded import PREFIX, as_of, stored_with_superseded, versioned_tables
 
 
 class FreezeError(ValueError):
@@ -194,6 +194,7 @@ def use_frozen(con: duckdb.DuckDBPyConnection, freeze: Freeze, path: Path) -> No
     ``frozen_source_ids`` lists the frozen sources' ids."""
     by_sha = _source_ids(con, freeze, path)
     ids = sorted({i for found in by_sha.values() for i in found})
+    _check_not_pruned(con, ids, path)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE frozen_source_ids AS "
         "SELECT unnest(?::INTEGER[]) AS source_id",
@@ -229,6 +230,91 @@ def use_frozen(con: duckdb.DuckDBPyConnection, freeze: Freeze, path: Path) -> No
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {frozen}")
 
 
+#: The (source, replaced by) pairs whose superseded rows :func:`prune_superseded` dropped.
+PRUNED = "pruned_superseded"
+
+
+def prune_superseded(con: duckdb.DuckDBPyConnection, freezes: list[Path]) -> int:
+    """Drop the superseded rows no freeze in ``freezes`` reads, and the replaced sources no
+    freeze uses; the number of rows dropped. The caller holds the transaction.
+
+    Current reads never see a superseded row; a frozen read sees one when its source is frozen
+    and the source that replaced it is not. A freeze made later lists the sources loaded then,
+    the replacing one among them, so only the freezes there are can read a superseded row.
+    What is dropped is recorded (:data:`PRUNED`): a freeze file restored afterwards that would
+    read such rows is refused in one line (:func:`use_frozen`), never read short. Nothing is
+    dropped when a freeze cannot be read; a source some stored row still names is kept."""
+    have = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_catalog = current_database()"
+        ).fetchall()
+    }
+    if f"{PREFIX}sources" not in have:
+        return 0
+    pairs: list[tuple[int, int]] = []
+    try:
+        for n, path in enumerate(freezes):
+            found = _source_ids(con, read_freeze(path), path)
+            pairs += [(n, i) for ids in found.values() for i in ids]
+    except FreezeError:
+        return 0
+    con.execute("CREATE OR REPLACE TEMP TABLE freeze_ids (freeze_no INTEGER, source_id INTEGER)")
+    if pairs:
+        con.executemany("INSERT INTO freeze_ids VALUES (?, ?)", pairs)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {PRUNED} (source INTEGER, replaced_by INTEGER)")
+    read = (
+        "EXISTS (SELECT 1 FROM freeze_ids f WHERE f.source_id = t.source_id AND NOT EXISTS "
+        "(SELECT 1 FROM freeze_ids g "
+        "WHERE g.freeze_no = f.freeze_no AND g.source_id = t.superseded_by))"
+    )
+    named = con.execute(
+        "SELECT DISTINCT table_name FROM information_schema.columns "
+        "WHERE column_name = 'source_id' AND table_schema = 'main' "
+        "AND table_catalog = current_database()"
+    ).fetchall()
+    tables = sorted(str(r[0]) for r in named)
+    dropped = 0
+    for table in (t for t in tables if t.startswith(PREFIX) and t != f"{PREFIX}sources"):
+        con.execute(
+            f"INSERT INTO {PRUNED} SELECT DISTINCT t.source_id, t.superseded_by FROM {table} t "
+            f"WHERE NOT {read} EXCEPT SELECT source, replaced_by FROM {PRUNED}"
+        )
+        gone = con.execute(f"DELETE FROM {table} t WHERE NOT {read}").fetchone()
+        dropped += int(gone[0]) if gone else 0
+    stored = [t for t in tables if not t.startswith(PREFIX) and t != "sources"]
+    used = " UNION ".join(f"SELECT source_id FROM {t}" for t in stored) or "SELECT NULL"
+    con.execute(
+        f"DELETE FROM {PREFIX}sources WHERE source_id NOT IN ({used}) "
+        "AND source_id NOT IN (SELECT source_id FROM freeze_ids)"
+    )
+    con.execute("DROP TABLE freeze_ids")
+    return dropped
+
+
+def _check_not_pruned(con: duckdb.DuckDBPyConnection, ids: list[int], path: Path) -> None:
+    """Refuse a freeze that would read superseded rows :func:`prune_superseded` dropped."""
+    found = con.execute(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main' "
+        "AND table_catalog = current_database()",
+        [PRUNED],
+    ).fetchone()
+    if not found or not ids:
+        return
+    marks = ", ".join("?" * len(ids))
+    lost = con.execute(
+        f"SELECT 1 FROM {PRUNED} WHERE source IN ({marks}) AND replaced_by NOT IN ({marks}) "
+        "LIMIT 1",
+        [*ids, *ids],
+    ).fetchone()
+    if lost:
+        raise FreezeError(
+            f"{path.name}: rows this frozen quarter reads were dropped from the warehouse while "
+            "no freeze file used them; rebuild the warehouse from the sources to read it"
+        )
+
+
 __all__ = [
     "Freeze",
     "FreezeError",
@@ -236,6 +322,7 @@ __all__ = [
     "freeze_of",
     "freeze_warehouse",
     "frozen_sources",
+    "prune_superseded",
     "read_freeze",
     "use_frozen",
 ]

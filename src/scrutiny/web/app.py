@@ -76,14 +76,17 @@ def _warm(site_pages: pages.Pages) -> None:
 
 def area_addresses(data: WorkspaceData) -> list[str]:
     """Every area's page in its latest quarter, as the search page links it (force first,
-    wards last)."""
+    wards last), then each spelled with its quarter, as the map and the area pages link it (a
+    page kept once: :func:`prerender` only has the second address replayed too)."""
     links = Links()
-    return [
-        links.area(level, code)
-        for level in GEO_LEVELS
-        if data.quarters.get(level)
+    levels = [level for level in GEO_LEVELS if data.quarters.get(level)]
+    bare = [links.area(level, code) for level in levels for code in data.areas[level]]
+    spelled = [
+        links.area(level, code, str(data.quarters[level][0]))
+        for level in levels
         for code in data.areas[level]
     ]
+    return bare + spelled
 
 
 def prerender(app: FastAPI, addresses: list[str]) -> int:

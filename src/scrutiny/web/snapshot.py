@@ -6,8 +6,10 @@ each without a query) depend only on the warehouse, the workspace's files and sc
 code. Their whole responses (status, headers, body; with and without gzip) are recorded through
 the real app and kept under ``$SCRUTINY_HOME/cache/pages``, keyed by the size and modification
 time of each of those files, so any change to them is a new key and a stale page is never
-replayed. ``scrutiny ingest`` records them after loading; ``scrutiny serve`` records them once
-its app is built, for the next start.
+replayed. ``scrutiny ingest`` records the home page after loading (a third of the cost of
+recording all three: the area and crime pages each need figures the home page does not);
+``scrutiny serve`` records every one of them the snapshot lacks once its app is built, for the
+next start.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import scrutiny
 from scrutiny.config.workspace import Workspace, data_home
+from scrutiny.store.caches import prune_caches
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
@@ -133,7 +136,8 @@ def save(found: str, snapshot: Snapshot) -> None:
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, target)
     except OSError:
-        pass
+        return
+    prune_caches()  # a new key each time the files change: the caches must not only grow
 
 
 async def ask(app: ASGIApp, accept_gzip: bool, path: str = PATH, query: str = "") -> Answer:
@@ -172,13 +176,12 @@ async def ask(app: ASGIApp, accept_gzip: bool, path: str = PATH, query: str = ""
     return Answer(int(start["status"]), list(start.get("headers", [])), b"".join(body))
 
 
-def record(app: ASGIApp) -> Snapshot | None:
-    """The app's pages as they answer now: those that answer 200 (None unless the home page
-    does)."""
+def record(app: ASGIApp, paths: tuple[str, ...] = PATHS) -> Snapshot:
+    """The app's pages at ``paths`` as they answer now: those that answer 200."""
 
     async def every() -> Snapshot:
         found = {}
-        for path in PATHS:
+        for path in paths:
             page = Page(await ask(app, False, path), await ask(app, True, path))
             if page.plain.status == 200 and page.gzipped.status == 200:
                 found[path] = page
@@ -186,29 +189,32 @@ def record(app: ASGIApp) -> Snapshot | None:
 
     # A thread of its own: asyncio.run refuses to start inside a running event loop.
     with ThreadPoolExecutor(1) as pool:
-        found = pool.submit(asyncio.run, every()).result()
-    return found if PATH in found else None
+        return pool.submit(asyncio.run, every()).result()
 
 
-def keep(ws: Workspace, app: ASGIApp, before: str) -> None:
-    """Record the pages of ``app`` (built over ``ws`` when its key was ``before``), unless
-    they are recorded already or the files changed meanwhile."""
-    if load(ws, before) is not None:
+def keep(ws: Workspace, app: ASGIApp, before: str, paths: tuple[str, ...] = PATHS) -> None:
+    """Record the pages at ``paths`` of ``app`` (built over ``ws`` when its key was
+    ``before``) that are not recorded yet, unless the files changed meanwhile."""
+    have = load(ws, before) or {}
+    missing = tuple(p for p in paths if p not in have)
+    if not missing:
         return
-    found = record(app)
-    if found is not None and key(ws) == before:
+    found = have | record(app, missing)
+    if PATH in found and key(ws) == before:  # a snapshot without the home page is not kept
         save(before, found)
 
 
-def warm(ws: Workspace) -> None:
-    """Record the pages of ``ws`` unless they are recorded for the warehouse as it is."""
+def warm(ws: Workspace, paths: tuple[str, ...] = (PATH,)) -> None:
+    """Record the pages at ``paths`` (default: the home page, as ``scrutiny ingest`` does)
+    unless they are recorded for the warehouse as it is."""
     before = key(ws)
-    if load(ws, before) is not None:
+    have = load(ws, before) or {}
+    if all(p in have for p in paths):
         return
     from scrutiny.web.app import create_app
 
     app = create_app(ws)
     try:
-        keep(ws, app, before)
+        keep(ws, app, before, paths)
     finally:
         app.state.data.close()
