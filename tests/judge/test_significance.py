@@ -57,6 +57,23 @@ def test_score_interval_inverts_the_score_test(y1: int, y0: int, e1: float, e0: 
 
 
 @pytest.mark.parametrize(("y1", "y0", "e1", "e0"), RATE_CASES)
+def test_score_interval_is_the_exact_root_and_agrees_with_statsmodels(
+    y1: int, y0: int, e1: float, e0: float
+) -> None:
+    """The closed-form interval solves z(R) = ±1.96 to rounding error, and statsmodels'
+    numerical inversion (a Nelder-Mead search) lands within its own tolerance of it."""
+    from statsmodels.stats.rates import confint_poisson_2indep
+
+    r = rate_ratio(y1, y0, exposure_now=e1, exposure_before=e0)
+    assert r.interval is not None
+    low, high = r.interval
+    assert score_z(y1, y0, e1, e0, low) == pytest.approx(Z95, rel=1e-9)
+    assert score_z(y1, y0, e1, e0, high) == pytest.approx(-Z95, rel=1e-9)
+    found = confint_poisson_2indep(y1, e1, y0, e0, method="score", compare="ratio")
+    assert (low, high) == pytest.approx(tuple(float(x) for x in found), rel=1e-5)
+
+
+@pytest.mark.parametrize(("y1", "y0", "e1", "e0"), RATE_CASES)
 def test_exact_conditional_matches_scipy_binomtest(y1: int, y0: int, e1: float, e0: float) -> None:
     r = rate_ratio(y1, y0, exposure_now=e1, exposure_before=e0, method="exact-cond")
     test = stats.binomtest(y1, y1 + y0, e1 / (e1 + e0))

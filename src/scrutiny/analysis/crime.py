@@ -86,8 +86,7 @@ def subject(category: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _test(now: int, before: int, interval: bool = True) -> RateRatio:
-    # The interval (a numerical inversion of the test) costs ~20 ms; a page ranking hundreds
-    # of areas needs only the verdict.
+    # A page ranking hundreds of areas needs only the verdict, not the interval.
     return rate_ratio(now, before, alpha=ALPHA, interval=interval)
 
 

@@ -203,11 +203,11 @@ def _jobs(data: WorkspaceData, content: ReportContent, pages: Pages, w: _Writer)
     every = list(data.categories.values())
     for sel in every:
         for level in (lv for lv in data.quarters if q in data.quarters[lv]):
-            rows = partial(_measures, data, every, sel.name, level, q)
+            rows = _Shared(partial(_measures, data, every, sel.name, level, q))
             file(f"data/crime/{level}/{slug(sel.name)}.csv", _csv(rows))
             file(f"data/crime/{level}/{slug(sel.name)}.json", _json(rows))
     for name in data.tables:
-        table = partial(api.return_table, data, name)
+        table = _Shared(partial(api.return_table, data, name))
         file(f"data/tables/{name}.csv", _csv(table))
         file(f"data/tables/{name}.json", _json(table))
     if not data.ws.config.settings.suppress_below:
@@ -244,7 +244,7 @@ def _archive(
     # Level by level, so one level's rows are in memory at a time.
     for level in GEO_LEVELS:
         for q in data.quarters[level]:
-            rows = partial(archive.table, level, q)
+            rows = _Shared(partial(archive.table, level, q))
             file(f"data/quarters/{q}/{level}.csv", _csv(rows))
             file(f"data/quarters/{q}/{level}.json", _json_table(rows))
 
@@ -296,6 +296,22 @@ def _measures(
     and series at ``level`` (a no-op once cached): not two queries per category."""
     data.prefetch(every, level, q)
     return api.measures_table(data, category, level, q)
+
+
+class _Shared:
+    """A table two files are written from (its CSV and its JSON), made once: the last of its
+    ``uses`` takes it and lets it go, so one table at a time is held."""
+
+    def __init__(self, make: Callable[[], api.Rows], uses: int = 2):
+        self.make = make
+        self.left = uses
+        self.rows: api.Rows | None = None
+
+    def __call__(self) -> api.Rows:
+        rows = self.rows if self.rows is not None else self.make()
+        self.left -= 1
+        self.rows = rows if self.left > 0 else None
+        return rows
 
 
 def _write_page(w: _Writer, path: str, render: Callable[[StaticLinks], str]) -> None:
