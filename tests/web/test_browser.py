@@ -411,5 +411,7 @@ def test_phone_tables_stack_and_chart_labels_stay_on_screen(browser: Any, live_u
         "ts => Math.max(...ts.filter(t => t.textContent)"
         ".map(t => t.getBoundingClientRect().right))",
     )
-    assert right <= 390
+    # Inside the chart's own box (it clips what runs past it), the highest bar's figure too.
+    edge = page.eval_on_selector("figure.chart .chart-vega", "e => e.getBoundingClientRect().right")
+    assert right <= min(edge, 390)
     context.close()

@@ -540,5 +540,16 @@ def test_home_says_not_published_for_a_category_with_no_figure(client: TestClien
     assert row, "no Domestic Burglary row on the home page"
     cells = re.findall(r"<td class=\"num\"[^>]*>(.*?)</td>", row.group(1))
     assert cells == ["not published"] * 4
+    # Its monthly series ended with the old scheme: no pattern is read into this quarter.
+    spc = re.search(r'data-label="SPC reading \(monthly\)">(.*?)</td>', row.group(1))
+    assert spc and "No monthly figures since December 2023" in spc.group(1)
+    assert "<svg" not in spc.group(1)
+    table = re.search(
+        r'<table id="spc-table".*?</table>',
+        client.get("/compare?category=domestic-burglary").text,
+        re.S,
+    )
+    assert table and "Common cause" not in table[0]
+    assert table[0].count("No monthly figures since December 2023") >= 32
     robbery = re.search(r">Robbery of Personal Property</a></th>(.*?)</tr>", html)
     assert robbery and "not published" not in robbery.group(1)

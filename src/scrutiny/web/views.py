@@ -9,6 +9,7 @@ small-count suppression.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -236,6 +237,14 @@ def _months(
     return rows
 
 
+def ended_before(months: Sequence[date], quarter: Quarter) -> str:
+    """What to say of a monthly series that stops before ``quarter`` ends (a category the
+    publisher dropped): its pattern is history, not a reading of the quarter ("" otherwise)."""
+    if months and months[-1] < quarter.last_month:
+        return f"No monthly figures since {months[-1]:%B %Y}"
+    return ""
+
+
 def spc_icon(spc: SpcResult) -> tuple[str, str]:
     icon = spc.variation_icon
     if icon is None:
@@ -266,6 +275,9 @@ def explorer(
     r12 = hide.count(published["r12"])
     rate = number(published.get("r12_rate_per_1000")) if r12.value is not None else None
     icon_svg, icon_text = ("", WITHHELD_READING) if withheld else spc_icon(spc)
+    stale = ended_before(months, quarter)
+    if stale:
+        icon_svg, icon_text = "", stale
     frame = data.raw_measures(sel, level, quarter)
     spec = charts.spc_spec(
         [
@@ -317,7 +329,13 @@ def explorer(
         rate=rate,
         comparisons=rows,
         sentences=_sentences(data, sel, area, analysis, rows, bool(withheld)),
-        spc_summary=analysis.pattern.text if analysis.pattern and not withheld else "",
+        spc_summary=(
+            icon_text
+            if stale
+            else analysis.pattern.text
+            if analysis.pattern and not withheld
+            else ""
+        ),
         spc_icon_svg=icon_svg,
         spc_icon_text=icon_text,
         months=month_rows,
@@ -452,8 +470,11 @@ def _ranked(
     significant = analysis.comparison(comparator).significant if change is not None else None
     spc = analysis.pattern.spc if analysis.pattern else data.spc(sel, level, area.code, quarter)[0]
     latest = spc.latest
+    stale = ended_before(data.spc(sel, level, area.code, quarter)[1], quarter)
     if withheld_months(data, sel, level, area, quarter):
         status, (icon_svg, icon_text) = WITHHELD_READING, ("", WITHHELD_READING)
+    elif stale:
+        status, (icon_svg, icon_text) = reading_of(None), ("", stale)
     else:
         status, (icon_svg, icon_text) = (
             reading_of(latest.verdict if latest else None),

@@ -28,13 +28,22 @@
         // (its colour and the legend, one column, give the reading; the page's text names the
         // measure, and the table beside the chart has every reading in words).
         // The legend sits under the plot, right of the area names: its labels get what is left.
-        var names = 0;
+        var names = 0, longest = 0, chars = 0;
         (spec.data.values || []).forEach(function (v) {
           v.label = String(v.label).split(" (")[0];
           names = Math.max(names, String(v.area).length);
+          longest = Math.max(longest, Number(v.value) || 0);
+          chars = Math.max(chars, v.label.length);
         });
+        // The longest bar's label is drawn past its end: leave it room inside the plot, or the
+        // figure of the highest area is cut off at the page's edge.
+        var plot = Math.max(80, figure.clientWidth - Math.min(names * 6.2 + 8, 260) - 16);
+        var room = Math.min(plot - 40, chars * 6.5 + 10);
         (spec.layer || []).forEach(function (layer) {
           var enc = layer.encoding || {};
+          if (enc.x && enc.x.scale && longest > 0) {
+            enc.x.scale.domainMax = Math.max(enc.x.scale.domainMax || 0, longest * plot / (plot - room));
+          }
           if (enc.x && enc.x.title) { enc.x.title = null; }
           if (enc.color && enc.color.legend) {
             enc.color.legend.columns = 1;
