@@ -553,3 +553,12 @@ def test_home_says_not_published_for_a_category_with_no_figure(client: TestClien
     assert table[0].count("No monthly figures since December 2023") >= 32
     robbery = re.search(r">Robbery of Personal Property</a></th>(.*?)</tr>", html)
     assert robbery and "not published" not in robbery.group(1)
+
+
+def test_search_names_a_place_on_the_map_whose_figures_are_not_here(client: TestClient) -> None:
+    html = client.get("/search?q=city of london").text
+    found = re.search(r'<p id="search-outside">(.*?)</p>', html)
+    assert found and unescape(found[1]) == (
+        "City of London: on the map, but not in Metropolitan Police Service's data."
+    )
+    assert 'id="search-outside"' not in client.get("/search?q=nowhere at all").text

@@ -740,6 +740,10 @@ class Pages:
             q=text,
             results=results,
             groups=groups,
+            # A place on the map whose figures are not here is named, not "no such area".
+            outside=[
+                n for n in views.outside_places(self.data) if text and name_key(text) in name_key(n)
+            ],
         )
 
     def static_categories(self, current: Selection) -> list[Selection]:

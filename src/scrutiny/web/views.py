@@ -945,6 +945,17 @@ class MapView:
         )
 
 
+def outside_places(data: WorkspaceData) -> list[str]:
+    """Names of places the workspace's outlines draw but whose figures it does not hold."""
+    found = {
+        shape.name
+        for level in MAP_LEVELS
+        if shapes(data, level)
+        for shape in boundaries(data, level).unmatched(data.areas[level].values()).values()
+    }
+    return sorted(found)
+
+
 def _picker_level(data: WorkspaceData, level: str) -> str:
     """The level above ``level`` when it has outlines of more than one area to pick from
     (ward → borough), else ""."""
