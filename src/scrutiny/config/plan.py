@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scrutiny.config import yamlfile
 from scrutiny.config.periods import Quarter
@@ -141,19 +141,13 @@ class Plan(_Strict):
 
 def load_plan(path: Path | str) -> Plan:
     """Read and validate one plan file; errors are one line naming the file and the key."""
-    file = Path(path)
-    if not file.is_file():
-        raise PlanError(f"{file}: no plan file")
-    try:
-        data = yamlfile.load(file)
-    except yamlfile.YamlError as exc:
-        raise PlanError(str(exc)) from None
-    if not isinstance(data, dict):
-        raise PlanError(f"{file.name}: expected a mapping (title, priorities, …) at the top level")
-    try:
-        return Plan.model_validate(data)
-    except ValidationError as exc:
-        raise PlanError(yamlfile.validation_problems(file.name, exc)) from None
+    return yamlfile.read_yaml_mapping(
+        Path(path),
+        Plan,
+        PlanError,
+        expected="a mapping (title, priorities, …)",
+        missing="no plan file",
+    )
 
 
 def load_plans(path: Path | str) -> list[Plan]:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from scrutiny.config import yamlfile
 
@@ -177,20 +177,13 @@ def load_definition(path: Path | None) -> ReportDefinition:
     """The definition in ``path``; the neutral default when there is none."""
     if path is None:
         return ReportDefinition()
-    if not path.exists():
-        raise DefinitionError(f"{path}: no report definition (expected {REPORT_FILE})")
-    try:
-        data = yamlfile.load(path)
-    except yamlfile.YamlError as exc:
-        raise DefinitionError(str(exc)) from None
-    if data is None:
-        return ReportDefinition()
-    if not isinstance(data, dict):
-        raise DefinitionError(f"{path.name}: expected a mapping at the top level")
-    try:
-        return ReportDefinition.model_validate(data)
-    except ValidationError as exc:
-        raise DefinitionError(yamlfile.validation_problems(path.name, exc)) from None
+    return yamlfile.read_yaml_mapping(
+        path,
+        ReportDefinition,
+        DefinitionError,
+        missing=f"no report definition (expected {REPORT_FILE})",
+        empty=True,
+    )
 
 
 def json_schema() -> dict[str, Any]:

@@ -16,7 +16,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -357,18 +356,11 @@ class Workspace:
 
 def _validated(file: Path) -> WorkspaceConfig:
     """The workspace file read strictly and validated; every problem one line."""
-    from scrutiny.config import yamlfile
+    from scrutiny.config.yamlfile import read_yaml_mapping
 
-    try:
-        data = yamlfile.parse(yamlfile.read_text(file), str(file))
-    except yamlfile.YamlError as exc:
-        raise WorkspaceError(str(exc)) from None
-    if not isinstance(data, dict):
-        raise WorkspaceError(f"{file}: expected a mapping of settings at the top level")
-    try:
-        return WorkspaceConfig.model_validate(data)
-    except ValidationError as exc:
-        raise WorkspaceError(yamlfile.validation_problems(file.name, exc)) from None
+    return read_yaml_mapping(
+        file, WorkspaceConfig, WorkspaceError, expected="a mapping of settings", name=str(file)
+    )
 
 
 def data_home() -> Path:

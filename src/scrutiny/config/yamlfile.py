@@ -8,13 +8,16 @@ binary file as a string. Here each of those is one line naming the file, line an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
+
+    M = TypeVar("M", bound=BaseModel)
 
 #: Nesting deeper than this is no configuration a person wrote.
 MAX_DEPTH = 100
@@ -136,9 +139,38 @@ def compose(text: str, name: str) -> yaml.Node | None:
     return node
 
 
-def load(path: Path) -> Any:
-    """Read and parse ``path``; every problem is a :class:`YamlError` naming the file."""
-    return parse(read_text(path), path.name)
+def read_yaml_mapping(
+    path: Path,
+    model: type[M],
+    error: Callable[[str], Exception],
+    *,
+    expected: str = "a mapping",
+    name: str | None = None,
+    missing: str | None = None,
+    empty: bool = False,
+) -> M:
+    """A configuration file people edit, read strictly, expected to hold ``expected`` (a
+    mapping) at the top level and validated as ``model``. Every problem is raised as
+    ``error`` with one line: the file (``name``, default its name), the line or key path, what
+    was expected. ``missing``: what to say when there is no such file; ``empty``: an empty file
+    is an empty mapping."""
+    from pydantic import ValidationError
+
+    shown = name or path.name
+    if missing is not None and not path.is_file():
+        raise error(f"{path}: {missing}")
+    try:
+        data = parse(read_text(path), shown)
+    except YamlError as exc:
+        raise error(str(exc)) from None
+    if data is None and empty:
+        data = {}
+    if not isinstance(data, dict):
+        raise error(f"{shown}: expected {expected} at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(validation_problems(path.name, exc)) from None
 
 
 def validation_problems(name: str, exc: ValidationError) -> str:
