@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from scrutiny.analysis.explain import explain
+from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.judge.spc import VariationIcon
+
+Q1 = Quarter.parse("2023-24Q1")
 
 # (category, published wording on Q4 2022-23, on Q1 2022-23, against pre-pandemic) —
 # seed 001 lines 684-700 ("remained stable on Q4 (-1%) and above Q1 22-23 with an increase…").
@@ -35,7 +38,7 @@ R12_THEMES = [
 def test_quarter_sentence_directions_agree_with_seed(
     demo_ws: Workspace, category: str, on_q4: str, on_last_year: str, baseline: str
 ) -> None:
-    sentence = explain(demo_ws, category, "2023-24Q1").quarter_sentence
+    sentence = explain(demo_ws, category, Q1).quarter_sentence
     first, _, rest = sentence.partition(" on Q4 2022-23")
     assert first.endswith(on_q4), sentence
     assert f"{on_last_year} on Q1 2022-23" in rest, sentence
@@ -46,14 +49,14 @@ def test_quarter_sentence_directions_agree_with_seed(
 def test_r12_sentence_directions_agree_with_seed(
     demo_ws: Workspace, category: str, on_previous: str, baseline: str | None
 ) -> None:
-    sentence = explain(demo_ws, category, "2023-24Q1").r12_sentence
+    sentence = explain(demo_ws, category, Q1).r12_sentence
     assert sentence.startswith(f"{category} {on_previous} in the 12 months to June 2023"), sentence
     if baseline:
         assert f"is {baseline} pre-pandemic levels" in sentence
 
 
 def test_the_target_sentence_word_for_word(demo_ws: Workspace) -> None:
-    ex = explain(demo_ws, "Theft from the Person", "2023-24Q1")
+    ex = explain(demo_ws, "Theft from the Person", Q1)
     assert ex.quarter_sentence == (
         "Theft from the Person offences in Q1 2023-24 remained stable on Q4 2022-23 (−1%) and "
         "increased on Q1 2022-23 (+22%); levels are above pre-pandemic volumes (+24%)."
@@ -61,7 +64,7 @@ def test_the_target_sentence_word_for_word(demo_ws: Workspace) -> None:
 
 
 def test_explanation_carries_significance_and_spc(demo_ws: Workspace) -> None:
-    ex = explain(demo_ws, "Theft from the Person", "2023-24Q1")
+    ex = explain(demo_ws, "Theft from the Person", Q1)
     by_label = {c.label: c for c in ex.comparisons}
     assert by_label["Q4 2022-23"].test is not None
     assert not by_label["Q4 2022-23"].test.significant  # −1.1% on ~17,000 offences
@@ -74,7 +77,7 @@ def test_explanation_carries_significance_and_spc(demo_ws: Workspace) -> None:
 
 
 def test_borough_explanation(demo_ws: Workspace) -> None:
-    ex = explain(demo_ws, "Violence with Injury", "2023-24Q1", area="Westminster")
+    ex = explain(demo_ws, "Violence with Injury", Q1, area="Westminster")
     assert ex.area_name == "Westminster"
     assert ex.pattern is not None
     assert ex.pattern.spc.variation_icon in set(VariationIcon)

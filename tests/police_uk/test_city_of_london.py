@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from scrutiny.analysis.explain import explain
 from scrutiny.cli import app
+from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.measures.summary import crime_summary
 from scrutiny.sources.police_uk_counts import ANTI_SOCIAL_BEHAVIOUR, CRIME_TYPES, POSITIVE_OUTCOMES
@@ -99,7 +100,7 @@ def test_crime_command_works_with_no_category_and_with_all(city_ws: Workspace, q
 
 @pytest.mark.parametrize("quarter", list(QUARTERS))
 def test_explain_works(city_ws: Workspace, offences, quarter: str) -> None:
-    ex = explain(city_ws, "All crime", quarter)
+    ex = explain(city_ws, "All crime", Quarter.parse(quarter))
     months = months_of(QUARTERS[quarter], 3)
     assert ex.quarter_volume == _sum(offences, months) - _sum(
         offences, months, crime_type=ANTI_SOCIAL_BEHAVIOUR

@@ -838,7 +838,8 @@ class WorkspaceData:
 
         def compute() -> CrimeAnalysis:
             frame = (self.measures if published else self.raw_measures)(sel, level, quarter)
-            row = {**row_of(frame, area.code), "category": sel.name, "area_name": area.name}
+            row = {**row_of(frame, area.code), "category": sel.name}
+            row |= {"area_code": area.code, "area_name": area.name}
             found = Pattern(*self.spc(sel, level, area.code, quarter)) if pattern else None
             return analyse(self.ws, quarter, row, found, level=area.level, intervals=intervals)
 

@@ -72,6 +72,14 @@ WorkspaceOpt = Annotated[
 ]
 
 
+QuarterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quarter", "-q", help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)"
+    ),
+]
+
+
 class Format(StrEnum):
     table = "table"
     csv = "csv"

@@ -14,11 +14,13 @@ import typer
 from scrutiny import __version__
 from scrutiny.cli.common import (
     Format,
+    QuarterOpt,
     WorkspaceOpt,
     console,
     err,
     fail,
     load,
+    quarter_of,
     ready_to_read,
     run_ingest,
 )
@@ -76,10 +78,7 @@ def ingest(
 
 @app.command()
 def crime(
-    quarter: Annotated[
-        str | None,
-        typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)"),
-    ] = None,
+    quarter: QuarterOpt = None,
     category: Annotated[
         list[str] | None,
         typer.Option("--category", "-c", help="Category or named group; repeat for more; 'all'"),
@@ -233,7 +232,7 @@ def explain(
         str | None,
         typer.Option("--measure", "-m", help="Category or named group (default: the headline)"),
     ] = None,
-    quarter: Annotated[str | None, typer.Option(help="Financial quarter, e.g. 2023-24Q1")] = None,
+    quarter: QuarterOpt = None,
     area: Annotated[
         str | None, typer.Option("--area", "-a", help="Borough (default: force)")
     ] = None,
@@ -245,14 +244,11 @@ def explain(
     generated sentences for one measure."""
     from scrutiny.analysis.crime import CONFIDENCE_TEXT
     from scrutiny.analysis.explain import explain as explain_measure
-    from scrutiny.measures.summary import headline_category
 
     ws = load(workspace)
     ready_to_read(ws, quiet=fmt != Format.table)
     try:
-        ex = explain_measure(
-            ws, measure or headline_category(ws), quarter, area, by if area else "force"
-        )
+        ex = explain_measure(ws, measure, quarter_of(quarter), area, by if area else "force")
     except ValueError as exc:
         raise fail(str(exc)) from None
     if fmt == Format.json:

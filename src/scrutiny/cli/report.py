@@ -13,10 +13,15 @@ from typing import Annotated
 
 import typer
 
-from scrutiny.cli.common import lazy_console, ready_to_read
-
-console = lazy_console(off_terminal_width=200)
-err = lazy_console(stderr=True)
+from scrutiny.cli.common import (
+    Format,
+    FormatOpt,
+    QuarterOpt,
+    WorkspaceOpt,
+    console,
+    err,
+    ready_to_read,
+)
 
 
 class ReportEdition(StrEnum):
@@ -31,10 +36,7 @@ class ReportFormat(StrEnum):
 
 
 def report(
-    quarter: Annotated[
-        str | None,
-        typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)"),
-    ] = None,
+    quarter: QuarterOpt = None,
     fmt: Annotated[
         ReportFormat,
         typer.Option("--format", "-f", help="current (seed 001), objectives (seed 000), annual"),
@@ -66,10 +68,7 @@ def report(
             "frozen publications",
         ),
     ] = False,
-    workspace: Annotated[
-        Path | None,
-        typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
-    ] = None,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Build the quarter's report: one self-contained HTML file (works offline) and a PDF."""
     from scrutiny.config.plan import PlanError
@@ -106,10 +105,7 @@ def freeze(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace an existing freeze of the quarter")
     ] = False,
-    workspace: Annotated[
-        Path | None,
-        typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
-    ] = None,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Record which publication of every source the quarter's report uses (frozen/QUARTER.json
     in the workspace): later builds of the quarter read crime as those publications gave it,
@@ -141,27 +137,13 @@ def freeze(
     )
 
 
-class ListFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
 def commentary(
-    quarter: Annotated[
-        str | None,
-        typer.Option(help="Financial quarter, e.g. 2023-24Q1 (default: the workspace's)"),
-    ] = None,
+    quarter: QuarterOpt = None,
     empty: Annotated[
         bool, typer.Option("--empty/--all", help="Only the sections with no commentary yet")
     ] = True,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format")] = (
-        ListFormat.table
-    ),
-    workspace: Annotated[
-        Path | None,
-        typer.Option("--workspace", "-w", help="Workspace folder (default: the shipped demo)"),
-    ] = None,
+    fmt: FormatOpt = Format.table,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """The report's sections and their commentary (the commentary return): empty, draft or
     approved. A `place` here is what a commentary row names."""
@@ -181,9 +163,9 @@ def commentary(
         raise typer.Exit(code=1) from None
     if empty:
         rows = [r for r in rows if r["state"] in ("empty", "unplaced")]
-    if fmt == ListFormat.json:
+    if fmt == Format.json:
         typer.echo(json.dumps(rows, indent=2))
-    elif fmt == ListFormat.csv:
+    elif fmt == Format.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=["place", "title", "state", "author"])
         writer.writeheader()
         writer.writerows(rows)

@@ -15,6 +15,7 @@ import typer
 from scrutiny.cli.common import (
     Format,
     FormatOpt,
+    QuarterOpt,
     WorkspaceOpt,
     console,
     emit,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from scrutiny.returns.ratings import RatedRow
 
 app = typer.Typer(help="The plan, quarterly returns and their ratings.", no_args_is_help=True)
-QuarterOpt = Annotated[str | None, typer.Option("--quarter", "-q", help="e.g. 2023-24Q1")]
 
 
 def _print_errors(failures: list[ReturnError]) -> None:
@@ -49,7 +49,10 @@ def template(
     ],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File or folder to write")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Write an Excel workbook")] = False,
-    quarter: QuarterOpt = None,
+    quarter: Annotated[
+        str | None,
+        typer.Option("--quarter", "-q", help="Financial quarter in the file name, e.g. 2023-24Q1"),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file")] = False,
 ) -> None:
     """Write a blank return of KIND: its header and one example row."""

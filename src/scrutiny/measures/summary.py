@@ -12,7 +12,6 @@ import pandas as pd
 
 from scrutiny.config.periods import Quarter
 from scrutiny.config.workspace import Workspace
-from scrutiny.measures.categories import default_names
 from scrutiny.measures.crime import CrimeQuery, available_selections, crime_measures
 from scrutiny.measures.crime_table import CAVEAT as CAVEAT
 from scrutiny.measures.crime_table import (
@@ -45,20 +44,6 @@ class CrimeSummary:
 
 def connect(ws: Workspace) -> ibis.BaseBackend:
     return ibis.duckdb.connect(str(ws.warehouse_path), read_only=True)
-
-
-def headline_category(ws: Workspace) -> str:
-    """The first category the workspace shows by default (its headline, else its first group,
-    else the total of recorded crime)."""
-    con = connect(ws)
-    try:
-        available = available_selections(con, groups_of(ws))
-    finally:
-        con.disconnect()
-    names = default_names(ws.config.settings.headline_categories, available)
-    if not names:
-        raise ValueError("no crime figures in the warehouse yet; run `scrutiny ingest`")
-    return names[0]
 
 
 def crime_summary(
