@@ -67,8 +67,10 @@ def live_url(web_app: FastAPI) -> Iterator[str]:
     thread.join(10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Playwright's sync API runs an event loop on this thread while it is open: closed with
+    this module, so later tests can run their own (asyncio.run refuses inside a running loop)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
