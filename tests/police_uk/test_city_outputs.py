@@ -141,6 +141,7 @@ def test_ward_pages_say_their_figures_are_a_best_fit_and_the_data_page_names_rea
     page = client.get("/data").text
     table = re.search(r'<table id="crime-downloads">.*?</table>', page, re.S)
     assert table and '<th scope="col">BCU</th>' not in table[0]  # the City has no BCUs
+    assert 'id="return-downloads"' not in page  # no returns loaded: no empty files offered
     examples = re.findall(r"<code>(/api/crime/[^<]+)</code>", page)
     assert len(examples) == 2
     for example in examples:

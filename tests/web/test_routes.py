@@ -562,3 +562,11 @@ def test_search_names_a_place_on_the_map_whose_figures_are_not_here(client: Test
         "City of London: on the map, but not in Metropolitan Police Service's data."
     )
     assert 'id="search-outside"' not in client.get("/search?q=nowhere at all").text
+
+
+def test_the_data_page_offers_every_loaded_return(client: TestClient) -> None:
+    listed = re.search(r'<table id="return-downloads">.*?</table>', client.get("/data").text, re.S)
+    assert listed
+    for name in client.get("/api/tables").json()["tables"]:
+        rows = client.get(f"/api/tables/{name}").json()["rows"]
+        assert (f">{name}.csv<" in listed[0]) == bool(rows), name

@@ -856,7 +856,8 @@ class Pages:
             # The API's examples name a category and an area this workspace has.
             example_category=slug(self.data.headline[0].name),
             example_area=_default_area(self.data, "borough").code,
-            tables=list(self.data.tables),
+            # Returns the workspace has loaded (a table with no row would download empty).
+            tables=[t for t in self.data.tables if not self.data.return_rows(t).empty],
             report_downloads=self.content.all_downloads(),
             unavailable=self.content.unavailable,
         )
