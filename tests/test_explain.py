@@ -82,3 +82,19 @@ def test_borough_explanation(demo_ws: Workspace) -> None:
     assert ex.pattern is not None
     assert ex.pattern.spc.variation_icon in set(VariationIcon)
     assert "in Westminster" in ex.quarter_sentence and "in Westminster" in ex.r12_sentence
+
+
+def test_explain_at_a_level_the_area_table_does_not_hold(demo_ws: Workspace) -> None:
+    """Safer neighbourhood teams are named only by the knife-crime figures: explain finds a
+    team there and judges the same count `scrutiny crime --by snt` gives."""
+    from scrutiny.measures.summary import crime_summary
+
+    row = crime_summary(demo_ws, "2023-24Q1", ["Knife Crime"], "snt").records()[0]
+    ex = explain(demo_ws, "Knife Crime", Q1, area=str(row["area_code"]), level="snt")
+    assert (ex.area_code, ex.area_name) == (row["area_code"], row["area_name"])
+    assert ex.quarter_volume == row["quarter"]
+
+
+def test_an_ambiguous_area_name_is_refused(demo_ws: Workspace) -> None:
+    with pytest.raises(ValueError, match=r"2 areas of level ward are called Abbey \(E05"):
+        explain(demo_ws, "Total Notifiable Offences", Quarter.parse("2024-25Q2"), "Abbey", "ward")

@@ -18,13 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from scrutiny.store.engine import Connection
+from scrutiny.store.engine import Connection, engine
 
 
 def connect_read_only(path: Path) -> Connection:
-    return duckdb.connect(str(path), read_only=True)
+    """A read-only connection that runs SQL: the engine alone, not duckdb's Python layer."""
+    return engine.connect(str(path), read_only=True)
 
 
 def schema_version(con: Connection) -> str:

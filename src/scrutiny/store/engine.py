@@ -11,12 +11,18 @@ from __future__ import annotations
 import re
 import threading
 
-import duckdb
+# The engine itself, without the Python layer `import duckdb` adds over it (the relational API:
+# read_csv, from_arrow, …), which costs a read command about 80 ms of its start. Code using
+# that API imports `duckdb`, which completes the connection class in place.
+try:
+    import _duckdb as engine  # duckdb ≥ 1.4 ships its extension as a module of its own
+except ImportError:  # pragma: no cover - older duckdb
+    import duckdb as engine  # type: ignore[no-redef]
 
 #: A connection to the warehouse (or a scratch database).
-Connection = duckdb.DuckDBPyConnection
+Connection = engine.DuckDBPyConnection
 #: Any error the engine raises (a locked or damaged file, bad SQL, a file it cannot read).
-DatabaseError = duckdb.Error
+DatabaseError = engine.Error
 
 _scratch = threading.local()
 
@@ -26,6 +32,8 @@ def scratch_connection() -> Connection:
     ~25 ms (more than reading a typical monthly file) and connections are not thread-safe."""
     con: Connection | None = getattr(_scratch, "con", None)
     if con is None:
+        import duckdb  # readers use the relational API (read_csv)
+
         con = duckdb.connect()
         con.execute("SET TimeZone = 'UTC'")  # offsets in the data decide, never this machine
         _scratch.con = con
