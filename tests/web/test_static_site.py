@@ -43,7 +43,22 @@ def _parse(path: Path) -> _Links:
 
 @pytest.fixture(scope="session")
 def site(web_ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
-    return build_site(web_ws, tmp_path_factory.mktemp("site") / "out", [CATEGORY])
+    # Two workers: the open data and the archive are written by processes of their own.
+    return build_site(web_ws, tmp_path_factory.mktemp("site") / "out", [CATEGORY], workers=2)
+
+
+def test_helper_processes_write_what_one_process_writes(
+    site: SiteReport, web_ws: Workspace, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    alone = build_site(web_ws, tmp_path_factory.mktemp("alone") / "out", [CATEGORY], workers=1)
+    assert (alone.pages, alone.files) == (site.pages, site.files)
+    assert any(name.startswith("data/quarters/") for name in site.files)  # the archive is in
+    names = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*") if p.is_file())
+    assert names == sorted(
+        p.relative_to(alone.out).as_posix() for p in alone.out.rglob("*") if p.is_file()
+    )
+    for name in names:
+        assert (site.out / name).read_bytes() == (alone.out / name).read_bytes(), name
 
 
 def test_every_internal_link_resolves(site: SiteReport) -> None:

@@ -13,7 +13,11 @@ per level by :mod:`scrutiny.analysis.history`.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 import shutil
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -70,38 +74,153 @@ def build_site(
     progress: Progress | None = None,
     *,
     force: bool = False,
+    workers: int | None = None,
 ) -> SiteReport:
     """Write the static site of ``ws`` into ``out``.
 
     ``out`` must be new, empty or an earlier site (see :mod:`scrutiny.outputs`: only files
     scrutiny wrote are ever replaced or removed; ``force`` allows a folder holding other files).
     ``categories`` limits the crime pages (default: the workspace's headline categories).
+
+    With more than one of ``workers`` (default: the machine's CPUs), the open data and the
+    archive are each written by a process of their own beside this one (:func:`_write_apart`:
+    its own read-only facade, so no connection crosses processes); every file is the same
+    bytes as one process writes (a test compares them).
     """
     folder = Path(out)
+    data, content, pages, writer = _open(ws, folder, categories)
+    helpers: list[_Helper] = []
+    try:
+        jobs = _jobs(data, content, pages, writer)
+        planned = [job.name for job in jobs] + _asset_names()
+        target = OutputFolder.prepare(
+            folder, planned, force=force, prune=True, protected=protected_paths(ws)
+        )
+        apart = APART if (workers or os.cpu_count() or 1) > 1 else ()
+        helpers = [_Helper(ws, folder, categories, section) for section in apart]
+        done = 0
+        for job in jobs:
+            if job.section in apart:
+                continue
+            for helper in helpers:
+                for name in helper.finished(block=False):
+                    done += 1
+                    if progress:
+                        progress(name, done, len(jobs))
+            if progress:
+                progress(job.name, done, len(jobs))
+            job.write()
+            done += 1
+        for helper in helpers:
+            for name in helper.finished(block=True):
+                done += 1
+                if progress:
+                    progress(name, done, len(jobs))
+        for job in jobs:
+            (writer.report.pages if job.page else writer.report.files).append(job.name)
+        _assets(folder, writer.report)
+        target.finish()
+        return writer.report
+    finally:
+        for helper in helpers:
+            helper.stop()
+        data.close()
+
+
+#: The parts of the site another process may write: the open data (every category at every
+#: level) and the archive (every quarter): a third and a half of the work, needing none of the
+#: pages' judgments and charts.
+APART = ("open data", "archive")
+
+
+def _open(
+    ws: Workspace, folder: Path, categories: Sequence[str]
+) -> tuple[WorkspaceData, ReportContent, Pages, _Writer]:
+    """The facade, content, page renderer and writer of a site build (in each process)."""
     data = WorkspaceData(ws)
     try:
         if categories:
             data.headline = [data.category(c) for c in categories]
         content = ReportContent(data, ws.quarter, ws.config.settings.suppress_below)
         pages = Pages(data, content)
-        pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
-        pages.env.globals["area_levels"] = STATIC_AREA_LEVELS
-        pages.env.globals["site_archive"] = not ws.config.settings.suppress_below
-        writer = _Writer(folder, SiteReport(folder), frozenset(c.name for c in data.headline))
-        jobs = _jobs(data, content, pages, writer)
-        planned = [name for name, _ in jobs] + _asset_names()
-        target = OutputFolder.prepare(
-            folder, planned, force=force, prune=True, protected=protected_paths(ws)
-        )
-        for i, (name, job) in enumerate(jobs):
-            if progress:
-                progress(name, i, len(jobs))
-            job()
-        _assets(folder, writer.report)
-        target.finish()
-        return writer.report
-    finally:
+    except BaseException:
         data.close()
+        raise
+    pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
+    pages.env.globals["area_levels"] = STATIC_AREA_LEVELS
+    pages.env.globals["site_archive"] = not ws.config.settings.suppress_below
+    writer = _Writer(folder, SiteReport(folder), frozenset(c.name for c in data.headline))
+    return data, content, pages, writer
+
+
+class _Helper:
+    """A process writing one section of the site (spawned: a fresh interpreter, no state of
+    this one), telling the name of each file it has written."""
+
+    def __init__(self, ws: Workspace, folder: Path, categories: Sequence[str], section: str):
+        context = multiprocessing.get_context("spawn")
+        self.queue: Any = context.Queue()
+        self.section = section
+        self.process = context.Process(
+            target=_write_apart,
+            args=(ws, folder, list(categories), section, self.queue),
+            name=f"site: {section}",
+            daemon=True,
+        )
+        self.process.start()
+        self.ended = False
+
+    def finished(self, *, block: bool) -> list[str]:
+        """The files written since the last call; with ``block``, until the section ends."""
+        names = []
+        while not self.ended:
+            try:
+                kind, value = self.queue.get(timeout=1.0) if block else self.queue.get_nowait()
+            except queue.Empty:
+                if not block:
+                    break
+                if not self.process.is_alive():
+                    raise RuntimeError(
+                        f"the process writing the site's {self.section} stopped "
+                        f"(exit code {self.process.exitcode})"
+                    ) from None
+                continue
+            if kind == "written":
+                names.append(value)
+            elif kind == "end":
+                self.ended = True
+            else:
+                raise RuntimeError(f"writing the site's {self.section} failed") from value
+        return names
+
+    def stop(self) -> None:
+        if self.process.is_alive() and not self.ended:
+            self.process.terminate()
+        self.process.join()
+        self.queue.close()
+
+
+def _write_apart(
+    ws: Workspace, folder: Path, categories: list[str], section: str, out: Any
+) -> None:
+    """Write one section of the site (in a helper process), telling ``out`` each file."""
+    try:
+        data, content, pages, writer = _open(ws, folder, categories)
+        try:
+            for job in _jobs(data, content, pages, writer, sections=(section,)):
+                job.write()
+                out.put(("written", job.name))
+        finally:
+            data.close()
+    except BaseException as exc:
+        out.put(("error", _Failure(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")))
+        raise
+    out.put(("end", None))
+
+
+class _Failure(Exception):
+    """What went wrong in a helper process, with its traceback as text (any exception object
+    may not survive pickling)."""
 
 
 class _Writer:
@@ -112,11 +231,9 @@ class _Writer:
 
     def page(self, path: str, html: str) -> None:
         self._write(path, html.encode("utf-8"))
-        self.report.pages.append(path)
 
     def file(self, path: str, body: bytes) -> None:
         self._write(path, body)
-        self.report.files.append(path)
 
     def _write(self, path: str, body: bytes) -> None:
         target = self.folder / path
@@ -124,20 +241,64 @@ class _Writer:
         target.write_bytes(body)
 
 
-Job = tuple[str, Callable[[], None]]
+@dataclass(frozen=True)
+class Job:
+    """One file of the site: its name, the section it belongs to and what writes it."""
+
+    name: str
+    section: str
+    page: bool
+    write: Callable[[], None]
 
 
-def _jobs(data: WorkspaceData, content: ReportContent, pages: Pages, w: _Writer) -> list[Job]:
-    """Every file of the site as (name, write) pairs, in a stable order."""
-    q = data.default_quarter
-    comparator = Comparator.SAME_QUARTER_LAST_YEAR
+SECTIONS = ("pages", "open data", "archive", "downloads")
+
+
+def _jobs(
+    data: WorkspaceData,
+    content: ReportContent,
+    pages: Pages,
+    w: _Writer,
+    sections: Sequence[str] = SECTIONS,
+) -> list[Job]:
+    """Every file of the site's ``sections`` as jobs, in a stable order."""
     jobs: list[Job] = []
+    section = ""
 
     def page(path: str, render: Callable[[StaticLinks], str]) -> None:
-        jobs.append((path, partial(_write_page, w, path, render)))
+        jobs.append(Job(path, section, True, partial(_write_page, w, path, render)))
 
     def file(path: str, make: Callable[[], bytes]) -> None:
-        jobs.append((path, partial(_write_file, w, path, make)))
+        jobs.append(Job(path, section, False, partial(_write_file, w, path, make)))
+
+    section = "pages"
+    if section in sections:
+        _page_jobs(data, content, pages, page, file)
+    section = "open data"
+    if section in sections:
+        _open_data(data, file)
+    section = "archive"
+    if section in sections and not data.ws.config.settings.suppress_below:
+        _archive(data, pages, page, file)
+    section = "downloads"
+    if section in sections:
+        for d in content.all_downloads():
+            table = partial(api.content_table, d.table)
+            file(f"data/report/{d.section_id}-{d.index}.csv", _csv(table))
+        file("data/sources.csv", _csv(partial(api.sources_table, data)))
+    return jobs
+
+
+def _page_jobs(
+    data: WorkspaceData,
+    content: ReportContent,
+    pages: Pages,
+    page: Callable[[str, Callable[[StaticLinks], str]], None],
+    file: Callable[[str, Callable[[], bytes]], None],
+) -> None:
+    """The pages (with the CSV files of their charts and rankings)."""
+    q = data.default_quarter
+    comparator = Comparator.SAME_QUARTER_LAST_YEAR
 
     page("index.html", pages.home)
     page("plan.html", pages.plan)
@@ -199,7 +360,11 @@ def _jobs(data: WorkspaceData, content: ReportContent, pages: Pages, w: _Writer)
                     api.comparison_table, data, sel.name, level, q, comparator, measure
                 )
                 file(f"data/compare/{level}/{slug(sel.name)}-{measure}.csv", _csv(ranked))
-    # Open data: every category (not only the headline ones) at every level.
+
+
+def _open_data(data: WorkspaceData, file: Callable[[str, Callable[[], bytes]], None]) -> None:
+    """Every category (not only the headline ones) at every level, and the returns' tables."""
+    q = data.default_quarter
     every = list(data.categories.values())
     for sel in every:
         for level in (lv for lv in data.quarters if q in data.quarters[lv]):
@@ -210,12 +375,6 @@ def _jobs(data: WorkspaceData, content: ReportContent, pages: Pages, w: _Writer)
         table = _Shared(partial(api.return_table, data, name))
         file(f"data/tables/{name}.csv", _csv(table))
         file(f"data/tables/{name}.json", _json(table))
-    if not data.ws.config.settings.suppress_below:
-        _archive(data, pages, page, file)
-    for d in content.all_downloads():
-        file(f"data/report/{d.section_id}-{d.index}.csv", _csv(partial(api.content_table, d.table)))
-    file("data/sources.csv", _csv(partial(api.sources_table, data)))
-    return jobs
 
 
 def _archive(
