@@ -29,7 +29,7 @@ from scrutiny.content.disclosure import Count, Suppressor
 from scrutiny.content.export import numeric_table
 from scrutiny.content.format import is_missing, number, slug
 from scrutiny.content.model import Table, to_dict
-from scrutiny.content.safe_csv import safe_cell, safe_row
+from scrutiny.content.safe_csv import FORMULA_START, safe_cell, safe_row
 from scrutiny.content.spc_chart import WITHHELD_READING
 from scrutiny.judge.significance import significant_many
 from scrutiny.web import views
@@ -175,22 +175,31 @@ def measures_table(data: WorkspaceData, category: str, level: str, quarter: Quar
     )
 
 
+_HISTORY_DIGITS = {"r12_rate_per_1000": 3}
+
+
+def _digits(key: str) -> int | None:
+    return 2 if key.startswith("change_") else None
+
+
 def history_table(
     data: WorkspaceData, level: str, quarter: Quarter, history_rows: Sequence[dict[str, Any]]
 ) -> Rows:
     """Every category for every area of ``level`` in one quarter of the static site's archive:
     the open-data measures, with the SPC verdict of each area's 36 months to the quarter's end.
     Blank where a window is not published."""
+    # Each column's public name and rounding worked out once, not per cell (a million cells).
+    plan = [
+        (key, PUBLIC_COLUMNS.get(key, key), _HISTORY_DIGITS.get(key, _digits(key)))
+        for key in (*MEASURES_COLUMNS, "spc_verdict")
+    ]
+    period = str(quarter)
     rows = []
     for r in history_rows:
-        row: dict[str, Any] = {"period": str(quarter)}
-        for key in (*MEASURES_COLUMNS, "spc_verdict"):
+        row: dict[str, Any] = {"period": period}
+        for key, name, digits in plan:
             value = r[key]
-            if key.startswith("change_"):
-                value = None if value is None else round(value, 2)
-            elif key == "r12_rate_per_1000":
-                value = None if value is None else round(value, 3)
-            row[PUBLIC_COLUMNS.get(key, key)] = value
+            row[name] = value if digits is None or value is None else round(value, digits)
         if level == "ward":
             row["borough"] = borough_name(data, r["area_code"])
         rows.append(row)
@@ -339,15 +348,23 @@ def to_json(rows: Rows) -> bytes:
         if rows.suppress_below:
             plain["suppressed"] = hidden
         out.append(plain)
-    body = rows.model_dump() | {"rows": out}
+    body = _body(rows, out)
     return json.dumps(body, ensure_ascii=False, sort_keys=False, indent=1).encode("utf-8")
+
+
+def _body(rows: Rows, out: list[Any]) -> dict[str, Any]:
+    """The table's fields in their order with ``out`` as its rows (the rows themselves are
+    not dumped first only to be replaced: tens of thousands in the archive)."""
+    head = rows.model_dump(exclude={"rows"})
+    return {name: out if name == "rows" else head[name] for name in Rows.model_fields}
 
 
 def to_json_table(rows: Rows) -> bytes:
     """Compact JSON with each row a list in the order of ``columns`` (the static site's archive:
     tens of thousands of rows, a sixth of the size of rows keyed by name). No counts are
     suppressed in it (see :func:`scrutiny.web.site.build_site`)."""
-    body = rows.model_dump() | {"rows": [[r.get(c) for c in rows.columns] for r in rows.rows]}
+    columns = rows.columns
+    body = _body(rows, [list(map(r.get, columns)) for r in rows.rows])
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -358,13 +375,27 @@ def to_csv(rows: Rows) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(safe_row(rows.columns))
     columns = rows.columns
-    writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in rows.rows)
+
+    # Most cells are numbers, blanks (the writer writes None as nothing) or text that cannot be
+    # a formula: they skip the calls (millions of cells in the archive).
+    def cells(row: dict[str, Any]) -> list[Any]:
+        values: list[Any] = list(map(row.get, columns))
+        return [
+            v
+            if (kind := type(v)) in _PLAIN or (kind is str and not v.startswith(FORMULA_START))
+            else _csv_cell(v)
+            for v in values
+        ]
+
+    writer.writerows(map(cells, rows.rows))
     return buffer.getvalue().encode("utf-8")
 
 
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+
 def _csv_cell(value: Any) -> Any:
-    kind = type(value)
-    if kind is int or kind is float or kind is bool:  # most cells: never a formula
+    if type(value) in _PLAIN:
         return value
     return safe_cell(_csv_text(value))
 
