@@ -5,7 +5,7 @@
 Prints the median time of the library call ``build_report`` in one process (after a first build
 that ingests the demo and warms the caches) and of the whole ``scrutiny report`` command in a
 fresh process each time (which adds Python start-up, imports and the check that every source is
-loaded), with the median time of each stage of the library call. Target: under 20 s.
+loaded), with the median time of each stage of the library call. Target: under 15 s.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace, out: Path) -> None:
     if command:
         cli = statistics.median(command)
         print(f"{'scrutiny report (fresh process)':<46}{cli:>10.2f}{min(command):>9.2f}")
-    print(f"target: under 20 s; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"target: under 15 s; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
