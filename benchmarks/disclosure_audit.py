@@ -56,11 +56,20 @@ def main() -> None:
         data = WorkspaceData(ws)
         quarter = Quarter.parse(args.quarter) if args.quarter else ws.quarter
         t = time.perf_counter()
+        whole = data.decision()
+        print(
+            f"decision (every quarter at once): {time.perf_counter() - t:.1f} s, "
+            f"{len(whole.windows)} windows, {int(whole.hidden.sum()):,} withheld"
+        )
         found = data.disclosure(quarter)
         assert found is not None
-        print(f"decision: {time.perf_counter() - t:.1f} s")
         values, hidden = found.values, found.hidden_cells
         print(f"quarter {quarter}: {values.size:,} counts, {int(hidden.sum()):,} withheld")
+        for level in ("ward", "borough"):
+            rows = [i for (lv, _, _), i in found.cells.items() if lv == level]
+            shown = ~np.isnan(values[rows])
+            share = hidden[rows].sum() / max(int(shown.sum()), 1)
+            print(f"  {level}: {share:.1%} of {int(shown.sum()):,} counts withheld")
         named = CrimeQuery(quarter, ws.baseline).windows()
         window_sums = _window_sums(found.windows, named)
         if args.cover:

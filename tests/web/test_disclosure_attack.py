@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -198,9 +199,11 @@ def test_a_series_with_a_withheld_month_publishes_no_statistic(
 def _sum_attack(values: Any, hidden: Any, sums: list[Any]) -> set[tuple[int, int]]:
     """Hidden (row, column) positions of ``values`` that some sum gives away: one unknown left,
     or a published total whose unknown parts sum to zero (counts are never negative, so each is
-    0); repeated while anything new follows. ``sums`` are index arrays into the flat values."""
-    flat = values.ravel()
-    known = ~hidden.ravel()
+    0); repeated while anything new follows. ``sums`` are index arrays into the flat values. A
+    count no page shows (NaN: an area the data do not cover that month) is unknown until a sum
+    gives it, and then known with the value the sum gives."""
+    flat = values.ravel().copy()
+    known = ~hidden.ravel() & ~np.isnan(flat)
     found: set[int] = set()
     changed = True
     while changed:
@@ -210,10 +213,17 @@ def _sum_attack(values: Any, hidden: Any, sums: list[Any]) -> set[tuple[int, int
             if not len(unknown):
                 continue
             rest = flat[eq[1:]][known[eq[1:]]].sum()
-            if len(unknown) == 1 or (known[eq[0]] and flat[eq[0]] - rest == 0):
-                found.update(int(u) for u in unknown)
-                known[unknown] = True
-                changed = True
+            if len(unknown) == 1:
+                u = int(unknown[0])
+                if np.isnan(flat[u]):
+                    flat[u] = rest if u == eq[0] else flat[eq[0]] - rest
+            elif not (known[eq[0]] and flat[eq[0]] - rest == 0):
+                continue
+            else:
+                flat[unknown] = np.where(np.isnan(flat[unknown]), 0.0, flat[unknown])
+            found.update(int(u) for u in unknown)
+            known[unknown] = True
+            changed = True
     width = values.shape[1]
     return {(u // width, u % width) for u in found if hidden.ravel()[u]}
 

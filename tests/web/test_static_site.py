@@ -190,12 +190,53 @@ def test_archive_holds_every_quarter(site: SiteReport, web_ws: Workspace) -> Non
     assert "Monthly pattern" in page
 
 
-def test_no_archive_where_small_counts_are_withheld(
+def _archive_rows(site: Path, q: object, level: str) -> dict[tuple[str, str], dict[str, str]]:
+    text = (site / "data" / "quarters" / str(q) / f"{level}.csv").read_text(encoding="utf-8")
+    return {(r["category"], r["area_code"]): r for r in csv.DictReader(io.StringIO(text))}
+
+
+def test_archive_where_small_counts_are_withheld_reads_the_one_decision(
     suppressed_ws: Workspace, tmp_path: Path
 ) -> None:
+    """Where small counts are withheld the archive is published, each count as every other
+    page has it: the latest quarter's rows as that quarter's open-data file (marks and SPC
+    verdicts included), and a quarter's count the same in the next quarter's file (as its
+    previous quarter) and a year on (as the same quarter last year), withheld in all or none."""
+    from scrutiny.analysis.data import WorkspaceData
+
     built = build_site(suppressed_ws, tmp_path / "site", [CATEGORY])
-    assert not (built.out / "quarters").exists()
-    assert not (built.out / "data" / "quarters").exists()
+    data = WorkspaceData(suppressed_ws)
+    try:
+        quarters = {level: data.quarters[level] for level in ("borough", "ward")}
+    finally:
+        data.close()
+    latest = quarters["borough"][0]
+    rows = _archive_rows(built.out, latest, "borough")
+    measures = built.out / "data" / "crime" / "borough" / "robbery-of-personal-property.csv"
+    expected = list(csv.DictReader(io.StringIO(measures.read_text(encoding="utf-8"))))
+    assert len(expected) > 30
+    for e in expected:
+        r = rows[(CATEGORY, e["area_code"])]
+        for column in ("offences_in_quarter", "offences_12_months", "spc_verdict"):
+            assert r[column] == e[column], (e["area_code"], column)
+    marks = compared = 0
+    for level, qs in quarters.items():
+        tables = {q: _archive_rows(built.out, q, level) for q in qs}
+        for i, q in enumerate(qs):
+            for later, column in (
+                (qs[i - 1] if i >= 1 else None, "offences_previous_quarter"),
+                (qs[i - 4] if i >= 4 else None, "offences_same_quarter_last_year"),
+            ):
+                if later is None:
+                    continue
+                for key, r in tables[q].items():
+                    other = tables[later].get(key)
+                    if other is None or other[column] == "" or r["offences_in_quarter"] == "":
+                        continue
+                    assert other[column] == r["offences_in_quarter"], (level, q, later, key)
+                    compared += 1
+                    marks += r["offences_in_quarter"] in ("<10", "[c]")
+    assert compared > 10_000 and marks > 100, (compared, marks)
 
 
 def test_report_csvs_keep_numbers_numeric(site: SiteReport) -> None:

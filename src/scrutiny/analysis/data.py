@@ -35,7 +35,14 @@ from scrutiny.analysis.crime import (
     spc_of_counts,
     spc_verdicts_of_counts,
 )
-from scrutiny.analysis.disclosure import Disclosure, disclosure, load_areas, withheld
+from scrutiny.analysis.disclosure import (
+    Decision,
+    Disclosure,
+    decide,
+    disclosure,
+    load_areas,
+    withheld,
+)
 from scrutiny.analysis.series import SeriesAnalysis, analyse_series
 from scrutiny.analysis.stop_search import StopSearchSummary, summarise
 from scrutiny.config.geography import GEO_LEVELS, Area
@@ -440,9 +447,25 @@ class WorkspaceData:
         if not threshold:
             return None
         sels = list(self.categories.values())
+        baseline = self.ws.baseline
+        found = self.decision().for_quarter(quarter, baseline)
+        if found is not None:
+            return found
+        # A quarter outside the data's (no page of the data shows it): decided on its own.
         return self._run(
             ("disclosure", quarter),
-            lambda: disclosure(self.con, quarter, self.ws.baseline, sels, self.areas, threshold),
+            lambda: disclosure(self.con, quarter, baseline, sels, self.areas, threshold),
+        )
+
+    def decision(self) -> Decision:
+        """Disclosure control decided once over every quarter the data cover (and the report's),
+        so a count is withheld on every page that shows it or on none."""
+        sels = list(self.categories.values())
+        quarters = sorted({q for qs in self.quarters.values() for q in qs} | {self.ws.quarter})
+        threshold = self.ws.config.settings.suppress_below
+        return self._run(
+            ("decision",),
+            lambda: decide(self.con, quarters, self.ws.baseline, sels, self.areas, threshold),
         )
 
     def measures(self, sel: Selection, level: str, quarter: Quarter) -> pd.DataFrame:

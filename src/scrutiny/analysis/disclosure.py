@@ -1,21 +1,25 @@
-"""Disclosure control for a quarter's crime figures, decided once before anything is rendered.
+"""Disclosure control for the crime figures, decided once before anything is rendered.
 
-The public outputs (dashboard pages, CSV/JSON, the static site) publish, for every category and
-every area of every level, the counts of the quarter, of the twelve months (R12), of each
-comparator window and of each month of the SPC chart. :func:`disclosure` builds that whole table
-for one quarter from the warehouse, with the sums a reader could difference:
+The public outputs (dashboard pages, CSV/JSON, the static site and its archive of every
+quarter) publish, for every category and every area of every level, the counts of a quarter, of
+twelve months (R12), of each comparator window and of each month of the SPC chart.
+:func:`decide` builds one table of every month and every window any quarter's pages show, with
+the sums a reader could difference:
 
 * areas: a ward's borough is the sum of its wards, a BCU of its boroughs, the force of its
   BCUs (with force-only areas) and of its boroughs;
 * categories: a group, a total or a joined series is the sum of its single categories, and of
   its major groups where they make it up exactly;
-
-* time: a quarter or twelve months is the sum of their months where the chart shows each;
+* time: a quarter or twelve months is the sum of their months, twelve months of their quarters;
 
 and hides, by :func:`scrutiny.judge.disclosure.suppress`, every count below the threshold plus
-enough others that none of them follows from a published total minus its published parts. A
-monthly series with any hidden month publishes no statistic (mean, limits, SPC reading): the
-mean times the months minus the published months would give the hidden one.
+enough others that none of them follows from a published total minus its published parts.
+One decision for every quarter, so a count is withheld on every page that shows it or on none
+(:meth:`Decision.for_quarter` is what one quarter's pages read). A count no page shows is
+unknown to a reader (NaN: an area the data do not cover that month), except that a category the
+data hold nowhere in a month adds 0 to its group, which a reader knows. A monthly series with
+any hidden month publishes no statistic (mean, limits, SPC reading): the mean times the months
+minus the published months would give the hidden one.
 
 Positive outcomes get the same control over the same sums, starting from every outcome count
 that is small *or* whose offence count is withheld (outcomes ÷ the outcome rate would give
@@ -39,7 +43,8 @@ from scrutiny.config.geography import GEO_LEVELS, Area
 from scrutiny.config.periods import QUARTER_COMPARATORS, Baseline, Quarter, add_months
 from scrutiny.judge.disclosure import primary, suppress
 from scrutiny.measures.categories import Member, Selection
-from scrutiny.measures.crime import CrimeQuery, member_months
+from scrutiny.measures.crime import CrimeQuery, area_months, member_months, published_months
+from scrutiny.measures.query import in_area, scheme_months
 from scrutiny.store.crime_names import OFFENCES, POSITIVE_OUTCOMES
 
 #: Months of the SPC chart (as :mod:`scrutiny.analysis.crime` draws it).
@@ -47,6 +52,7 @@ SPC_MONTHS = 36
 
 Window = str | date
 Cell = tuple[str, str, str]  # (level, area code, selection name)
+Span = tuple[date, int]  # a window as its first month and its number of months
 QUARTER_WINDOWS = frozenset(c.value for c in QUARTER_COMPARATORS)
 
 
@@ -121,13 +127,6 @@ def _span(window: Window, named: Mapping[str, Any]) -> list[date]:
     return [window] if isinstance(window, date) else named[window].month_list()
 
 
-def _month_span(windows: Mapping[str, object], quarter: Quarter) -> tuple[date, date]:
-    spc_first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
-    starts = [w.start for w in windows.values()]  # type: ignore[attr-defined]
-    ends = [w.end for w in windows.values()]  # type: ignore[attr-defined]
-    return min([spc_first, *starts]), max([add_months(quarter.last_month, 1), *ends])
-
-
 def _partitions(sel: Selection, selections: Sequence[Selection]) -> list[list[Selection]]:
     """The sets of single categories, and of major groups, that make ``sel`` up exactly."""
     found = []
@@ -161,35 +160,106 @@ def _area_sums(areas: Mapping[str, Mapping[str, Area]]) -> list[tuple[Area, list
     return [(total, parts) for total, parts in found if parts]
 
 
-def disclosure(
+def _months_between(first: date, end: date) -> list[date]:
+    return [
+        add_months(first, i) for i in range((end.year - first.year) * 12 + end.month - first.month)
+    ]
+
+
+def _quarter_spans(quarter: Quarter, baseline: Baseline) -> dict[Window, Span]:
+    """Each window a page of ``quarter`` publishes (the named windows and the SPC chart's
+    months) with its span."""
+    named = CrimeQuery(quarter, baseline).windows()
+    spans: dict[Window, Span] = {k: (w.start, w.months) for k, w in named.items()}
+    first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
+    for i in range(SPC_MONTHS):
+        spans[add_months(first, i)] = (add_months(first, i), 1)
+    return spans
+
+
+def _published(
     con: ibis.BaseBackend,
-    quarter: Quarter,
+    selections: Sequence[Selection],
+    level: str,
+    codes: Sequence[str],
+    months: Sequence[date],
+    measure: str,
+) -> np.ndarray:
+    """Selections × areas × months: whether the pages publish the count (every month the
+    measures publish for the selection in the area, as its series and windows have them)."""
+    published = published_months(con, level)
+    by_area = area_months(con, level)
+    with_areas = {(s, m) for s, m, _ in by_area}
+    at = {m: i for i, m in enumerate(months)}
+    found = np.zeros((len(selections), len(codes), len(months)), dtype=bool)
+    for i, sel in enumerate(selections):
+        by_scheme = scheme_months(sel, published, measure)
+        for a, code in enumerate(codes):
+            shown = in_area(by_scheme, by_area, code, measure, with_areas)
+            found[i, a, [at[m] for m in shown if m in at]] = True
+    return found
+
+
+def _held(
+    con: ibis.BaseBackend, selections: Sequence[Selection], months: Sequence[date], measure: str
+) -> np.ndarray:
+    """Selections × months: whether the data hold any category of the selection that month at
+    any level (else the selection adds 0 to every sum, and a reader knows it)."""
+    at = {m: i for i, m in enumerate(months)}
+    found = np.zeros((len(selections), len(months)), dtype=bool)
+    for level in GEO_LEVELS:
+        published = published_months(con, level)
+        for i, sel in enumerate(selections):
+            for held in scheme_months(sel, published, measure).values():
+                found[i, [at[m] for m in held if m in at]] = True
+    return found
+
+
+def decide(
+    con: ibis.BaseBackend,
+    quarters: Sequence[Quarter],
     baseline: Baseline,
     selections: Sequence[Selection],
     areas: Mapping[str, Mapping[str, Area]],
     threshold: int,
-) -> Disclosure:
-    """Decide what of ``quarter``'s crime figures may be published at ``threshold``."""
-    named = CrimeQuery(quarter, baseline).windows()
-    first, end = _month_span(named, quarter)
-    months = [
-        add_months(first, i) for i in range((end.year - first.year) * 12 + end.month - first.month)
-    ]
+) -> Decision:
+    """Decide once, for every page of every one of ``quarters``, what of the crime figures may be
+    published at ``threshold``: one table of every month and every window any of them shows."""
+    spans: dict[Span, None] = {}
+    for q in quarters:
+        spans.update(dict.fromkeys(_quarter_spans(q, baseline).values()))
+    first = min(s for s, _ in spans)
+    end = max(add_months(s, n) for s, n in spans)
+    months = _months_between(first, end)
     month_at = {m: i for i, m in enumerate(months)}
-    spc_first = add_months(quarter.last_month, -(SPC_MONTHS - 1))
-    spc = [add_months(spc_first, i) for i in range(SPC_MONTHS)]
-    windows: tuple[Window, ...] = (*named, *spc)
+    # Months first (each its own span), then every longer span, oldest first.
+    longer = sorted(s for s in spans if s[1] > 1)
+    windows: tuple[Span, ...] = (*((m, 1) for m in months), *longer)
     members: list[Member] = sorted({m for s in selections for m in s.members})
     member_at = {m: i for i, m in enumerate(members)}
     belongs = np.zeros((len(selections), len(members)))
     for i, s in enumerate(selections):
         for m in s.members:
             belongs[i, member_at[m]] = 1.0
+    # A span's count is the sum of its months' (a difference of cumulative sums), and it is
+    # published only when every one of its months is.
+    starts = np.array([month_at[start] for start, _ in windows])
+    lengths = np.array([n for _, n in windows])
 
-    def table(measure: str) -> tuple[dict[Cell, int], np.ndarray]:
-        """Cells × windows of one measure; NaN at a level without any row of it."""
+    def spans_of(by_month: np.ndarray) -> np.ndarray:
+        """(…, months) → (…, windows), months laid out first so each window is two rows."""
+        flat = np.ascontiguousarray(by_month.reshape(-1, by_month.shape[-1]).T)
+        cum = np.concatenate([np.zeros((1, flat.shape[1])), np.cumsum(flat, axis=0)])
+        found = (cum[starts + lengths] - cum[starts]).T
+        return found.reshape(*by_month.shape[:-1], len(windows))
+
+    def table(measure: str) -> tuple[dict[Cell, int], np.ndarray, np.ndarray]:
+        """Cells × windows of one measure (NaN: a count no page shows and a reader cannot
+        know), and where no page shows the count."""
         cells: dict[Cell, int] = {}
         blocks = []
+        unshown: list[np.ndarray] = []
+        held = _held(con, selections, months, measure)
         for level in GEO_LEVELS:
             codes = list(areas.get(level, {}))
             if not codes:
@@ -197,29 +267,63 @@ def disclosure(
             area_at = {c: i for i, c in enumerate(codes)}
             counts = np.zeros((len(members), len(codes), len(months)))
             frame = member_months(con, members, level, first, end, measure)
-            for m, code, month, n in frame.itertuples(index=False, name=None):
-                if code in area_at and month in month_at:
-                    counts[m, area_at[code], month_at[month]] += n
-            by_sel = np.tensordot(belongs, counts, axes=(1, 0))  # selections × areas × months
-            # Plain sums, zero where no row: a window the pages leave blank for want of data
-            # is judged as if published, which can only hide more, never less.
-            block = np.stack(
-                [
-                    by_sel[:, :, [month_at[m] for m in _span(window, named)]].sum(axis=2)
-                    for window in windows
-                ],
-                axis=2,
+            area = frame["area_code"].map(area_at)
+            month = frame["month"].map(month_at)
+            ok = (area.notna() & month.notna()).to_numpy()
+            np.add.at(
+                counts,
+                (
+                    frame["member"].to_numpy()[ok],
+                    area.to_numpy()[ok].astype(np.int64),
+                    month.to_numpy()[ok].astype(np.int64),
+                ),
+                frame["count"].to_numpy()[ok],
             )
-            if frame.empty and measure != OFFENCES:
-                block[:] = np.nan
-            for a, code in enumerate(codes):
-                for i, s in enumerate(selections):
+            by_sel = np.tensordot(belongs, counts, axes=(1, 0))  # selections × areas × months
+            block = spans_of(by_sel)
+            # A month the pages show is published; one of a category the data hold nowhere
+            # that month is 0 to a reader (it adds nothing to its group); any other month
+            # (an area the data do not cover) is unknown. A window is as its months.
+            shown = _published(con, selections, level, codes, months, measure)
+            known = shown | ~held[:, None, :]
+            block[spans_of(known.astype(float)) != lengths] = np.nan
+            unshown.append(
+                (spans_of(shown.astype(float)) != lengths)
+                .transpose(1, 0, 2)
+                .reshape(-1, len(windows))
+            )
+            for code in codes:
+                for s in selections:
                     cells[(level, code, s.name)] = len(cells)
-                    blocks.append(block[i, a])
-        return cells, (np.array(blocks) if blocks else np.zeros((0, len(windows))))
+            blocks.append(block.transpose(1, 0, 2).reshape(-1, len(windows)))
+        if not blocks:
+            return cells, np.zeros((0, len(windows))), np.zeros((0, len(windows)), dtype=bool)
+        return cells, np.concatenate(blocks), np.concatenate(unshown)
 
-    cells, values = table(OFFENCES)
+    cells, values, unshown = table(OFFENCES)
+    equations = _equations(cells, selections, areas)
+    window_sums = _span_sums(windows)
+    hidden = suppress(values, equations, threshold, window_sums, unshown=unshown)
+    # Positive outcomes: withheld where small, and wherever the offences are (outcomes ÷
+    # offences would give a withheld count back), then closed over the same sums.
+    _, outcomes, outcomes_unshown = table(POSITIVE_OUTCOMES)
+    start = hidden & ~np.isnan(outcomes)
+    outcomes_hidden = suppress(
+        outcomes, equations, threshold, window_sums, start=start, unshown=outcomes_unshown
+    )
+    outcomes_hidden &= ~np.isnan(outcomes)
+    return Decision(
+        threshold, windows, cells, values, hidden, tuple(equations), outcomes, outcomes_hidden
+    )
 
+
+def _equations(
+    cells: Mapping[Cell, int],
+    selections: Sequence[Selection],
+    areas: Mapping[str, Mapping[str, Area]],
+) -> list[np.ndarray]:
+    """Every sum a reader could difference, as cell indices (the total first): areas in their
+    parents, categories in their groups."""
     equations: list[np.ndarray] = []
     for total, parts in _area_sums(areas):
         for s in selections:
@@ -236,17 +340,72 @@ def disclosure(
                         *(cells[(level, code, p.name)] for p in split),
                     ]
                     equations.append(np.array(ids))
-    window_sums = _window_sums(windows, named)
-    hidden = suppress(values, equations, threshold, window_sums)
-    # Positive outcomes: withheld where small, and wherever the offences are (outcomes ÷
-    # offences would give a withheld count back), then closed over the same sums.
-    _, outcomes = table(POSITIVE_OUTCOMES)
-    start = hidden & ~np.isnan(outcomes)
-    outcomes_hidden = suppress(outcomes, equations, threshold, window_sums, start=start)
-    outcomes_hidden &= ~np.isnan(outcomes)
-    return Disclosure(
-        threshold, windows, cells, values, hidden, tuple(equations), outcomes, outcomes_hidden
-    )
+    return equations
+
+
+def _span_sums(windows: Sequence[Span]) -> list[np.ndarray]:
+    """Each longer window as the sum of its months, and twelve months as the sum of their four
+    quarters where those are windows too."""
+    at = {w: i for i, w in enumerate(windows)}
+    sums = []
+    for w, (start, n) in enumerate(windows):
+        if n > 1:
+            sums.append(np.array([w, *(at[(add_months(start, i), 1)] for i in range(n))]))
+        if n == 12:
+            quarters = [(add_months(start, 3 * i), 3) for i in range(4)]
+            if all(q in at for q in quarters):
+                sums.append(np.array([w, *(at[q] for q in quarters)]))
+    return sums
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which counts are withheld, decided once over every month and window any page shows
+    (windows as spans: first month, number of months), so a count reads the same on every
+    page. :meth:`for_quarter` is the part one quarter's pages show."""
+
+    threshold: int
+    windows: tuple[Span, ...]
+    cells: Mapping[Cell, int]
+    values: np.ndarray  # cells × windows
+    hidden: np.ndarray
+    equations: tuple[np.ndarray, ...]
+    outcomes: np.ndarray
+    outcomes_hidden: np.ndarray
+
+    def for_quarter(self, quarter: Quarter, baseline: Baseline) -> Disclosure | None:
+        """``quarter``'s windows and SPC months (None when the decision does not hold them)."""
+        at = {w: i for i, w in enumerate(self.windows)}
+        spans = _quarter_spans(quarter, baseline)
+        if any(s not in at for s in spans.values()):
+            return None
+        cols = [at[s] for s in spans.values()]
+        return Disclosure(
+            self.threshold,
+            tuple(spans),
+            self.cells,
+            self.values[:, cols],
+            self.hidden[:, cols],
+            self.equations,
+            self.outcomes[:, cols],
+            self.outcomes_hidden[:, cols],
+        )
+
+
+def disclosure(
+    con: ibis.BaseBackend,
+    quarter: Quarter,
+    baseline: Baseline,
+    selections: Sequence[Selection],
+    areas: Mapping[str, Mapping[str, Area]],
+    threshold: int,
+) -> Disclosure:
+    """What of ``quarter``'s crime figures may be published at ``threshold``, decided over that
+    quarter's pages alone (a quarter the data's decision does not hold: :func:`decide`)."""
+    found = decide(con, [quarter], baseline, selections, areas, threshold)
+    result = found.for_quarter(quarter, baseline)
+    assert result is not None
+    return result
 
 
 def _window_sums(windows: Sequence[Window], named: Mapping[str, Any]) -> list[np.ndarray]:
@@ -277,6 +436,9 @@ class Withheld:
 
     def __str__(self) -> str:
         return SECONDARY_MARK if self.secondary or not self.threshold else f"<{self.threshold}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self)  # a page formatting counts (``f"{n:,}"``) prints the mark
 
 
 #: Counts of a measures frame (by window) and the figures worked out from each.
@@ -337,3 +499,42 @@ def _blank_outcomes(
             base = "quarter" if comparator in QUARTER_WINDOWS else "r12"
             if comparator in gone or base in gone:
                 out.at[i, col] = None
+
+
+def withheld_rows(
+    rows: Sequence[dict[str, Any]], found: Disclosure, level: str, withheld_reading: str
+) -> list[dict[str, Any]]:
+    """Rows of the static site's archive (:func:`scrutiny.analysis.history.history`: one per
+    category and area of ``level``) as published under ``found``, the same decision every page
+    of the quarter reads: a withheld count becomes :class:`Withheld`; the changes, their
+    significance and the rate worked out from it are blanked; an area whose 36 months have a
+    withheld month gets ``withheld_reading`` for its SPC verdict (as the open data have it)."""
+    names = [w for w in found.windows if isinstance(w, str)]
+    cols = [found.windows.index(w) for w in names]
+    months = [i for i, w in enumerate(found.windows) if isinstance(w, date)]
+    out = []
+    for r in rows:
+        cell = found.cells.get((level, str(r["area_code"]), str(r["category"])))
+        if cell is None:
+            out.append(r)
+            continue
+        row = found.hidden_cells[cell]
+        hidden = {w for w, c in zip(names, cols, strict=True) if row[c] and r.get(w) is not None}
+        if not hidden and not row[months].any():
+            out.append(r)
+            continue
+        r = dict(r)
+        for w in hidden:
+            secondary = found.secondary(str(r["category"]), level, str(r["area_code"]), w)
+            r[w] = Withheld(secondary, found.threshold)
+        for key in [k for k in r if k.startswith(("change_", "significant_"))]:
+            comparator = key.removeprefix("change_").removeprefix("significant_")
+            base = "quarter" if comparator in QUARTER_WINDOWS else "r12"
+            if comparator in hidden or base in hidden:
+                r[key] = None
+        if "r12" in hidden and "r12_rate_per_1000" in r:
+            r["r12_rate_per_1000"] = None
+        if row[months].any() and "spc_verdict" in r:
+            r["spc_verdict"] = withheld_reading
+        out.append(r)
+    return out

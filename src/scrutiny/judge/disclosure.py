@@ -36,6 +36,7 @@ published part, 9, with it (secondary), so 25 − 12 gives only their sum.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -48,42 +49,117 @@ def primary(values: np.ndarray, threshold: int) -> np.ndarray:
         return ~np.isnan(values) & (values < threshold)
 
 
-def _next_to_hide(values: np.ndarray, unknown: np.ndarray) -> int:
-    """The position in a sum (total first) to hide beside its hidden ones: the smallest
-    published positive part, else the total."""
-    parts = [i for i in range(1, len(values)) if not unknown[i] and values[i] > 0]
-    if parts:
-        return min(parts, key=lambda i: (values[i], i))
-    return 0
+class _Sums:
+    """Sums along the first axis of a table (each an array of row indices, the total first),
+    judged in every column at once. What a sum needs to be judged (its hidden parts, their
+    total, its missing parts) is kept per (sum, column) and updated as counts are hidden, so
+    only the sums a newly hidden count lies in are judged again."""
+
+    def __init__(
+        self, sums: Sequence[np.ndarray], shown: np.ndarray, missing: np.ndarray, fixed: np.ndarray
+    ):
+        from scipy.sparse import csr_matrix
+
+        size = shown.shape[0]
+        self.shown, self.missing, self.fixed = shown, missing, fixed
+        self.total = np.array([int(s[0]) for s in sums], dtype=np.int64)
+        lengths = [len(s) - 1 for s in sums]
+        rows = np.repeat(np.arange(len(sums)), lengths)
+        parts = [np.asarray(s[1:], dtype=np.int64) for s in sums]
+        cols = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        ones = np.ones(len(rows), dtype=np.float32)
+        self.parts = csr_matrix((ones, (rows, cols.astype(np.int64))), shape=(len(sums), size))
+        self.parts.sum_duplicates()
+        self.of_part = self.parts.T.tocsr()  # count → the sums it is a part of
+        at = np.arange(len(sums))
+        self.of_total = csr_matrix(
+            (np.ones(len(sums), dtype=np.float32), (self.total, at)), shape=(size, len(sums))
+        )
+        if not len(sums):
+            return
+        self.missing_parts = self.parts @ np.ascontiguousarray(missing, dtype=np.float32)
+        # The total less every part shown (a missing part reads 0): with the hidden parts'
+        # sum added back, what a reader can tell the hidden parts sum to.
+        self.rest = shown[self.total] - self.parts @ np.ascontiguousarray(shown)
+
+    def hide_all(self, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The counts hidden at the start: every sum (and column) with one, to be judged."""
+        if not len(self.total):
+            return _NONE
+        self.hidden_parts = self.parts @ np.ascontiguousarray(hidden, dtype=np.float32)
+        self.hidden_sum = self.parts @ np.ascontiguousarray(np.where(hidden, self.shown, 0.0))
+        sums, cols = np.nonzero((self.hidden_parts > 0) | hidden[self.total])
+        return sums.astype(np.int64), cols.astype(np.int64)
+
+    def hide(self, cells: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Counts newly hidden: the sums (and columns) they lie in, to be judged again."""
+        if not len(self.total) or not len(cells):
+            return _NONE
+        sums, at = _expand(self.of_part, cells)
+        col = cols[at]
+        np.add.at(self.hidden_parts, (sums, col), 1.0)
+        np.add.at(self.hidden_sum, (sums, col), self.shown[cells[at], col])
+        totals, total_at = _expand(self.of_total, cells)
+        width = self.rest.shape[1]
+        flat = np.concatenate([sums * width + col, totals * width + cols[total_at]])
+        flat = np.unique(flat)
+        return flat // width, flat % width
+
+    def close(
+        self, sums: np.ndarray, cols: np.ndarray, hidden: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Counts to hide so that none of the given sums gives a hidden count away: one with
+        hidden counts and either one unknown only, or a published total whose hidden parts a
+        reader can tell are all 0 (the total less the published parts is 0 and no part is
+        missing). The count hidden is the smallest published positive part, else the total.
+        Every sum is closed at once (a count may be hidden for two sums where one would do:
+        never less safe)."""
+        if not len(sums):
+            return sums, cols
+        total = self.total[sums]
+        total_hidden = hidden[total, cols]
+        total_unknown = total_hidden | self.missing[total, cols]
+        n_hidden = self.hidden_parts[sums, cols]
+        missing_parts = self.missing_parts[sums, cols]
+        n_unknown = total_unknown + n_hidden + missing_parts
+        rest = self.rest[sums, cols] + self.hidden_sum[sums, cols]
+        zero = ~total_unknown & (missing_parts == 0) & (rest == 0)
+        open_ = (total_hidden | (n_hidden > 0)) & ((n_unknown == 1) | zero)
+        sums, cols = sums[open_], cols[open_]
+        return self._next_to_hide(sums, cols, hidden), cols
+
+    def _next_to_hide(self, sums: np.ndarray, cols: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+        """For each (sum, column): the smallest published positive part, else the total."""
+        chosen = self.total[sums].copy()
+        if not len(sums):
+            return chosen
+        indptr, indices = self.parts.indptr, self.parts.indices
+        starts, lengths = indptr[sums], indptr[sums + 1] - indptr[sums]
+        pair = np.repeat(np.arange(len(sums)), lengths)
+        offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        cell = indices[np.repeat(starts, lengths) + offset]
+        col = cols[pair]
+        value = self.shown[cell, col]
+        published = ~hidden[cell, col] & ~self.missing[cell, col] & ~self.fixed[cell, col]
+        key = np.where(published & (value > 0), value, np.inf)
+        order = np.lexsort((cell, key, pair))
+        has_part = lengths > 0
+        first = order[np.searchsorted(pair[order], np.flatnonzero(has_part))]
+        chosen[has_part] = np.where(np.isfinite(key[first]), cell[first], chosen[has_part])
+        return chosen
 
 
-def _open(values: np.ndarray, hidden: np.ndarray, missing: np.ndarray) -> bool:
-    """Whether one sum (total first) gives a hidden count away: it has hidden cells and either
-    one unknown only, or a published total whose hidden parts a reader can tell are all 0."""
-    if not hidden.any():
-        return False
-    unknown = hidden | missing
-    if unknown.sum() == 1:
-        return True
-    # What a reader can tell the hidden parts sum to is the total less the published parts,
-    # not their true sum: the two differ where a level's data do not cover a month (its parts
-    # read 0 under a published total), and there the parts are not known to be 0.
-    known = values[0] - values[1:][~unknown[1:]].sum()
-    return bool(not unknown[0] and not missing.any() and known == 0)
+_NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
-def _close(values: np.ndarray, hidden: np.ndarray, missing: np.ndarray) -> int | None:
-    """The position to hide so that this sum gives nothing away (None when it gives nothing)."""
-    if not _open(values, hidden, missing):
-        return None
-    return _next_to_hide(values, hidden | missing)
-
-
-def _candidates(hidden: np.ndarray, missing: np.ndarray) -> np.ndarray:
-    """Rows (windows or cells) of a sum's block worth a closer look: any hidden cell and at most
-    one unknown, or a published total (the zero rule). Cheap, vectorised; :func:`_close` decides."""
-    unknown = hidden | missing
-    return np.flatnonzero(hidden.any(axis=1) & ((unknown.sum(axis=1) == 1) | ~unknown[:, 0]))
+def _expand(incidence: Any, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every entry of the given rows of a CSR ``incidence``: (its column, its row's position
+    in ``cells``)."""
+    indptr = incidence.indptr
+    lengths = indptr[cells + 1] - indptr[cells]
+    offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    found = incidence.indices[np.repeat(indptr[cells], lengths) + offset]
+    return found.astype(np.int64), np.repeat(np.arange(len(cells)), lengths)
 
 
 def suppress(
@@ -92,9 +168,12 @@ def suppress(
     threshold: int,
     window_sums: Sequence[np.ndarray] = (),
     start: np.ndarray | None = None,
+    unshown: np.ndarray | None = None,
 ) -> np.ndarray:
     """Hidden cells (primary and secondary) of ``values`` (cells × windows), beyond ``start``
-    (cells already withheld) when given.
+    (cells already withheld) when given. ``unshown``: counts no page shows that a reader knows
+    all the same (a category the data do not hold in a month adds 0 to its group): known,
+    never hidden. A NaN is a count no page shows and a reader cannot know.
 
     Each equation is an array of cell indices, the total first and its parts after it: the
     total equals the sum of the parts (or a reader may take it so), in every window. Each
@@ -105,26 +184,34 @@ def suppress(
     hidden = primary(values, threshold)
     if start is not None:
         hidden = hidden | start
+    missing = np.isnan(values)
+    fixed = np.zeros_like(missing) if unshown is None else unshown & ~missing
+    hidden &= ~missing & ~fixed
     if not hidden.any():
         return hidden
-    missing = np.isnan(values)
-    changed = True
-    while changed:
-        changed = False
-        for equation in equations:
-            block = (hidden[equation].T, missing[equation].T)  # windows × positions
-            for w in _candidates(*block):
-                at = _close(values[equation, w], block[0][w], block[1][w])
-                if at is not None:
-                    hidden[equation[at], w] = True
-                    changed = True
-        for window_sum in window_sums:
-            block = (hidden[:, window_sum], missing[:, window_sum])  # cells × positions
-            for c in _candidates(*block):
-                at = _close(values[c, window_sum], block[0][c], block[1][c])
-                if at is not None:
-                    hidden[c, window_sum[at]] = True
-                    changed = True
+    shown = np.where(missing, 0.0, values)
+    # Both ways round: sums of cells in every window, sums of windows for every cell.
+    sides = (
+        (_Sums(equations, shown, missing, fixed), hidden),
+        (_Sums(window_sums, shown.T, missing.T, fixed.T), hidden.T),
+    )
+    todo = [side.hide_all(view) for side, view in sides]
+    while any(len(t[0]) for t in todo):
+        for k, (side, view) in enumerate(sides):
+            cells, cols = side.close(*todo[k], view)
+            todo[k] = _NONE
+            flat = np.unique(cells * view.shape[1] + cols)
+            cells, cols = flat // view.shape[1], flat % view.shape[1]
+            fresh = ~view[cells, cols] & ~side.fixed[cells, cols] & ~side.missing[cells, cols]
+            cells, cols = cells[fresh], cols[fresh]
+            if not len(cells):
+                continue
+            view[cells, cols] = True
+            if k:
+                cells, cols = cols, cells  # back to (cell, window)
+            for j, (other, _) in enumerate(sides):
+                more = other.hide(cells, cols) if j == 0 else other.hide(cols, cells)
+                todo[j] = tuple(np.concatenate([a, b]) for a, b in zip(todo[j], more, strict=True))  # type: ignore[assignment]
     return hidden
 
 

@@ -199,6 +199,8 @@ def history_table(
         row: dict[str, Any] = {"period": period}
         for key, name, digits in plan:
             value = r[key]
+            if getattr(value, "withheld", False):
+                value = str(value)  # disclosure control's mark: ``<N`` or ``[c]``
             row[name] = value if digits is None or value is None else round(value, digits)
         if level == "ward":
             row["borough"] = borough_name(data, r["area_code"])
@@ -210,8 +212,16 @@ def history_table(
         title=f"Recorded crime by {level}, {quarter.label}",
         columns=columns,
         rows=rows,
-        notes=["blank: not published for every month of the window"],
+        notes=["blank: not published for every month of the window", *_marks(data)],
     )
+
+
+def _marks(data: WorkspaceData) -> list[str]:
+    """What disclosure control's marks mean, where it withholds counts."""
+    below = data.ws.config.settings.suppress_below
+    if not below:
+        return []
+    return [f"<{below}: fewer than {below}", "[c]: withheld so no small count can be worked out"]
 
 
 def series_table(
@@ -361,8 +371,8 @@ def _body(rows: Rows, out: list[Any]) -> dict[str, Any]:
 
 def to_json_table(rows: Rows) -> bytes:
     """Compact JSON with each row a list in the order of ``columns`` (the static site's archive:
-    tens of thousands of rows, a sixth of the size of rows keyed by name). No counts are
-    suppressed in it (see :func:`scrutiny.web.site.build_site`)."""
+    tens of thousands of rows, a sixth of the size of rows keyed by name). A withheld count is
+    its mark, ``<N`` or ``[c]`` (:func:`history_table`)."""
     columns = rows.columns
     body = _body(rows, [list(map(r.get, columns)) for r in rows.rows])
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

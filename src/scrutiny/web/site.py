@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from scrutiny.analysis.data import WorkspaceData
+from scrutiny.analysis.disclosure import withheld_rows
 from scrutiny.analysis.history import History, history
 from scrutiny.config.geography import GEO_LEVELS
 from scrutiny.config.periods import Comparator, Quarter
 from scrutiny.config.workspace import Workspace
 from scrutiny.content.format import slug
+from scrutiny.content.spc_chart import WITHHELD_READING
 from scrutiny.measures.categories import Selection
 from scrutiny.outputs import OutputFolder, protected_paths
 from scrutiny.web import api, views
@@ -148,7 +150,7 @@ def _open(
         raise
     pages.env.globals["site_suppress"] = ws.config.settings.suppress_below
     pages.env.globals["area_levels"] = STATIC_AREA_LEVELS
-    pages.env.globals["site_archive"] = not ws.config.settings.suppress_below
+    pages.env.globals["site_archive"] = True
     writer = _Writer(folder, SiteReport(folder), frozenset(c.name for c in data.headline))
     return data, content, pages, writer
 
@@ -278,7 +280,7 @@ def _jobs(
     if section in sections:
         _open_data(data, file)
     section = "archive"
-    if section in sections and not data.ws.config.settings.suppress_below:
+    if section in sections:
         _archive(data, pages, page, file)
     section = "downloads"
     if section in sections:
@@ -387,8 +389,8 @@ def _archive(
     JSON file of every category in every area of each level, from one pass over each level's
     monthly series (:mod:`scrutiny.analysis.history`), not a query per quarter.
 
-    Left out where small counts are withheld: disclosure control is decided per quarter over
-    every published sum, and the archive would publish thousands of sums unchecked."""
+    Where small counts are withheld, each quarter's rows read the one decision every page
+    reads (:meth:`~scrutiny.analysis.data.WorkspaceData.disclosure`)."""
     quarters = data.quarters["force"]
     if not quarters:
         return
@@ -430,7 +432,9 @@ class _History:
                 d.ws.config.settings.population_year,
                 d.ws.change_points,
             )
-        return self.levels[level].quarters.get(q, [])
+        rows = self.levels[level].quarters.get(q, [])
+        found = self.data.disclosure(q)
+        return rows if found is None else withheld_rows(rows, found, level, WITHHELD_READING)
 
     def table(self, level: str, q: Quarter) -> api.Rows:
         return api.history_table(self.data, level, q, self.rows(level, q))
