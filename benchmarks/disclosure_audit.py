@@ -67,7 +67,7 @@ def main() -> None:
         print(f"quarter {quarter}: {values.size:,} counts, {int(hidden.sum()):,} withheld")
         for level in ("ward", "borough"):
             rows = [i for (lv, _, _), i in found.cells.items() if lv == level]
-            shown = ~np.isnan(values[rows])
+            shown = ~found.unshown[rows] if found.unshown is not None else ~np.isnan(values[rows])
             share = hidden[rows].sum() / max(int(shown.sum()), 1)
             print(f"  {level}: {share:.1%} of {int(shown.sum()):,} counts withheld")
         named = CrimeQuery(quarter, ws.baseline).windows()

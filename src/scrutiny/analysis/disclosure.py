@@ -68,6 +68,7 @@ class Disclosure:
     equations: tuple[np.ndarray, ...]
     outcomes: np.ndarray | None = None  # positive outcomes, cells × windows (NaN: none)
     outcomes_hidden: np.ndarray | None = None
+    unshown: np.ndarray | None = None  # counts no page shows (NaN, or 0 known to a reader)
 
     def _at(self, sel: str, level: str, area_code: str, window: Window) -> tuple[int, int] | None:
         cell = self.cells.get((level, area_code, sel))
@@ -313,7 +314,15 @@ def decide(
     )
     outcomes_hidden &= ~np.isnan(outcomes)
     return Decision(
-        threshold, windows, cells, values, hidden, tuple(equations), outcomes, outcomes_hidden
+        threshold,
+        windows,
+        cells,
+        values,
+        hidden,
+        tuple(equations),
+        outcomes,
+        outcomes_hidden,
+        unshown | np.isnan(values),
     )
 
 
@@ -372,6 +381,7 @@ class Decision:
     equations: tuple[np.ndarray, ...]
     outcomes: np.ndarray
     outcomes_hidden: np.ndarray
+    unshown: np.ndarray
 
     def for_quarter(self, quarter: Quarter, baseline: Baseline) -> Disclosure | None:
         """``quarter``'s windows and SPC months (None when the decision does not hold them)."""
@@ -389,6 +399,7 @@ class Decision:
             self.equations,
             self.outcomes[:, cols],
             self.outcomes_hidden[:, cols],
+            self.unshown[:, cols],
         )
 
 
