@@ -468,9 +468,10 @@ def _ranked(
     change, value = figures.change, figures.value
     analysis = area_analysis(data, sel, level, area, quarter)
     significant = analysis.comparison(comparator).significant if change is not None else None
-    spc = analysis.pattern.spc if analysis.pattern else data.spc(sel, level, area.code, quarter)[0]
+    chart, months = data.spc(sel, level, area.code, quarter)
+    spc = analysis.pattern.spc if analysis.pattern else chart
     latest = spc.latest
-    stale = ended_before(data.spc(sel, level, area.code, quarter)[1], quarter)
+    stale = ended_before(months, quarter)
     if withheld_months(data, sel, level, area, quarter):
         status, (icon_svg, icon_text) = WITHHELD_READING, ("", WITHHELD_READING)
     elif stale:
